@@ -1,0 +1,53 @@
+package io.d2iq.kubetunnel.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Roles that are part of the CLI contract but not built yet: they say so and exit 2,
+ * so scripts written against the final CLI fail loudly rather than silently.
+ */
+public abstract class NotBuiltYet implements Callable<Integer> {
+
+    /** Exit code of a role that does not exist yet (same as a usage error). */
+    public static final int EXIT_NOT_BUILT = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("kubetunnel: role '" + spec.name() + "' is not built yet");
+        return EXIT_NOT_BUILT;
+    }
+
+    @Command(name = "controller", mixinStandardHelpOptions = true, description = "Watches TunnelGateway and TunnelConnector objects and reconciles their children.")
+    public static final class Controller extends NotBuiltYet {
+    }
+
+    @Command(name = "tunnel-server", mixinStandardHelpOptions = true, description = "Accepts the agent's tunnel and serves the proxy port.")
+    public static final class TunnelServer extends NotBuiltYet {
+    }
+
+    @Command(name = "kubeconfig-webhook", mixinStandardHelpOptions = true, description = "Receives the agent's registration and writes the kubeconfig Secret.")
+    public static final class KubeconfigWebhook extends NotBuiltYet {
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Dials out to the tunnel server and carries streams to targets in this cluster.")
+    public static final class Agent extends NotBuiltYet {
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true, description = "Builds this cluster's kubeconfig and posts it to the kubeconfig webhook.")
+    public static final class Register extends NotBuiltYet {
+    }
+
+    @Command(name = "local-api", mixinStandardHelpOptions = true, description = "Runs an embedded Kubernetes API that kubectl can use.")
+    public static final class LocalApi extends NotBuiltYet {
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Runs the whole system on this machine without a cluster.")
+    public static final class Demo extends NotBuiltYet {
+    }
+}
