@@ -1,0 +1,20 @@
+package io.d2iq.kubetunnel.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Describes the local endpoint for the tunnel; a remote cluster connects to it to create a tunnel. */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@Kind("TunnelConnector")
+@Singular("tunnelconnector")
+@Plural("tunnelconnectors")
+@JsonClassDescription("Describes the local endpoint for the tunnel. A remote cluster will connect to this endpoint to create a tunnel.")
+public class TunnelConnector extends CustomResource<TunnelConnectorSpec, TunnelConnectorStatus> implements Namespaced {
+}

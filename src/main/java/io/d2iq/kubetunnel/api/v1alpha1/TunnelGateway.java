@@ -1,0 +1,20 @@
+package io.d2iq.kubetunnel.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Provides an endpoint for remote clusters to connect to the management cluster. */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@Kind("TunnelGateway")
+@Singular("tunnelgateway")
+@Plural("tunnelgateways")
+@JsonClassDescription("Provides an endpoint for remote clusters to connect to the management cluster.")
+public class TunnelGateway extends CustomResource<TunnelGatewaySpec, Void> implements Namespaced {
+}
