@@ -1,0 +1,9 @@
+package io.d2iq.kubetunnel.reconcile;
+
+/** Asks the remote API server something harmless through the tunnel, using the registered kubeconfig. */
+@FunctionalInterface
+public interface RemoteApiProbe {
+
+    /** The result of one request made with {@code kubeconfig} (YAML, with its proxy-url). */
+    ConnectorFacts.ProbeResult probe(String kubeconfig);
+}
