@@ -51,6 +51,11 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
         }
     }
 
+    /** A JDK server context presenting this certificate (for com.sun.net.httpserver and plain SSLServerSockets). */
+    public javax.net.ssl.SSLContext jdkServerContext() {
+        return JdkContexts.presenting(privateKey, new X509Certificate[] {certificate, ca});
+    }
+
     /** Writes {@code ca.crt}, {@code tls.crt} and {@code tls.key} (owner-only) into a directory, creating it. */
     public void writePem(Path directory) {
         try {
