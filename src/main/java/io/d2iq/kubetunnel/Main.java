@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel;
 
 import io.d2iq.kubetunnel.cli.NotBuiltYet;
+import io.d2iq.kubetunnel.local.LocalApiCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
                 NotBuiltYet.KubeconfigWebhook.class,
                 NotBuiltYet.Agent.class,
                 NotBuiltYet.Register.class,
-                NotBuiltYet.LocalApi.class,
+                LocalApiCommand.class,
                 NotBuiltYet.Demo.class,
         })
 public final class Main implements Runnable {

@@ -43,10 +43,6 @@ public abstract class NotBuiltYet implements Callable<Integer> {
     public static final class Register extends NotBuiltYet {
     }
 
-    @Command(name = "local-api", mixinStandardHelpOptions = true, description = "Runs an embedded Kubernetes API that kubectl can use.")
-    public static final class LocalApi extends NotBuiltYet {
-    }
-
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "Runs the whole system on this machine without a cluster.")
     public static final class Demo extends NotBuiltYet {
     }
