@@ -1,0 +1,173 @@
+package io.d2iq.kubetunnel.local.runner;
+
+import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
+import io.d2iq.kubetunnel.tls.CertificateAuthority;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the cluster for kubetunnel's own workloads on one (embedded) API: kubelet with the Deployment and
+ * Job controllers (each pod a separate JVM running a role), Service networking ({@link ServiceMap}), the
+ * token controller, the garbage collector and an HTTPS ingress controller. Start one per API;
+ * {@link #close()} kills the processes and closes informers and the proxy.
+ */
+public final class LocalRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
+
+    private final RunnerLoop loop = new RunnerLoop();
+    private final Path workDir;
+    private final boolean ownsWorkDir;
+    private final CertificateAuthority ingressCa;
+    private final ReadinessProber prober = new ReadinessProber();
+    private SharedIndexInformer<Service> services;
+    private ServiceMap serviceMap;
+    private PodLauncher launcher;
+    private DeploymentController deployments;
+    private JobController jobs;
+    private TokenController tokens;
+    private GarbageCollector garbageCollector;
+    private IngressController ingresses;
+    private IngressProxy ingressProxy;
+
+    private LocalRunner(Path workDir, boolean ownsWorkDir, CertificateAuthority ingressCa) {
+        this.workDir = workDir;
+        this.ownsWorkDir = ownsWorkDir;
+        this.ingressCa = ingressCa;
+    }
+
+    /** Starts every controller and the ingress proxy against {@code api}; the caller keeps ownership of {@code api}. */
+    public static LocalRunner start(KubernetesClient api, RunnerOptions options) {
+        Path workDir;
+        try {
+            workDir = options.workDir() != null ? Files.createDirectories(options.workDir())
+                    : Files.createTempDirectory("kubetunnel-runner-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the runner's work directory", e);
+        }
+        CertificateAuthority ca = options.ingressCa() != null ? options.ingressCa()
+                : CertificateAuthority.generate("kubetunnel-local-ingress-ca");
+        LocalRunner runner = new LocalRunner(workDir, options.workDir() == null, ca);
+        try {
+            runner.startControllers(api, options);
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+        return runner;
+    }
+
+    private void startControllers(KubernetesClient api, RunnerOptions options) {
+        ApiEndpoint endpoint = ApiEndpoint.of(api.getConfiguration(), options.apiCaPem());
+        services = api.services().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Service service) {
+                // read on demand from the cache
+            }
+
+            @Override
+            public void onUpdate(Service before, Service service) {
+                // read on demand from the cache
+            }
+
+            @Override
+            public void onDelete(Service service, boolean unknown) {
+                // read on demand from the cache
+            }
+        });
+        serviceMap = new ServiceMap(new PortAllocator(), (namespace, name) -> services.getStore().getByKey(namespace + "/" + name));
+        launcher = new PodLauncher(api, endpoint, options, workDir, serviceMap);
+        RestartBackoff backoff = new RestartBackoff(options.restartBackoff(), options.maxRestartBackoff());
+        tokens = new TokenController(api, endpoint, loop);
+        tokens.start();
+        deployments = new DeploymentController(api, launcher, serviceMap, prober, loop, backoff);
+        deployments.start(options.probeInterval());
+        jobs = new JobController(api, launcher, loop, backoff);
+        jobs.start(options.probeInterval());
+        garbageCollector = new GarbageCollector(api, loop);
+        garbageCollector.start(options.probeInterval().multipliedBy(2));
+        ingresses = new IngressController(api, loop);
+        ingressProxy = IngressProxy.start(ingressCa, ingresses::routes, serviceMap::resolve);
+        ingresses.start(ingressProxy.port());
+        LOG.info("local runner for {} started (work directory {}, ingress https://127.0.0.1:{})",
+                endpoint.url(), workDir, ingressProxy.port());
+    }
+
+    /** Services to loopback addresses. */
+    public ServiceMap serviceMap() {
+        return serviceMap;
+    }
+
+    /** For the controller: Service ports as {@code http://127.0.0.1:<port>}. */
+    public ServiceAddressResolver addressResolver() {
+        return serviceMap.addressResolver();
+    }
+
+    /** A URI naming a Service's DNS name (e.g. a kubeconfig's {@code socks5://…svc:1080} proxy-url), made loopback. */
+    public URI rewrite(URI uri) {
+        return serviceMap.rewrite(uri);
+    }
+
+    /** The ingress proxy's HTTPS port on 127.0.0.1 (also in every Ingress status). */
+    public int ingressPort() {
+        return ingressProxy.port();
+    }
+
+    /** The CA whose certificates the ingress proxy presents, PEM; clients (the agent, register) trust it. */
+    public String ingressCaPem() {
+        return ingressCa.certificatePem();
+    }
+
+    /** The combined stdout/stderr of a workload's processes; {@code kind} is "Deployment" or "Job". */
+    public Path logFile(String namespace, String kind, String name) {
+        return launcher.logFile(namespace, kind, name);
+    }
+
+    /** Where logs and mounted files live. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        closeQuietly(ingresses);
+        closeQuietly(ingressProxy);
+        closeQuietly(deployments);
+        closeQuietly(jobs);
+        closeQuietly(garbageCollector);
+        closeQuietly(tokens);
+        if (services != null) {
+            services.close();
+        }
+        prober.close();
+        if (ownsWorkDir) {
+            try {
+                PodLauncher.deleteRecursively(workDir);
+            } catch (UncheckedIOException e) {
+                LOG.warn("cannot delete {}: {}", workDir, e.getMessage());
+            }
+        }
+        LOG.info("local runner stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

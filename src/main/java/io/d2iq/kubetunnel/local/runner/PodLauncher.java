@@ -1,0 +1,172 @@
+package io.d2iq.kubetunnel.local.runner;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Turns a pod template into a {@link LaunchPlan}: the first container's args, rewritten for the files and
+ * ports of this machine, run by {@code java -cp <class path> <main class>}, with the pod's environment.
+ */
+final class PodLauncher {
+
+    /** The parent's variables a JVM may need; everything else a pod would not inherit from its node. */
+    private static final List<String> INHERITED = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
+
+    private final KubernetesClient api;
+    private final ApiEndpoint endpoint;
+    private final RunnerOptions options;
+    private final Path workDir;
+    private final ServiceMap serviceMap;
+    private final PodFiles files;
+
+    PodLauncher(KubernetesClient api, ApiEndpoint endpoint, RunnerOptions options, Path workDir, ServiceMap serviceMap) {
+        this.api = api;
+        this.endpoint = endpoint;
+        this.options = options;
+        this.workDir = workDir;
+        this.serviceMap = serviceMap;
+        this.files = new PodFiles(api, endpoint);
+    }
+
+    /** Whether a pod template runs one of our roles: its first container's args[0] is a role name. */
+    boolean runsOurRole(PodTemplateSpec template) {
+        if (template == null || template.getSpec() == null || template.getSpec().getContainers() == null
+                || template.getSpec().getContainers().isEmpty()) {
+            return false;
+        }
+        List<String> args = template.getSpec().getContainers().get(0).getArgs();
+        return args != null && !args.isEmpty() && options.roles().contains(args.get(0));
+    }
+
+    /** The log file of a workload. */
+    Path logFile(String namespace, String kind, String name) {
+        return workDir.resolve("logs").resolve(namespace + "_" + kind.toLowerCase() + "_" + name + ".log");
+    }
+
+    LaunchPlan plan(String namespace, String kind, String name, PodTemplateSpec template) throws PodFiles.NotReady {
+        PodSpec pod = template.getSpec();
+        Container container = pod.getContainers().get(0);
+        Path podDir = workDir.resolve("pods").resolve(namespace + "_" + kind.toLowerCase() + "_" + name);
+        deleteRecursively(podDir.resolve("volumes"));
+        Map<Integer, Integer> ports = serviceMap.assign(namespace, kind + "/" + name,
+                template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels(),
+                container.getPorts() == null ? List.of() : container.getPorts());
+        Map<String, Path> mounts = files.mountVolumes(namespace, pod, container, podDir);
+        Map<String, String> env = new TreeMap<>();
+        INHERITED.forEach(variable -> {
+            if (System.getenv(variable) != null) {
+                env.put(variable, System.getenv(variable));
+            }
+        });
+        env.put("HOME", podDir.toString());
+        env.put("KUBERNETES_SERVICE_HOST", endpoint.host());
+        env.put("KUBERNETES_SERVICE_PORT", Integer.toString(endpoint.port()));
+        // fabric8's in-cluster configuration, pointed at this machine's files instead of /var/run/secrets
+        env.put("KUBERNETES_MASTER", endpoint.url().toString());
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_NAMESPACE", namespace);
+        if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
+            PodFiles.ServiceAccountFiles account = files.mountServiceAccount(namespace, podDir);
+            mounts.put(PodFiles.SERVICE_ACCOUNT_DIR, account.tokenFile().getParent());
+            env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", account.tokenFile().toString());
+            if (account.caFile() != null) {
+                env.put("KUBERNETES_CERTS_CA_FILE", account.caFile().toString());
+            }
+        }
+        ArgRewriter rewriter = new ArgRewriter(mounts, ports);
+        for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+            String value = envValue(namespace, name, pod, variable);
+            if (value != null) {
+                env.put(variable.getName(), rewriter.rewritePath(value));
+            }
+        }
+        List<String> command = new ArrayList<>();
+        command.add(options.javaCommand().toString());
+        command.addAll(options.jvmArgs());
+        command.add("-Djava.io.tmpdir=" + mkdirs(podDir.resolve("tmp")));
+        command.add("-Dkubetunnel.workload=" + namespace + "/" + kind + "/" + name);
+        command.add("-cp");
+        command.add(options.classPath());
+        command.add(options.mainClass());
+        command.addAll(rewriter.rewrite(container.getArgs()));
+        HTTPGetAction probe = container.getReadinessProbe() == null ? null : container.getReadinessProbe().getHttpGet();
+        Integer probePort = probe == null ? null : probePort(container, probe.getPort(), ports);
+        return new LaunchPlan(namespace + "/" + kind + "/" + name, List.copyOf(command), Map.copyOf(env), podDir,
+                logFile(namespace, kind, name), probePort, probe == null || probe.getPath() == null ? "/" : probe.getPath());
+    }
+
+    private static Integer probePort(Container container, IntOrString port, Map<Integer, Integer> ports) {
+        if (port == null) {
+            return null;
+        }
+        if (port.getStrVal() == null) {
+            return ports.getOrDefault(port.getIntVal(), port.getIntVal());
+        }
+        return container.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName()))
+                .findFirst().map(p -> ports.get(p.getContainerPort())).orElse(null);
+    }
+
+    private String envValue(String namespace, String name, PodSpec pod, EnvVar variable) throws PodFiles.NotReady {
+        if (variable.getValueFrom() == null) {
+            return variable.getValue() == null ? "" : variable.getValue();
+        }
+        if (variable.getValueFrom().getSecretKeyRef() != null) {
+            var ref = variable.getValueFrom().getSecretKeyRef();
+            Secret secret = api.secrets().inNamespace(namespace).withName(ref.getName()).get();
+            byte[] value = secret == null ? null : PodFiles.secretData(secret).get(ref.getKey());
+            if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
+                throw new PodFiles.NotReady("env " + variable.getName() + ": secret " + namespace + "/" + ref.getName()
+                        + " key " + ref.getKey() + " not found");
+            }
+            return value == null ? null : new String(value, StandardCharsets.UTF_8);
+        }
+        if (variable.getValueFrom().getFieldRef() != null) {
+            return switch (variable.getValueFrom().getFieldRef().getFieldPath()) {
+                case "metadata.namespace" -> namespace;
+                case "metadata.name" -> name;
+                case "spec.serviceAccountName" -> pod.getServiceAccountName() == null ? "default" : pod.getServiceAccountName();
+                case "status.podIP", "status.hostIP" -> "127.0.0.1";
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    private static Path mkdirs(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}
