@@ -168,7 +168,7 @@ public final class ConnectorReconciler {
         boolean agentConnected = tunnelServerReady && components.agentConnected(namespace, name);
         ConnectorFacts.Problem registrationError = components.registrationError(namespace, name).orElse(null);
         String kubeconfig = secretValue(namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
-        ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(kubeconfig) : null;
+        ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(namespace + "/" + name, kubeconfig) : null;
         return new ConnectorFacts(null, waitingFor, tunnelServerReady, agentConnected, registrationError, kubeconfig != null, probe);
     }
 

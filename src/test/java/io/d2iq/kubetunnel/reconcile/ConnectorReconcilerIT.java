@@ -64,7 +64,7 @@ class ConnectorReconcilerIT {
         ServiceAddressResolver loopback = (namespace, service, port) -> service.endsWith("-tunnel-server") ? statusBase : URI.create("http://127.0.0.1:1");
         Clock clock = Clock.systemUTC();
         reconciler = new ConnectorReconciler(client, ControllerSettings.defaults(), new ComponentStatusClient(loopback),
-                kubeconfig -> new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered"),
+                (key, kubeconfig) -> new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered"),
                 new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
     }
 
