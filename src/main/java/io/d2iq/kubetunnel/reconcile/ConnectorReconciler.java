@@ -66,6 +66,7 @@ public final class ConnectorReconciler {
         long started = System.nanoTime();
         TunnelConnector connector = client.resources(TunnelConnector.class).inNamespace(namespace).withName(name).get();
         if (connector == null) {
+            remoteProbe.forget(namespace + "/" + name);
             int deleted = deleteChildren(namespace, name);
             return ReconcileOutcome.deleted(namespace, name, deleted, System.nanoTime() - started);
         }

@@ -84,6 +84,14 @@ public final class KubeconfigRemoteApiProbe implements RemoteApiProbe, AutoClose
     }
 
     @Override
+    public void forget(String connectorKey) {
+        ProbeClient cached = clients.remove(connectorKey);
+        if (cached != null) {
+            cached.client().close();
+        }
+    }
+
+    @Override
     public void close() {
         clients.values().forEach(cached -> cached.client().close());
         clients.clear();
