@@ -9,11 +9,12 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
 
-/** The fabric8 mock API server in CRUD mode with the TunnelConnector CRD installed, for informer tests. */
+/** The fabric8 mock API server in CRUD mode with the TunnelConnector CRD installed; its watches can be made to fail. */
 final class EmbeddedApi implements AutoCloseable {
 
+    private final GoneOnDemandDispatcher dispatcher = new GoneOnDemandDispatcher(new KubernetesCrudDispatcher());
     private final KubernetesMockServer server =
-            new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     private final KubernetesClient client;
 
     EmbeddedApi() {
@@ -26,6 +27,10 @@ final class EmbeddedApi implements AutoCloseable {
 
     KubernetesClient client() {
         return client;
+    }
+
+    GoneOnDemandDispatcher dispatcher() {
+        return dispatcher;
     }
 
     int port() {
