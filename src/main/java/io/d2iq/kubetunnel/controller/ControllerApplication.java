@@ -8,7 +8,9 @@ import io.d2iq.kubetunnel.reconcile.EventRecorder;
 import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
@@ -23,7 +25,10 @@ import org.apache.camel.main.Main;
 public final class ControllerApplication implements AutoCloseable {
 
     /** The master: namespace that every watch route shares, so one Lease decides who watches. */
-    static final String LEADER_PREFIX = "master:kubetunnel-controller:";
+    static final String LEADER_PREFIX = "master:controller:";
+    /** Labels of the controller pods; Camel's leader election counts only pods with them as members. */
+    public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
+            "app.kubernetes.io/name", "kubetunnel", "app.kubernetes.io/component", "controller");
 
     private final Main main = new Main();
     private final KubeconfigRemoteApiProbe probe;
@@ -66,10 +71,15 @@ public final class ControllerApplication implements AutoCloseable {
 
     private static KubernetesClusterService clusterService(KubernetesClient client, ControllerOptions.LeaderElection election) {
         KubernetesConfiguration configuration = new KubernetesConfiguration();
-        configuration.setKubernetesClient(client);
+        // A client of its own: Camel closes the cluster service's client when the service stops.
+        configuration.setKubernetesClient(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build());
         KubernetesClusterService service = new KubernetesClusterService(configuration);
         service.setLeaseResourceType(LeaseResourceType.Lease);
         service.setKubernetesNamespace(election.namespace());
+        service.setNamespace(election.namespace());
+        service.setKubernetesResourcesNamespace(election.namespace());
+        // Camel counts as members only pods with these labels (deploy/ sets them on the controller pods)
+        service.setClusterLabels(CONTROLLER_POD_LABELS);
         service.setKubernetesResourceName(election.name());
         service.setPodName(election.identity());
         long lease = election.leaseDuration().toMillis();

@@ -56,7 +56,8 @@ public final class ControllerCommand implements Callable<Integer> {
             description = "Namespace of the leader Lease (env POD_NAMESPACE; default: ${DEFAULT-VALUE}).")
     String leaseNamespace;
 
-    @Option(names = "--lease-name", defaultValue = "kubetunnel-controller", description = "Name of the leader Lease (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lease-name", defaultValue = "kubetunnel",
+            description = "Prefix of the leader Lease, which is named <prefix>-controller (default: ${DEFAULT-VALUE}).")
     String leaseName;
 
     @Option(names = "--lease-seconds", defaultValue = "15", description = "Lease duration; a follower takes over after it (default: ${DEFAULT-VALUE}).")

@@ -22,7 +22,7 @@ public record ControllerOptions(Path routesDirectory, ControllerSettings setting
      * A Lease that only one controller holds at a time; only its holder watches and writes.
      *
      * @param namespace namespace of the Lease
-     * @param name name of the Lease
+     * @param name prefix of the Lease, which Camel names {@code <name>-controller}
      * @param identity this replica's identity (the pod name)
      * @param leaseDuration how long a silent leader keeps the lease; a follower takes over after it
      */
