@@ -35,7 +35,7 @@ class ControllerIT {
 
     @BeforeEach
     void startApi() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();
         client.apiextensions().v1().customResourceDefinitions()
