@@ -4,6 +4,10 @@ package io.d2iq.kubetunnel.reconcile;
 @FunctionalInterface
 public interface RemoteApiProbe {
 
-    /** The result of one request made with {@code kubeconfig} (YAML, with its proxy-url). */
-    ConnectorFacts.ProbeResult probe(String kubeconfig);
+    /** The result of one request for connector {@code namespace/name} made with {@code kubeconfig} (YAML, with its proxy-url). */
+    ConnectorFacts.ProbeResult probe(String connectorKey, String kubeconfig);
+
+    /** Drops whatever the probe keeps for a connector that no longer exists. */
+    default void forget(String connectorKey) {
+    }
 }

@@ -45,7 +45,7 @@ class ConnectorReconcilerIT {
 
     @BeforeEach
     void startApi() throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();
         client.apiextensions().v1().customResourceDefinitions()
@@ -64,7 +64,7 @@ class ConnectorReconcilerIT {
         ServiceAddressResolver loopback = (namespace, service, port) -> service.endsWith("-tunnel-server") ? statusBase : URI.create("http://127.0.0.1:1");
         Clock clock = Clock.systemUTC();
         reconciler = new ConnectorReconciler(client, ControllerSettings.defaults(), new ComponentStatusClient(loopback),
-                kubeconfig -> new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered"),
+                (key, kubeconfig) -> new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered"),
                 new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
     }
 
