@@ -81,6 +81,11 @@ final class ApiHandler implements HttpHandler {
         if (resource == null) {
             return LocalResponse.failure(404, "NotFound", "the server could not find the requested resource " + path);
         }
+        if ("websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"))) {
+            // fabric8 tries a WebSocket watch first; a plain 200 (not a 5xx, which it retries with backoff)
+            // makes it fall back at once to the HTTP watch we serve
+            return LocalResponse.json(200, ApiStatus.failure(200, "WebSocketNotSupported", "local-api serves watches over HTTP, not WebSocket"));
+        }
         if (method.equals("GET") && query.isWatch()) {
             watch(exchange, path, query);
             return null;
