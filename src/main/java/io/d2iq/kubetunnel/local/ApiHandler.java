@@ -146,13 +146,13 @@ final class ApiHandler implements HttpHandler {
 
     private LocalResponse patch(String path, ApiPath resource, byte[] body, String contentType) throws IOException, InterruptedException {
         Patches.Type type = Patches.of(contentType);
-        JsonNode patch = ApiStatus.JSON.readTree(body);
         if (type == Patches.Type.APPLY) {
             return unsupported("server-side apply (" + contentType + ") is not supported by local-api; use client-side kubectl apply");
         }
         if (type == Patches.Type.UNSUPPORTED) {
             return unsupported("patch content type " + contentType + " is not supported");
         }
+        JsonNode patch = ApiStatus.JSON.readTree(body);
         if (type == Patches.Type.STRATEGIC_MERGE && !Patches.isPlainMerge(patch)) {
             return unsupported("strategic merge patches with lists or $-directives are not supported by local-api; use --type=merge or --type=json");
         }
