@@ -63,7 +63,7 @@ class CustomResourceValidatorTest {
 
     private static JsonNode connectorSchema() {
         try {
-            JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(KubectlAcceptanceTests.CRDS.resolve("tunnelconnectors.yaml").toFile());
+            JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(KubectlAcceptanceTests.CRDS.resolve("tunnelconnectors.kubetunnel.d2iq.io-v1.yml").toFile());
             return crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema");
         } catch (IOException e) {
             throw new IllegalStateException(e);

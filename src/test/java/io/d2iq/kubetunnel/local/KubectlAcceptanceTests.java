@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class KubectlAcceptanceTests {
 
-    static final Path CRDS = Path.of("src/test/resources/local/crds");
-    static final Path SAMPLES = Path.of("src/test/resources/local/samples");
+    static final Path CRDS = Path.of("deploy/crds");
+    static final Path SAMPLES = Path.of("deploy/samples");
     private static final Duration EVENTUALLY = Duration.ofSeconds(30);
 
     private LocalApi api;

@@ -37,7 +37,7 @@ class LocalApiHttpIT {
 
     @BeforeAll
     static void installCrdsAndOneConnector() throws IOException {
-        Path crd = KubectlAcceptanceTests.CRDS.resolve("tunnelconnectors.yaml");
+        Path crd = KubectlAcceptanceTests.CRDS.resolve("tunnelconnectors.kubetunnel.d2iq.io-v1.yml");
         API.client().load(Files.newInputStream(crd)).create();
         API.client().load(new java.io.ByteArrayInputStream(
                 KubectlAcceptanceTests.connector("http", "existing", "1080").getBytes(StandardCharsets.UTF_8))).create();

@@ -1,0 +1,100 @@
+package io.d2iq.kubetunnel.informer;
+
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs queued keys on {@code concurrentConsumers} threads: one exchange per key, body and header
+ * {@link KubetunnelHeaders#KEY} the key. A failed exchange requeues the key with backoff; a
+ * {@link KubetunnelHeaders#REQUEUE_AFTER} header requeues it after that many milliseconds.
+ */
+final class WorkQueueConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkQueueConsumer.class);
+
+    private final KeyBackoff backoff;
+    private volatile boolean running;
+    private ExecutorService workers;
+
+    WorkQueueConsumer(WorkQueueEndpoint endpoint, Processor processor, KeyBackoff backoff) {
+        super(endpoint, processor);
+        this.backoff = backoff;
+    }
+
+    @Override
+    public WorkQueueEndpoint getEndpoint() {
+        return (WorkQueueEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        int count = getEndpoint().getConcurrentConsumers();
+        running = true;
+        workers = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "workqueue-" + getEndpoint().getQueueName(), count);
+        for (int i = 0; i < count; i++) {
+            workers.execute(this::work);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        getEndpoint().getQueue().wakeUpWaiters();
+        if (workers != null) {
+            // graceful: a key in flight finishes its run; waiting workers return at once
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
+            workers = null;
+        }
+        super.doStop();
+    }
+
+    private void work() {
+        WorkQueue queue = getEndpoint().getQueue();
+        try {
+            String key;
+            while ((key = queue.take(() -> running)) != null) {
+                try {
+                    run(key);
+                } finally {
+                    queue.done(key);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(String key) {
+        WorkQueue queue = getEndpoint().getQueue();
+        Exchange exchange = createExchange(false);
+        try {
+            exchange.getMessage().setBody(key);
+            exchange.getMessage().setHeader(KubetunnelHeaders.KEY, key);
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        try {
+            if (exchange.getException() != null) {
+                long delay = backoff.nextDelay(key);
+                LOG.warn("Key {} failed (attempt {}), retrying in {} ms: {}", key, backoff.failures(key), delay,
+                        exchange.getException().getMessage());
+                queue.addAfter(key, delay);
+                return;
+            }
+            backoff.forget(key);
+            Long requeueAfter = exchange.getMessage().getHeader(KubetunnelHeaders.REQUEUE_AFTER, Long.class);
+            if (requeueAfter != null) {
+                queue.addAfter(key, requeueAfter);
+            }
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+}
