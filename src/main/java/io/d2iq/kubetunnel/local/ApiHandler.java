@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ final class ApiHandler implements HttpHandler {
     private final OpenApi openApi;
     private final WatchBridge watches;
     private final CustomResourceValidator validator = new CustomResourceValidator();
+    private final Tables tables = new Tables(Clock.systemUTC());
 
     ApiHandler(MockBackend mock, WatchBridge watches) {
         this.mock = mock;
@@ -86,8 +89,9 @@ final class ApiHandler implements HttpHandler {
             // makes it fall back at once to the HTTP watch we serve
             return LocalResponse.json(200, ApiStatus.failure(200, "WebSocketNotSupported", "local-api serves watches over HTTP, not WebSocket"));
         }
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
         if (method.equals("GET") && query.isWatch()) {
-            watch(exchange, path, query);
+            watch(exchange, path, query, renderer(resource, accept));
             return null;
         }
         if (query.has("dryRun")) {
@@ -100,7 +104,7 @@ final class ApiHandler implements HttpHandler {
         }
         byte[] body = exchange.getRequestBody().readAllBytes();
         return switch (method) {
-            case "GET" -> list(path, query);
+            case "GET" -> get(path, query, renderer(resource, accept));
             case "POST", "PUT" -> write(method, path, resource, body);
             case "PATCH" -> patch(path, resource, body, contentType);
             case "DELETE" -> delete(path, resource);
@@ -108,16 +112,25 @@ final class ApiHandler implements HttpHandler {
         };
     }
 
-    private void watch(HttpExchange exchange, String path, Query query) throws IOException {
+    /** Tables for custom resources when kubectl asks for them; built-in kinds stay objects (kubectl prints Name and Age). */
+    private UnaryOperator<JsonNode> renderer(ApiPath resource, String accept) throws IOException, InterruptedException {
+        if (!Tables.wanted(accept)) {
+            return UnaryOperator.identity();
+        }
+        Optional<StoredCrds.Version> crd = crds.find(resource);
+        return crd.isEmpty() ? UnaryOperator.identity() : object -> tables.of(object, crd.get().printerColumns());
+    }
+
+    private void watch(HttpExchange exchange, String path, Query query, UnaryOperator<JsonNode> render) throws IOException {
         Duration timeout = query.has("timeoutSeconds")
                 ? Duration.ofSeconds(ResourceVersions.parse(query.get("timeoutSeconds"))) : DEFAULT_WATCH_TIMEOUT;
         String mockQuery = query.keep(LIST_PARAMETERS);
         watches.serve(exchange, path + mockQuery + (mockQuery.isEmpty() ? "?" : "&") + "watch=true",
-                ResourceVersions.parse(query.get("resourceVersion")), timeout);
+                ResourceVersions.parse(query.get("resourceVersion")), timeout, render);
     }
 
     /** GET of an object or a list; a list gets the resourceVersion the mock leaves out, so that watches resume from it. */
-    private LocalResponse list(String path, Query query) throws IOException, InterruptedException {
+    private LocalResponse get(String path, Query query, UnaryOperator<JsonNode> render) throws IOException, InterruptedException {
         MockBackend.Reply reply = mock.send("GET", path + query.keep(LIST_PARAMETERS), null, new byte[0]);
         if (reply.status() != 200 || reply.body().isEmpty()) {
             return fromMock(reply, ApiPath.parse(path));
@@ -130,9 +143,8 @@ final class ApiHandler implements HttpHandler {
             }
             ObjectNode metadata = node.path("metadata").isObject() ? (ObjectNode) node.path("metadata") : ((ObjectNode) node).putObject("metadata");
             metadata.put("resourceVersion", Long.toString(newest));
-            return LocalResponse.json(200, node.toString());
         }
-        return LocalResponse.json(200, reply.body());
+        return LocalResponse.json(200, render.apply(node).toString());
     }
 
     private LocalResponse write(String method, String path, ApiPath resource, byte[] body) throws IOException, InterruptedException {
