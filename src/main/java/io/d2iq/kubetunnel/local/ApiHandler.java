@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ final class ApiHandler implements HttpHandler {
     private final OpenApi openApi;
     private final WatchBridge watches;
     private final CustomResourceValidator validator = new CustomResourceValidator();
+    private final Tables tables = new Tables(Clock.systemUTC());
 
     ApiHandler(MockBackend mock, WatchBridge watches) {
         this.mock = mock;
@@ -81,8 +84,14 @@ final class ApiHandler implements HttpHandler {
         if (resource == null) {
             return LocalResponse.failure(404, "NotFound", "the server could not find the requested resource " + path);
         }
+        if ("websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"))) {
+            // fabric8 tries a WebSocket watch first; a plain 200 (not a 5xx, which it retries with backoff)
+            // makes it fall back at once to the HTTP watch we serve
+            return LocalResponse.json(200, ApiStatus.failure(200, "WebSocketNotSupported", "local-api serves watches over HTTP, not WebSocket"));
+        }
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
         if (method.equals("GET") && query.isWatch()) {
-            watch(exchange, path, query);
+            watch(exchange, path, query, renderer(resource, accept));
             return null;
         }
         if (query.has("dryRun")) {
@@ -95,7 +104,7 @@ final class ApiHandler implements HttpHandler {
         }
         byte[] body = exchange.getRequestBody().readAllBytes();
         return switch (method) {
-            case "GET" -> list(path, query);
+            case "GET" -> get(path, query, renderer(resource, accept));
             case "POST", "PUT" -> write(method, path, resource, body);
             case "PATCH" -> patch(path, resource, body, contentType);
             case "DELETE" -> delete(path, resource);
@@ -103,16 +112,25 @@ final class ApiHandler implements HttpHandler {
         };
     }
 
-    private void watch(HttpExchange exchange, String path, Query query) throws IOException {
+    /** Tables for custom resources when kubectl asks for them; built-in kinds stay objects (kubectl prints Name and Age). */
+    private UnaryOperator<JsonNode> renderer(ApiPath resource, String accept) throws IOException, InterruptedException {
+        if (!Tables.wanted(accept)) {
+            return UnaryOperator.identity();
+        }
+        Optional<StoredCrds.Version> crd = crds.find(resource);
+        return crd.isEmpty() ? UnaryOperator.identity() : object -> tables.of(object, crd.get().printerColumns());
+    }
+
+    private void watch(HttpExchange exchange, String path, Query query, UnaryOperator<JsonNode> render) throws IOException {
         Duration timeout = query.has("timeoutSeconds")
                 ? Duration.ofSeconds(ResourceVersions.parse(query.get("timeoutSeconds"))) : DEFAULT_WATCH_TIMEOUT;
         String mockQuery = query.keep(LIST_PARAMETERS);
         watches.serve(exchange, path + mockQuery + (mockQuery.isEmpty() ? "?" : "&") + "watch=true",
-                ResourceVersions.parse(query.get("resourceVersion")), timeout);
+                ResourceVersions.parse(query.get("resourceVersion")), timeout, render);
     }
 
     /** GET of an object or a list; a list gets the resourceVersion the mock leaves out, so that watches resume from it. */
-    private LocalResponse list(String path, Query query) throws IOException, InterruptedException {
+    private LocalResponse get(String path, Query query, UnaryOperator<JsonNode> render) throws IOException, InterruptedException {
         MockBackend.Reply reply = mock.send("GET", path + query.keep(LIST_PARAMETERS), null, new byte[0]);
         if (reply.status() != 200 || reply.body().isEmpty()) {
             return fromMock(reply, ApiPath.parse(path));
@@ -125,9 +143,8 @@ final class ApiHandler implements HttpHandler {
             }
             ObjectNode metadata = node.path("metadata").isObject() ? (ObjectNode) node.path("metadata") : ((ObjectNode) node).putObject("metadata");
             metadata.put("resourceVersion", Long.toString(newest));
-            return LocalResponse.json(200, node.toString());
         }
-        return LocalResponse.json(200, reply.body());
+        return LocalResponse.json(200, render.apply(node).toString());
     }
 
     private LocalResponse write(String method, String path, ApiPath resource, byte[] body) throws IOException, InterruptedException {
@@ -141,13 +158,13 @@ final class ApiHandler implements HttpHandler {
 
     private LocalResponse patch(String path, ApiPath resource, byte[] body, String contentType) throws IOException, InterruptedException {
         Patches.Type type = Patches.of(contentType);
-        JsonNode patch = ApiStatus.JSON.readTree(body);
         if (type == Patches.Type.APPLY) {
             return unsupported("server-side apply (" + contentType + ") is not supported by local-api; use client-side kubectl apply");
         }
         if (type == Patches.Type.UNSUPPORTED) {
             return unsupported("patch content type " + contentType + " is not supported");
         }
+        JsonNode patch = ApiStatus.JSON.readTree(body);
         if (type == Patches.Type.STRATEGIC_MERGE && !Patches.isPlainMerge(patch)) {
             return unsupported("strategic merge patches with lists or $-directives are not supported by local-api; use --type=merge or --type=json");
         }

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  */
 final class OpenApi {
 
-    static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    /** The type the real server answers with (the Accept header spells it with "@v1.0", which Go cannot parse back). */
+    static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     private static final String TITLE = "kubetunnel local-api";
 

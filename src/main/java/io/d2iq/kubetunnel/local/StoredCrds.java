@@ -11,8 +11,8 @@ final class StoredCrds {
 
     static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
-    /** One served version of a stored CRD. */
-    record Version(ResourceType type, JsonNode schema) {
+    /** One served version of a stored CRD: its type, openAPIV3Schema and additionalPrinterColumns. */
+    record Version(ResourceType type, JsonNode schema, JsonNode printerColumns) {
     }
 
     private final MockBackend mock;
@@ -41,7 +41,7 @@ final class StoredCrds {
                         names.path("plural").asText(), names.path("singular").asText(names.path("kind").asText().toLowerCase(java.util.Locale.ROOT)),
                         names.path("kind").asText(), !"Cluster".equals(spec.path("scope").asText()), List.copyOf(shortNames),
                         version.path("subresources").has("status"));
-                versions.add(new Version(type, version.path("schema").path("openAPIV3Schema")));
+                versions.add(new Version(type, version.path("schema").path("openAPIV3Schema"), version.path("additionalPrinterColumns")));
             }
         }
         return versions;

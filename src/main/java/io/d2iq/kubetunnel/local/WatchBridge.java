@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ final class WatchBridge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchBridge.class);
 
+    private static final Set<String> OBJECT_EVENTS = Set.of("ADDED", "MODIFIED", "DELETED");
+
     private final MockBackend mock;
     private final Set<CompletableFuture<Void>> open = ConcurrentHashMap.newKeySet();
 
@@ -39,8 +43,10 @@ final class WatchBridge implements AutoCloseable {
      *
      * @param mockPathAndQuery the watch request as the mock understands it
      * @param sinceVersion     the client's resourceVersion; ADDED events of objects at or below it are dropped
+     * @param render           turns each event's object into what the client asked for (e.g. a Table)
      */
-    void serve(HttpExchange exchange, String mockPathAndQuery, long sinceVersion, Duration timeout) throws IOException {
+    void serve(HttpExchange exchange, String mockPathAndQuery, long sinceVersion, Duration timeout,
+               UnaryOperator<JsonNode> render) throws IOException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         open.add(done);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -49,7 +55,7 @@ final class WatchBridge implements AutoCloseable {
         WebSocket socket = null;
         try {
             socket = mock.http().newWebSocketBuilder()
-                    .buildAsync(mock.webSocketUri(mockPathAndQuery), new EventForwarder(out, sinceVersion, done))
+                    .buildAsync(mock.webSocketUri(mockPathAndQuery), new EventForwarder(out, sinceVersion, render, done))
                     .get(MockBackend.REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -85,12 +91,14 @@ final class WatchBridge implements AutoCloseable {
 
         private final OutputStream out;
         private final long sinceVersion;
+        private final UnaryOperator<JsonNode> render;
         private final CompletableFuture<Void> done;
         private final StringBuilder message = new StringBuilder();
 
-        EventForwarder(OutputStream out, long sinceVersion, CompletableFuture<Void> done) {
+        EventForwarder(OutputStream out, long sinceVersion, UnaryOperator<JsonNode> render, CompletableFuture<Void> done) {
             this.out = out;
             this.sinceVersion = sinceVersion;
+            this.render = render;
             this.done = done;
         }
 
@@ -98,10 +106,14 @@ final class WatchBridge implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             message.append(data);
             if (last) {
-                String event = message.toString();
+                String text = message.toString();
                 message.setLength(0);
                 try {
+                    ObjectNode event = (ObjectNode) ApiStatus.JSON.readTree(text);
                     if (isNew(event)) {
+                        if (OBJECT_EVENTS.contains(event.path("type").asText())) {
+                            event.set("object", render.apply(event.path("object")));
+                        }
                         synchronized (out) {
                             out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
                             out.flush();
@@ -127,11 +139,10 @@ final class WatchBridge implements AutoCloseable {
             done.complete(null);
         }
 
-        private boolean isNew(String event) throws IOException {
+        private boolean isNew(JsonNode node) {
             if (sinceVersion <= 0) {
                 return true;
             }
-            JsonNode node = ApiStatus.JSON.readTree(event);
             if (!"ADDED".equals(node.path("type").asText())) {
                 return true;
             }
