@@ -66,7 +66,7 @@ class LocalRunnerDeploymentIT {
         assertThat(get(port, "/env?KUBERNETES_SERVICE_HOST")).isEqualTo("127.0.0.1");
         assertThat(get(port, "/env?KUBERNETES_SERVICE_PORT")).isEqualTo(Integer.toString(api.port()));
         // in-cluster fabric8 config reaches the embedded API over TLS with the mounted CA
-        assertThat(get(port, "/kube")).isEqualTo(api.url() + "/ " + ns + " 1");
+        assertThat(get(port, "/kube", Duration.ofSeconds(30))).isEqualTo(api.url() + "/ " + ns + " 1");
         assertThat(Files.readString(runner.logFile(ns, "Deployment", "web"))).contains("test-server listening on " + port);
     }
 

@@ -41,6 +41,7 @@ public final class TestRole {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(options.get("--port"))), 0);
         server.createContext("/", exchange -> answer(exchange, args));
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         System.out.println("test-server listening on " + options.get("--port"));
     }

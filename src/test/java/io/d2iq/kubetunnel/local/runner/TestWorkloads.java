@@ -81,9 +81,14 @@ final class TestWorkloads {
 
     /** GET {@code http://127.0.0.1:port/path}; the body. */
     static String get(int port, String pathAndQuery) {
+        return get(port, pathAndQuery, Duration.ofSeconds(5));
+    }
+
+    /** GET with a longer timeout, for a request that starts a Kubernetes client in the role process. */
+    static String get(int port, String pathAndQuery, Duration timeout) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
