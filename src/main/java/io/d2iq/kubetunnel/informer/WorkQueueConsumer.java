@@ -18,6 +18,7 @@ final class WorkQueueConsumer extends DefaultConsumer {
 
     private final KeyBackoff backoff;
     private volatile boolean running;
+    private volatile WorkQueueMetrics metrics;
     private ExecutorService workers;
 
     WorkQueueConsumer(WorkQueueEndpoint endpoint, Processor processor, KeyBackoff backoff) {
@@ -34,6 +35,8 @@ final class WorkQueueConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         int count = getEndpoint().getConcurrentConsumers();
+        metrics = WorkQueueMetrics.register(getEndpoint().getCamelContext(), getEndpoint().getQueueName(),
+                getEndpoint().getQueue());
         running = true;
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "workqueue-" + getEndpoint().getQueueName(), count);
@@ -86,6 +89,7 @@ final class WorkQueueConsumer extends DefaultConsumer {
                 LOG.warn("Key {} failed (attempt {}), retrying in {} ms: {}", key, backoff.failures(key), delay,
                         exchange.getException().getMessage());
                 queue.addAfter(key, delay);
+                metrics.retried();
                 return;
             }
             backoff.forget(key);

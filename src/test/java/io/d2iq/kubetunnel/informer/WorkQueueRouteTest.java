@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.stream.IntStream;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,13 @@ class WorkQueueRouteTest extends CamelTestSupport {
     private final AtomicInteger maxInFlightTotal = new AtomicInteger();
     private final List<Long> runTimes = new CopyOnWriteArrayList<>();
     private final List<String> keysSeen = new CopyOnWriteArrayList<>();
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("meters", meters);
+    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -144,6 +153,7 @@ class WorkQueueRouteTest extends CamelTestSupport {
         assertThat(gaps.get(2)).isGreaterThanOrEqualTo(400L);
         assertThat(gaps.get(3)).isBetween(400L, 790L);
         assertThat(gaps.get(4)).isBetween(400L, 790L);
+        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "failing").counter().count()).isEqualTo(5.0);
     }
 
     @Test
@@ -181,6 +191,7 @@ class WorkQueueRouteTest extends CamelTestSupport {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> workerThreads("workqueue-stopping") == 0);
         template.sendBody("workqueue:stopping", "ns/b");
+        assertThat(meters.get("kubetunnel.workqueue.depth").tag("queue", "stopping").gauge().value()).isEqualTo(1.0);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
 
         context.getRouteController().startRoute("stopping");
