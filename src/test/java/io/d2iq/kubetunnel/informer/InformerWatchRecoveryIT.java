@@ -57,6 +57,7 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
             @Override
             public void configure() {
                 from("informer:ConfigMap?namespace=" + NAMESPACE + "&resyncPeriod=0&kubernetesClient=#relayed")
+                        .routeId("watch")
                         .process(exchange -> events.add(RecordedEvent.of(exchange)));
             }
         };
@@ -98,6 +99,20 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
         createConfigMap("later");
         awaitEvent("ADDED drops/later");
         assertThat(events).extracting(RecordedEvent::summary).filteredOn(s -> s.endsWith("/kept")).containsExactly("ADDED drops/kept");
+    }
+
+    @Test
+    void aRouteStartedWhileTheApiIsUnreachableCatchesUpOnceItIsBack() throws Exception {
+        context.getRouteController().stopRoute("watch");
+        relay.refuseConnections(true);
+        relay.severAll();
+        createConfigMap("waiting");
+
+        context.getRouteController().startRoute("watch");
+        assertThat(context.getRouteController().getRouteStatus("watch").isStarted()).isTrue();
+        relay.refuseConnections(false);
+
+        awaitEvent("ADDED drops/waiting");
     }
 
     private void createConfigMap(String name) {
