@@ -66,7 +66,7 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             runs.incrementAndGet();
                         });
 
-                from("workqueue:failing?initialBackoff=100&maxBackoff=400").routeId("failing").autoStartup(false)
+                from("workqueue:failing?initialBackoff=200&maxBackoff=800").routeId("failing").autoStartup(false)
                         .process(exchange -> {
                             runTimes.add(System.nanoTime());
                             if (runs.incrementAndGet() <= 5) {
@@ -144,15 +144,15 @@ class WorkQueueRouteTest extends CamelTestSupport {
         context.getRouteController().startRoute("failing");
         template.sendBody("workqueue:failing", "ns/broken");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 6);
-        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 6);
+        await().atMost(Duration.ofSeconds(15)).until(() -> runs.get() == 6);
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3)).until(() -> runs.get() == 6);
         List<Long> gaps = gapsMillis();
-        // 100, 200, 400, 400 (capped), 400
-        assertThat(gaps.get(0)).isBetween(100L, 390L);
-        assertThat(gaps.get(1)).isBetween(200L, 390L);
-        assertThat(gaps.get(2)).isGreaterThanOrEqualTo(400L);
-        assertThat(gaps.get(3)).isBetween(400L, 790L);
-        assertThat(gaps.get(4)).isBetween(400L, 790L);
+        // 200, 400, 800, 800 (capped), 800
+        assertThat(gaps.get(0)).isBetween(200L, 390L);
+        assertThat(gaps.get(1)).isBetween(400L, 790L);
+        assertThat(gaps.get(2)).isBetween(800L, 1_590L);
+        assertThat(gaps.get(3)).isBetween(800L, 1_590L);
+        assertThat(gaps.get(4)).isBetween(800L, 1_590L);
         assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "failing").counter().count()).isEqualTo(5.0);
     }
 
@@ -160,14 +160,14 @@ class WorkQueueRouteTest extends CamelTestSupport {
     void aSuccessResetsTheBackoffOfItsKey() throws Exception {
         context.getRouteController().startRoute("failing");
         template.sendBody("workqueue:failing", "ns/broken");
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 6);
+        await().atMost(Duration.ofSeconds(15)).until(() -> runs.get() == 6);
 
         runs.set(4); // the next run fails once more, then succeeds
         runTimes.clear();
         template.sendBody("workqueue:failing", "ns/broken");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 6);
-        assertThat(gapsMillis().get(0)).as("first retry after a success waits the initial delay again").isBetween(100L, 390L);
+        assertThat(gapsMillis().get(0)).as("first retry after a success waits the initial delay again").isBetween(200L, 390L);
     }
 
     @Test
