@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel;
 
 import io.d2iq.kubetunnel.cli.NotBuiltYet;
+import io.d2iq.kubetunnel.controller.ControllerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = KubetunnelVersion.class,
         description = "Kubernetes controller and reverse tunnel: a management cluster reaches remote API servers it cannot dial.",
         subcommands = {
-                NotBuiltYet.Controller.class,
+                ControllerCommand.class,
                 NotBuiltYet.TunnelServer.class,
                 NotBuiltYet.KubeconfigWebhook.class,
                 NotBuiltYet.Agent.class,

@@ -23,10 +23,6 @@ public abstract class NotBuiltYet implements Callable<Integer> {
         return EXIT_NOT_BUILT;
     }
 
-    @Command(name = "controller", mixinStandardHelpOptions = true, description = "Watches TunnelGateway and TunnelConnector objects and reconciles their children.")
-    public static final class Controller extends NotBuiltYet {
-    }
-
     @Command(name = "tunnel-server", mixinStandardHelpOptions = true, description = "Accepts the agent's tunnel and serves the proxy port.")
     public static final class TunnelServer extends NotBuiltYet {
     }
