@@ -82,6 +82,14 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             }
                         });
 
+                from("workqueue:badheader?initialBackoff=50").routeId("badheader").autoStartup(false)
+                        .process(exchange -> {
+                            String key = exchange.getMessage().getBody(String.class);
+                            keysSeen.add(key);
+                            exchange.getMessage().setHeader(KubetunnelHeaders.REQUEUE_AFTER,
+                                    key.equals("ns/bad") && runs.incrementAndGet() == 1 ? "soon" : "0");
+                        });
+
                 from("workqueue:stopping?concurrentConsumers=3").routeId("stopping").autoStartup(false)
                         .process(exchange -> runs.incrementAndGet());
             }
@@ -178,6 +186,19 @@ class WorkQueueRouteTest extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 3);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 3);
         assertThat(gapsMillis()).allSatisfy(gap -> assertThat(gap).isBetween(300L, 1_000L));
+    }
+
+    @Test
+    void anUnreadableRequeueAfterCountsAsAFailureAndZeroMeansNoRequeue() throws Exception {
+        context.getRouteController().startRoute("badheader");
+        template.sendBody("workqueue:badheader", "ns/bad");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 2);
+        template.sendBody("workqueue:badheader", "ns/good");
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 3);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> keysSeen.size() == 3);
+        assertThat(keysSeen).containsExactly("ns/bad", "ns/bad", "ns/good");
+        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "badheader").counter().count()).isEqualTo(1.0);
     }
 
     @Test
