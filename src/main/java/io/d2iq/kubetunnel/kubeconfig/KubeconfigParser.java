@@ -50,7 +50,7 @@ public final class KubeconfigParser {
         checkContext(config.getCurrentContext(), context, cluster.getName(), user.getName());
         Cluster c = cluster.getCluster();
         return new Kubeconfig(cluster.getName(), httpsServer(c.getServer()), certificateAuthority(c),
-                blankToNull(c.getTlsServerName()), null, user.getName(), credentials(user.getUser()), context.getName());
+                blankToNull(c.getTlsServerName()), blankToNull(c.getProxyUrl()), user.getName(), credentials(user.getUser()), context.getName());
     }
 
     private static Config read(String yaml) throws InvalidKubeconfigException {
