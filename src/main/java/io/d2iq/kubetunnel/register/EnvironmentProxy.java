@@ -1,10 +1,8 @@
 package io.d2iq.kubetunnel.register;
 
 import java.io.IOException;
-import java.net.Authenticator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.PasswordAuthentication;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
@@ -13,6 +11,7 @@ import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +21,7 @@ import java.util.Optional;
  * The HTTP proxy that {@code HTTPS_PROXY}/{@code HTTP_PROXY} and {@code NO_PROXY} (or their lower-case forms)
  * select, as curl and Go read them: NO_PROXY holds host names (a leading dot or not: subdomains match too),
  * IP addresses, IPv4 CIDR blocks and {@code *}. User-info in the proxy URL becomes Basic proxy credentials.
+ * Only HTTP proxies (CONNECT for https targets), as the JDK HTTP client supports.
  */
 public final class EnvironmentProxy extends ProxySelector {
 
@@ -47,37 +47,42 @@ public final class EnvironmentProxy extends ProxySelector {
                         .toList());
     }
 
-    /** Basic credentials for the proxies, if their URLs carry user-info. */
-    public Optional<Authenticator> authenticator() {
-        if (userInfo(httpsProxy) == null && userInfo(httpProxy) == null) {
+    /**
+     * The {@code Proxy-Authorization} header for a request to {@code target}, when its proxy URL carries user-info.
+     * Sent up front rather than through an {@link java.net.Authenticator}: the JDK copies it onto the CONNECT
+     * request only, and an Authenticator would also meddle with the webhook's own Bearer authentication.
+     */
+    public Optional<String> proxyAuthorization(URI target) {
+        URI proxy = proxyFor(target);
+        if (proxy == null || userInfo(proxy) == null) {
             return Optional.empty();
         }
-        return Optional.of(new Authenticator() {
-            @Override
-            protected PasswordAuthentication getPasswordAuthentication() {
-                if (getRequestorType() != RequestorType.PROXY) {
-                    return null;
-                }
-                URI proxy = userInfo(httpsProxy) != null ? httpsProxy : httpProxy;
-                return credentials(userInfo(proxy));
-            }
-        });
+        String raw = userInfo(proxy);
+        int colon = raw.indexOf(':');
+        String user = URLDecoder.decode(colon < 0 ? raw : raw.substring(0, colon), StandardCharsets.UTF_8);
+        String password = colon < 0 ? "" : URLDecoder.decode(raw.substring(colon + 1), StandardCharsets.UTF_8);
+        return Optional.of("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The JDK refuses Basic proxy auth for HTTPS tunnels unless told otherwise, and reads that once per JVM. */
     public void allowBasicAuthForTunnels() {
-        if (authenticator().isPresent() && System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
+        if ((userInfo(httpsProxy) != null || userInfo(httpProxy) != null) && System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
             System.setProperty(TUNNELING_DISABLED_SCHEMES, "");
         }
     }
 
     @Override
     public List<Proxy> select(URI uri) {
-        URI proxy = "https".equalsIgnoreCase(uri.getScheme()) ? httpsProxy : httpProxy;
-        if (proxy == null || bypasses(uri.getHost())) {
+        URI proxy = proxyFor(uri);
+        if (proxy == null) {
             return List.of(Proxy.NO_PROXY);
         }
         return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxy.getHost(), port(proxy))));
+    }
+
+    private URI proxyFor(URI target) {
+        URI proxy = "https".equalsIgnoreCase(target.getScheme()) ? httpsProxy : httpProxy;
+        return proxy == null || bypasses(target.getHost()) ? null : proxy;
     }
 
     @Override
@@ -143,13 +148,5 @@ public final class EnvironmentProxy extends ProxySelector {
 
     private static String userInfo(URI proxy) {
         return proxy == null ? null : proxy.getRawUserInfo();
-    }
-
-    private static PasswordAuthentication credentials(String rawUserInfo) {
-        int colon = rawUserInfo.indexOf(':');
-        String user = colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon);
-        String password = colon < 0 ? "" : rawUserInfo.substring(colon + 1);
-        return new PasswordAuthentication(URLDecoder.decode(user, StandardCharsets.UTF_8),
-                URLDecoder.decode(password, StandardCharsets.UTF_8).toCharArray());
     }
 }

@@ -30,6 +30,7 @@ public final class RegisterCommand implements Callable<Integer> {
 
     /** Exit code when registration did not happen; the message says why. */
     public static final int EXIT_FAILED = 1;
+    private static final int PROXY_AUTHENTICATION_REQUIRED = 407;
     private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
 
     @Spec
@@ -159,6 +160,9 @@ public final class RegisterCommand implements Callable<Integer> {
                 WebhookResponse response = client.post(token, kubeconfig);
                 if (response.isSuccess()) {
                     return response.summary();
+                }
+                if (response.status() == PROXY_AUTHENTICATION_REQUIRED) {
+                    throw new RegistrationFailed("the proxy refused its credentials (HTTP 407): check the user-info of HTTPS_PROXY");
                 }
                 if (!response.isRetryable()) {
                     throw new RegistrationFailed("the webhook refused the registration: " + response.summary());

@@ -17,6 +17,7 @@ public final class WebhookClient {
 
     private final HttpClient http;
     private final URI webhook;
+    private final String proxyAuthorization;
 
     public WebhookClient(URI webhook, SSLContext tls, EnvironmentProxy proxy) {
         this.webhook = webhook;
@@ -25,18 +26,20 @@ public final class WebhookClient {
                 .connectTimeout(CONNECT_TIMEOUT)
                 .sslContext(tls)
                 .proxy(proxy);
-        proxy.authenticator().ifPresent(builder::authenticator);
         this.http = builder.build();
+        this.proxyAuthorization = proxy.proxyAuthorization(webhook).orElse(null);
     }
 
     public WebhookResponse post(String token, byte[] kubeconfig) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(webhook)
+        HttpRequest.Builder request = HttpRequest.newBuilder(webhook)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/yaml")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(kubeconfig))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(kubeconfig));
+        if (proxyAuthorization != null) {
+            request.header("Proxy-Authorization", proxyAuthorization);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new WebhookResponse(response.statusCode(), response.body());
     }
 }

@@ -15,6 +15,8 @@ public final class WebhookRoutes extends RouteBuilder {
     /** Name under which the TLS parameters are bound in the registry, when TLS is on. */
     public static final String TLS_BEAN = "kubeconfigWebhookTls";
 
+    private static final int UNAUTHORIZED = 401;
+
     private final RegistrationHandler handler;
     private final int port;
     private final boolean tls;
@@ -61,6 +63,9 @@ public final class WebhookRoutes extends RouteBuilder {
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, reply.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (reply.status() == UNAUTHORIZED) {
+            message.setHeader("WWW-Authenticate", "Bearer realm=\"kubetunnel\"");
+        }
         message.setBody(reply.json());
     }
 }

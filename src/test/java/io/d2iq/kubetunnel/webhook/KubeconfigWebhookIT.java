@@ -97,6 +97,7 @@ class KubeconfigWebhookIT {
         HttpResponse<String> response = webhook.post("/", authorization.isEmpty() ? null : authorization, kubeconfig("t"));
 
         assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"kubetunnel\"");
         assertThat(JSON.readTree(response.body()).get("message").asText()).contains("fleet/east");
         assertThat(webhook.kubeconfigSecret()).isNull();
         assertThat(status().get("lastError").isNull()).isTrue();
