@@ -7,6 +7,7 @@ import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -131,8 +132,14 @@ public final class EnvironmentProxy extends ProxySelector {
             return null;
         }
         String text = value.get().contains("://") ? value.get() : "http://" + value.get();
-        URI uri = URI.create(text);
-        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        // The message leaves out the value: it may carry a password.
+        if (uri == null || !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException(name + " must be an http:// proxy URL with a host");
         }
         return uri;

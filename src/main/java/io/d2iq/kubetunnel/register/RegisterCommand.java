@@ -82,7 +82,7 @@ public final class RegisterCommand implements Callable<Integer> {
         try {
             byte[] kubeconfig = buildKubeconfig();
             String token = readToken(tokenFile, "--token-file");
-            EnvironmentProxy proxy = EnvironmentProxy.from(environment);
+            EnvironmentProxy proxy = proxy();
             proxy.allowBasicAuthForTunnels();
             WebhookClient client = new WebhookClient(webhookUrl, tls(), proxy);
             String outcome = postWithRetries(client, token, kubeconfig, err);
@@ -134,6 +134,14 @@ public final class RegisterCommand implements Callable<Integer> {
             return token;
         } catch (IOException e) {
             throw new RegistrationFailed("cannot read " + flag + " " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private EnvironmentProxy proxy() throws RegistrationFailed {
+        try {
+            return EnvironmentProxy.from(environment);
+        } catch (IllegalArgumentException e) {
+            throw new RegistrationFailed(e.getMessage());
         }
     }
 
