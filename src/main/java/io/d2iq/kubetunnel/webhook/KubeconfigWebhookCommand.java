@@ -24,7 +24,7 @@ public final class KubeconfigWebhookCommand implements Callable<Integer> {
     @Mixin
     KubernetesOptions kubernetes;
 
-    @Option(names = "--port", defaultValue = "" + ConnectorResources.TUNNEL_PORT,
+    @Option(names = "--port", defaultValue = "" + ConnectorResources.TUNNEL_PORT, paramLabel = "PORT",
             description = "HTTP port (default: ${DEFAULT-VALUE}).")
     int port;
 
