@@ -27,7 +27,7 @@ import java.util.Optional;
 public final class EnvironmentProxy extends ProxySelector {
 
     /** JDK property that, by default, forbids Basic auth to a proxy during HTTPS tunnelling. */
-    static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
+    private static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
 
     private final URI httpsProxy;
     private final URI httpProxy;
@@ -60,8 +60,8 @@ public final class EnvironmentProxy extends ProxySelector {
         }
         String raw = userInfo(proxy);
         int colon = raw.indexOf(':');
-        String user = URLDecoder.decode(colon < 0 ? raw : raw.substring(0, colon), StandardCharsets.UTF_8);
-        String password = colon < 0 ? "" : URLDecoder.decode(raw.substring(colon + 1), StandardCharsets.UTF_8);
+        String user = percentDecode(colon < 0 ? raw : raw.substring(0, colon));
+        String password = colon < 0 ? "" : percentDecode(raw.substring(colon + 1));
         return Optional.of("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -147,6 +147,11 @@ public final class EnvironmentProxy extends ProxySelector {
 
     private static Optional<String> variable(Map<String, String> environment, String name) {
         return Optional.ofNullable(environment.get(name)).or(() -> Optional.ofNullable(environment.get(name.toLowerCase(Locale.ROOT))));
+    }
+
+    /** Percent-decoding as in URIs: unlike form decoding, '+' stays '+'. */
+    private static String percentDecode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static int port(URI proxy) {

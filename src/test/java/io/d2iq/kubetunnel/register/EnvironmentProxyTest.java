@@ -56,6 +56,8 @@ class EnvironmentProxyTest {
         assertThat(proxy.proxyAuthorization(WEBHOOK)).hasValue("Basic "
                 + Base64.getEncoder().encodeToString("agent:p@ss".getBytes(StandardCharsets.UTF_8)));
         assertThat(proxy.proxyAuthorization(URI.create("https://direct.corp/"))).isEmpty();
+        assertThat(EnvironmentProxy.from(Map.of("HTTPS_PROXY", "http://a:x+y@p:1")).proxyAuthorization(WEBHOOK)).hasValue("Basic "
+                + Base64.getEncoder().encodeToString("a:x+y".getBytes(StandardCharsets.UTF_8)));
         assertThat(EnvironmentProxy.from(Map.of("HTTPS_PROXY", "http://p:1")).proxyAuthorization(WEBHOOK)).isEmpty();
     }
 
