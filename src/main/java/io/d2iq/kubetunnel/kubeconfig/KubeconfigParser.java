@@ -81,7 +81,11 @@ public final class KubeconfigParser {
         if (count != 1) {
             throw new InvalidKubeconfigException("the kubeconfig has " + count + " " + field + ": exactly one is required");
         }
-        return entries.get(0);
+        T entry = entries.get(0);
+        if (entry == null) {
+            throw new InvalidKubeconfigException("the kubeconfig's " + field + " entry is empty");
+        }
+        return entry;
     }
 
     private static void checkNamed(String name, Object entry, String kind) throws InvalidKubeconfigException {

@@ -68,7 +68,7 @@ public final class RegistrationHandler {
         }
         Kubeconfig kubeconfig;
         try {
-            kubeconfig = KubeconfigParser.parse(utf8(body));
+            kubeconfig = parse(body);
         } catch (InvalidKubeconfigException e) {
             LOG.warn("{}: registration refused: invalid kubeconfig: {}", connectorKey, e.getMessage());
             status.invalid(e.getMessage());
@@ -118,6 +118,15 @@ public final class RegistrationHandler {
             return Files.size(tokenFile) > 0;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Any failure to read the body is the sender's: a parser bug must not become a 500 that register retries forever. */
+    private static Kubeconfig parse(byte[] body) throws InvalidKubeconfigException {
+        try {
+            return KubeconfigParser.parse(utf8(body));
+        } catch (RuntimeException e) {
+            throw new InvalidKubeconfigException("the kubeconfig could not be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 

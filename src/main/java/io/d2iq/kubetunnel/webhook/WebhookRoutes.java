@@ -44,7 +44,8 @@ public final class WebhookRoutes extends RouteBuilder {
     private String endpointUri() {
         String scheme = tls ? "https" : "http";
         String uri = "netty-http:" + scheme + "://0.0.0.0:" + port + "/?matchOnUriPrefix=true"
-                + "&chunkedMaxContentLength=" + RegistrationHandler.MAX_BODY_BYTES;
+                + "&chunkedMaxContentLength=" + RegistrationHandler.MAX_BODY_BYTES
+                + "&muteException=true";
         return tls ? uri + "&ssl=true&sslContextParameters=#" + TLS_BEAN : uri;
     }
 

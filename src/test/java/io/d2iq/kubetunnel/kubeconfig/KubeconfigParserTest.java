@@ -80,6 +80,16 @@ class KubeconfigParserTest {
     }
 
     @Test
+    void refusesEmptyEntriesAndWrongShapes() {
+        assertInvalid(tokenKubeconfig().replaceAll("(?s)clusters:.*?users:", "clusters: [null]\nusers:"), "cluster");
+        assertInvalid(tokenKubeconfig().replaceAll("(?s)users:.*?contexts:", "users:\n-\ncontexts:"), "user");
+        assertInvalid(tokenKubeconfig().replaceAll("(?s)contexts:.*?current-context", "contexts: [{name: ctx}]\ncurrent-context"),
+                "context 'ctx' is empty");
+        assertInvalid("- a\n- list", "not a YAML kubeconfig");
+        assertInvalid("kind: Secret", "kind is 'Secret'");
+    }
+
+    @Test
     void parseErrorsDoNotQuoteTheInput() {
         assertThatThrownBy(() -> KubeconfigParser.parse("token: very-secret-token: [oops"))
                 .isInstanceOf(InvalidKubeconfigException.class)
