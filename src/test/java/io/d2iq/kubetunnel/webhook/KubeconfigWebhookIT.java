@@ -147,6 +147,19 @@ class KubeconfigWebhookIT {
     }
 
     @Test
+    void aRestartedWebhookStillReportsTheRegistrationHeldInTheSecret() throws Exception {
+        webhook.post("/", BEARER, kubeconfig("t"));
+        String registeredAt = status().get("registeredAt").asText();
+
+        webhook.restartWebhook();
+
+        JsonNode status = status();
+        assertThat(status.get("registered").asBoolean()).isTrue();
+        assertThat(java.time.Instant.parse(status.get("registeredAt").asText()))
+                .isBetween(java.time.Instant.parse(registeredAt).minusSeconds(5), java.time.Instant.parse(registeredAt));
+    }
+
+    @Test
     void statusStartsUnregisteredAndProbesAnswer() throws Exception {
         JsonNode status = status();
         assertThat(status.get("registered").asBoolean()).isFalse();

@@ -42,10 +42,12 @@ public final class WebhookFixture implements AutoCloseable {
     public final Path directory;
     public final Path eastTokenFile;
     public final Path westTokenFile;
-    public final int port;
     public final boolean tls;
+    private final Path tlsCert;
+    private final Path tlsKey;
+    private int port;
     public final TunnelConnector connector;
-    private final KubeconfigWebhookApplication application;
+    private KubeconfigWebhookApplication application;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private WebhookFixture(Path tlsCert, Path tlsKey) throws IOException {
@@ -57,13 +59,26 @@ public final class WebhookFixture implements AutoCloseable {
         directory = Files.createTempDirectory("kubetunnel-webhook");
         eastTokenFile = Files.writeString(directory.resolve("east-token"), EAST_TOKEN + "\n");
         westTokenFile = Files.writeString(directory.resolve("west-token"), WEST_TOKEN);
-        port = freePort();
         tls = tlsCert != null;
+        this.tlsCert = tlsCert;
+        this.tlsKey = tlsKey;
+        startApplication();
+    }
+
+    private void startApplication() throws IOException {
+        port = freePort();
         RegistrationHandler handler = new RegistrationHandler(eastTokenFile,
                 new KubeconfigSecretWriter(client, NAMESPACE, CONNECTOR, Clock.systemUTC()),
                 new ProxyUrl(null, null), NAMESPACE, CONNECTOR, Clock.systemUTC());
+        handler.recoverStatus();
         application = new KubeconfigWebhookApplication(handler, port, tlsCert, tlsKey);
         application.start();
+    }
+
+    /** Stops the webhook and starts a fresh one (new port, nothing in memory) on the same API, as a pod restart does. */
+    public void restartWebhook() throws IOException {
+        application.close();
+        startApplication();
     }
 
     /** A plain-HTTP webhook. */
