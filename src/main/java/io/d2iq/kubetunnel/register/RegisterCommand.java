@@ -80,6 +80,7 @@ public final class RegisterCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
+            checkWebhookUrl();
             byte[] kubeconfig = buildKubeconfig();
             String token = readToken(tokenFile, "--token-file");
             EnvironmentProxy proxy = proxy();
@@ -95,6 +96,13 @@ public final class RegisterCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             err.println("kubetunnel register: interrupted");
             return EXIT_FAILED;
+        }
+    }
+
+    private void checkWebhookUrl() throws RegistrationFailed {
+        String scheme = webhookUrl.getScheme();
+        if (webhookUrl.getHost() == null || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
+            throw new RegistrationFailed("--webhook-url must be an https:// (or http://) URL with a host: " + webhookUrl);
         }
     }
 

@@ -59,10 +59,12 @@ class RegisterIT {
     }
 
     private Run register(Map<String, String> environment, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--webhook-url", webhook.uri("/fleet/east/kubeconfig").toString(),
-                "--token-file", connectorToken.toString(),
+        List<String> args = new ArrayList<>(List.of("--token-file", connectorToken.toString(),
                 "--remote-token-file", remoteToken.toString(), "--remote-ca-file", remoteCa.toString()));
         args.addAll(List.of(extra));
+        if (!args.contains("--webhook-url")) {
+            args.addAll(List.of("--webhook-url", webhook.uri("/fleet/east/kubeconfig").toString()));
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new RegisterCommand(environment))
@@ -111,6 +113,14 @@ class RegisterIT {
         assertThat(run.exit()).isEqualTo(RegisterCommand.EXIT_FAILED);
         assertThat(run.err()).contains("--api-server is required");
         assertThat(webhook.kubeconfigSecret()).isNull();
+    }
+
+    @Test
+    void aWebhookUrlWithoutSchemeFailsWithAReason() {
+        Run run = register("--api-server", "https://10.96.0.1:443", "--webhook-url", "webhook.example.com/x");
+
+        assertThat(run.exit()).isEqualTo(RegisterCommand.EXIT_FAILED);
+        assertThat(run.err()).startsWith("kubetunnel register: --webhook-url must be an https://");
     }
 
     @Test
