@@ -2,6 +2,8 @@ package io.d2iq.kubetunnel;
 
 import io.d2iq.kubetunnel.cli.NotBuiltYet;
 import io.d2iq.kubetunnel.controller.ControllerCommand;
+import io.d2iq.kubetunnel.register.RegisterCommand;
+import io.d2iq.kubetunnel.webhook.KubeconfigWebhookCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,9 +17,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ControllerCommand.class,
                 NotBuiltYet.TunnelServer.class,
-                NotBuiltYet.KubeconfigWebhook.class,
+                KubeconfigWebhookCommand.class,
                 NotBuiltYet.Agent.class,
-                NotBuiltYet.Register.class,
+                RegisterCommand.class,
                 NotBuiltYet.LocalApi.class,
                 NotBuiltYet.Demo.class,
         })
