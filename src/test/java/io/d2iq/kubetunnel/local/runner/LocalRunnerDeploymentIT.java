@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.local.LocalApi;
+import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.Test;
 /** Deployments on an embedded TLS API become processes, which follow replicas, template changes, exits and deletes. */
 class LocalRunnerDeploymentIT {
 
+    private static final CertificateAuthority INGRESS_CA = CertificateAuthority.generate("runner-test-ingress-ca");
     private static LocalApi api;
     private static KubernetesClient client;
     private static LocalRunner runner;
@@ -33,7 +39,7 @@ class LocalRunnerDeploymentIT {
     static void start() {
         api = LocalApi.start(true);
         client = api.client();
-        runner = LocalRunner.start(client, TestWorkloads.options());
+        runner = LocalRunner.start(client, TestWorkloads.options().withIngressCa(INGRESS_CA));
     }
 
     @AfterAll
@@ -68,6 +74,27 @@ class LocalRunnerDeploymentIT {
         // in-cluster fabric8 config reaches the embedded API over TLS with the mounted CA
         assertThat(get(port, "/kube", Duration.ofSeconds(30))).isEqualTo(api.url() + "/ " + ns + " 1");
         assertThat(Files.readString(runner.logFile(ns, "Deployment", "web"))).contains("test-server listening on " + port);
+    }
+
+    @Test
+    void anIngressReachesTheDeploymentThroughTheRunnersHttpsProxyWithItsPathKept() throws Exception {
+        String ns = "ingress";
+        startServer(ns, "site");
+        client.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata().withNamespace(ns).withName("site").endMetadata()
+                .withNewSpec().addNewRule().withHost("site.example.com").withNewHttp()
+                    .addNewPath().withPath("/prefix").withPathType("Prefix").withNewBackend().withNewService().withName("site")
+                        .withNewPort().withName("web").endPort().endService().endBackend().endPath()
+                .endHttp().endRule().endSpec().build()).create();
+        HttpClient https = HttpClient.newBuilder().sslContext(INGRESS_CA.jdkClientContext()).build();
+        URI uri = URI.create("https://127.0.0.1:" + runner.ingressPort() + "/prefix/hello");
+
+        String body = eventually().until(() -> https.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                answer -> answer.startsWith("test-server"));
+
+        assertThat(body).isEqualTo("test-server /prefix/hello");
+        assertThat(runner.ingressCaPem()).isEqualTo(INGRESS_CA.certificatePem());
+        eventually().until(() -> client.network().v1().ingresses().inNamespace(ns).withName("site").get().getStatus()
+                .getLoadBalancer().getIngress().get(0).getPorts().get(0).getPort() == runner.ingressPort());
     }
 
     @Test
