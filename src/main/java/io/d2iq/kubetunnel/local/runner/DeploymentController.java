@@ -33,7 +33,9 @@ final class DeploymentController implements AutoCloseable {
         int crashes;
         Instant nextStart = Instant.MIN;
         String waitingFor;
+        /** The status last written, for the Deployment object with this uid. */
         DeploymentStatus written;
+        String writtenFor;
 
         Replica(LocalPod pod) {
             this.pod = pod;
@@ -156,7 +158,8 @@ final class DeploymentController implements AutoCloseable {
                 .withAvailableReplicas(ready)
                 .withUnavailableReplicas((wanted ? 1 : 0) - ready)
                 .build();
-        if (Objects.equals(status, replica.written) && Objects.equals(status, deployment.getStatus())) {
+        String uid = deployment.getMetadata().getUid();
+        if (Objects.equals(status, replica.written) && Objects.equals(uid, replica.writtenFor)) {
             return;
         }
         Deployment patch = new DeploymentBuilder()
@@ -166,6 +169,7 @@ final class DeploymentController implements AutoCloseable {
         try {
             api.apps().deployments().resource(patch).patchStatus();
             replica.written = status;
+            replica.writtenFor = uid;
         } catch (KubernetesClientException e) {
             LOG.warn("{} {}/{}: cannot write status: {}", KIND, deployment.getMetadata().getNamespace(),
                     deployment.getMetadata().getName(), e.getMessage());

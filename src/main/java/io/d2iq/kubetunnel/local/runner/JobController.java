@@ -34,6 +34,7 @@ final class JobController implements AutoCloseable {
 
     /** Per Job key; touched only on the loop thread. */
     private static final class Run {
+        final String uid;
         final LocalPod pod;
         int failures;
         boolean succeeded;
@@ -45,7 +46,8 @@ final class JobController implements AutoCloseable {
         String waitingFor;
         JobStatus written;
 
-        Run(LocalPod pod) {
+        Run(String uid, LocalPod pod) {
+            this.uid = uid;
             this.pod = pod;
         }
 
@@ -86,8 +88,17 @@ final class JobController implements AutoCloseable {
             }
             return;
         }
-        Run run = runs.computeIfAbsent(key, k -> new Run(new LocalPod(KIND + " " + k, loop,
-                (code, requested, ranFor) -> exited(k, code, requested))));
+        String uid = job.getMetadata().getUid();
+        Run run = runs.get(key);
+        if (run != null && !Objects.equals(uid, run.uid)) {
+            // deleted and created again under the same name: a new Job
+            run.pod.stop();
+            run = null;
+        }
+        if (run == null) {
+            run = new Run(uid, new LocalPod(KIND + " " + key, loop, (code, requested, ranFor) -> exited(key, code, requested)));
+            runs.put(key, run);
+        }
         if (!run.finished() && !run.pod.hasProcess() && !Instant.now().isBefore(run.nextStart)) {
             start(key, job, run);
         }
