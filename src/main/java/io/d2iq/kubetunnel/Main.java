@@ -27,6 +27,11 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    static {
+        // Before anything touches java.util.logging: send it (fabric8's mock server) through log4j2.
+        System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }

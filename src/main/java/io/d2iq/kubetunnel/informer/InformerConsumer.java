@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns informer notifications into exchanges. fabric8's informer does the hard parts: list then watch, re-watch
- * from the last resourceVersion when a watch closes, a fresh list when the server answers 410 Gone, and resync.
+ * from the last resourceVersion when a watch closes, a fresh list when the server answers 410 Gone, and resync;
+ * this consumer only makes it retry every failure instead of stopping.
  */
 final class InformerConsumer extends DefaultConsumer implements ResourceEventHandler<GenericKubernetesResource> {
 
@@ -35,9 +36,12 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         super.doStart();
         SharedIndexInformer<GenericKubernetesResource> started = getEndpoint().createInformer();
         started.addEventHandler(this);
+        // fabric8 gives up when the first list fails or a watch ends in error; a controller must keep trying,
+        // with the informer's exponential backoff, until the API server is back
+        started.exceptionHandler((isStarted, failure) -> true);
         informer = started;
         String uri = getEndpoint().getEndpointUri();
-        // Not awaited: a route must start even while the API server is unreachable; the informer keeps retrying.
+        // Not awaited: a route must start even while the API server is unreachable.
         started.start().whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.warn("Informer {} failed its first list: {}", uri, failure.getMessage());

@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.informer;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -18,6 +19,7 @@ final class WorkQueueConsumer extends DefaultConsumer {
 
     private final KeyBackoff backoff;
     private volatile boolean running;
+    private volatile WorkQueueMetrics metrics;
     private ExecutorService workers;
 
     WorkQueueConsumer(WorkQueueEndpoint endpoint, Processor processor, KeyBackoff backoff) {
@@ -34,6 +36,8 @@ final class WorkQueueConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         int count = getEndpoint().getConcurrentConsumers();
+        metrics = WorkQueueMetrics.register(getEndpoint().getCamelContext(), getEndpoint().getQueueName(),
+                getEndpoint().getQueue());
         running = true;
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "workqueue-" + getEndpoint().getQueueName(), count);
@@ -71,30 +75,51 @@ final class WorkQueueConsumer extends DefaultConsumer {
     }
 
     private void run(String key) {
-        WorkQueue queue = getEndpoint().getQueue();
         Exchange exchange = createExchange(false);
         try {
             exchange.getMessage().setBody(key);
             exchange.getMessage().setHeader(KubetunnelHeaders.KEY, key);
             getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        }
-        try {
             if (exchange.getException() != null) {
-                long delay = backoff.nextDelay(key);
-                LOG.warn("Key {} failed (attempt {}), retrying in {} ms: {}", key, backoff.failures(key), delay,
-                        exchange.getException().getMessage());
-                queue.addAfter(key, delay);
+                retry(key, exchange.getException());
                 return;
             }
+            long requeueAfter = requeueAfterMillis(exchange.getMessage().getHeader(KubetunnelHeaders.REQUEUE_AFTER));
             backoff.forget(key);
-            Long requeueAfter = exchange.getMessage().getHeader(KubetunnelHeaders.REQUEUE_AFTER, Long.class);
-            if (requeueAfter != null) {
-                queue.addAfter(key, requeueAfter);
+            // 0 or less means no requeue: an immediate one would be a hot loop
+            if (requeueAfter > 0) {
+                getEndpoint().getQueue().addAfter(key, requeueAfter);
             }
+        } catch (Exception e) {
+            retry(key, e);
         } finally {
             releaseExchange(exchange, false);
+        }
+    }
+
+    private void retry(String key, Throwable failure) {
+        long delay = backoff.nextDelay(key);
+        LOG.warn("Key {} failed (attempt {}), retrying in {} ms: {}", key, backoff.failures(key), delay, failure.getMessage());
+        getEndpoint().getQueue().addAfter(key, delay);
+        metrics.retried();
+    }
+
+    /** Milliseconds from the header: a number, a numeric String or a Duration; absent means 0. */
+    private static long requeueAfterMillis(Object header) {
+        if (header == null) {
+            return 0;
+        }
+        if (header instanceof Number number) {
+            return number.longValue();
+        }
+        if (header instanceof Duration duration) {
+            return duration.toMillis();
+        }
+        try {
+            return Long.parseLong(header.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    KubetunnelHeaders.REQUEUE_AFTER + " must be milliseconds, got '" + header + "'", e);
         }
     }
 }

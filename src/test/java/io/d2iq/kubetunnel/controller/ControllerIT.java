@@ -16,7 +16,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,7 +56,11 @@ class ControllerIT {
     }
 
     private ControllerApplication controller(ControllerOptions.LeaderElection election) {
-        ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), "", Duration.ofSeconds(60),
+        return controller(Path.of("routes"), election);
+    }
+
+    private ControllerApplication controller(Path routes, ControllerOptions.LeaderElection election) {
+        ControllerOptions options = new ControllerOptions(routes, ControllerSettings.defaults(), "", Duration.ofSeconds(60),
                 2, 0, election);
         return new ControllerApplication(client, options, NOWHERE, UnaryOperator.identity());
     }
@@ -81,6 +90,40 @@ class ControllerIT {
             client.services().inNamespace(NS).withName("c1-tunnel-server").delete();
             await().ignoreExceptions().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(client.services().inNamespace(NS).withName("c1-tunnel-server").get()).isNotNull());
+        }
+    }
+
+    @Test
+    void aRouteEditedInTheRoutesDirectoryTakesEffectWithoutRebuilding(@TempDir Path routes) throws Exception {
+        String shipped = Files.readString(Path.of("routes/controller.camel.yaml"));
+        Path transitions = routes.resolve("transitions");
+        String counterStep = "        - toD: micrometer:counter:kubetunnel.connector.transitions?tags=state=${body.stateName}\n";
+        String withFileStep = shipped.replace(counterStep, counterStep
+                + "        - setBody:\n"
+                + "            simple: \"${body.namespace}/${body.name} ${body.stateName}\"\n"
+                + "        - to: \"file:" + transitions.toAbsolutePath() + "?fileName=${exchangeId}.txt\"\n");
+        assertThat(withFileStep).isNotEqualTo(shipped);
+        Files.writeString(routes.resolve("controller.camel.yaml"), withFileStep);
+
+        try (ControllerApplication controller = controller(routes, null)) {
+            controller.start();
+            TunnelConnector c1 = ConnectorFixtures.connector(NS, "c1", "missing", 1080);
+            c1.getMetadata().setUid(null);
+            client.resource(c1).create();
+
+            await().ignoreExceptions().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                try (Stream<Path> files = Files.list(transitions)) {
+                    assertThat(files.map(ControllerIT::read)).contains("default/c1 Failed");
+                }
+            });
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

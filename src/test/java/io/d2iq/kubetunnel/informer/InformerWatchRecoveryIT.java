@@ -57,6 +57,7 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
             @Override
             public void configure() {
                 from("informer:ConfigMap?namespace=" + NAMESPACE + "&resyncPeriod=0&kubernetesClient=#relayed")
+                        .routeId("watch")
                         .process(exchange -> events.add(RecordedEvent.of(exchange)));
             }
         };
@@ -66,11 +67,11 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
     void afterTheConnectionIsCutTheWatchIsReopenedAndLaterChangesArrive() {
         createConfigMap("before");
         awaitEvent("ADDED drops/before");
-        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesServed() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesOpened() == 1);
 
         relay.severAll();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesServed() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesOpened() == 2);
         createConfigMap("after");
         awaitEvent("ADDED drops/after");
     }
@@ -80,7 +81,7 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
         createConfigMap("kept");
         createConfigMap("doomed");
         awaitEvent("ADDED drops/doomed");
-        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesServed() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesOpened() == 1);
 
         relay.refuseConnections(true);
         relay.severAll();
@@ -94,10 +95,24 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesGone() == 1);
         awaitEvent("ADDED drops/missed");
         awaitEvent("DELETED drops/doomed");
-        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesServed() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesOpened() == 2);
         createConfigMap("later");
         awaitEvent("ADDED drops/later");
         assertThat(events).extracting(RecordedEvent::summary).filteredOn(s -> s.endsWith("/kept")).containsExactly("ADDED drops/kept");
+    }
+
+    @Test
+    void aRouteStartedWhileTheApiIsUnreachableCatchesUpOnceItIsBack() throws Exception {
+        context.getRouteController().stopRoute("watch");
+        relay.refuseConnections(true);
+        relay.severAll();
+        createConfigMap("waiting");
+
+        context.getRouteController().startRoute("watch");
+        assertThat(context.getRouteController().getRouteStatus("watch").isStarted()).isTrue();
+        relay.refuseConnections(false);
+
+        awaitEvent("ADDED drops/waiting");
     }
 
     private void createConfigMap(String name) {

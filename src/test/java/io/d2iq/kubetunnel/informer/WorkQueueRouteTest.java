@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.stream.IntStream;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,13 @@ class WorkQueueRouteTest extends CamelTestSupport {
     private final AtomicInteger maxInFlightTotal = new AtomicInteger();
     private final List<Long> runTimes = new CopyOnWriteArrayList<>();
     private final List<String> keysSeen = new CopyOnWriteArrayList<>();
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("meters", meters);
+    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -57,7 +66,7 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             runs.incrementAndGet();
                         });
 
-                from("workqueue:failing?initialBackoff=100&maxBackoff=400").routeId("failing").autoStartup(false)
+                from("workqueue:failing?initialBackoff=200&maxBackoff=800").routeId("failing").autoStartup(false)
                         .process(exchange -> {
                             runTimes.add(System.nanoTime());
                             if (runs.incrementAndGet() <= 5) {
@@ -71,6 +80,14 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             if (runs.incrementAndGet() < 3) {
                                 exchange.getMessage().setHeader(KubetunnelHeaders.REQUEUE_AFTER, 300);
                             }
+                        });
+
+                from("workqueue:badheader?initialBackoff=50").routeId("badheader").autoStartup(false)
+                        .process(exchange -> {
+                            String key = exchange.getMessage().getBody(String.class);
+                            keysSeen.add(key);
+                            exchange.getMessage().setHeader(KubetunnelHeaders.REQUEUE_AFTER,
+                                    key.equals("ns/bad") && runs.incrementAndGet() == 1 ? "soon" : "0");
                         });
 
                 from("workqueue:stopping?concurrentConsumers=3").routeId("stopping").autoStartup(false)
@@ -135,29 +152,30 @@ class WorkQueueRouteTest extends CamelTestSupport {
         context.getRouteController().startRoute("failing");
         template.sendBody("workqueue:failing", "ns/broken");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 6);
-        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 6);
+        await().atMost(Duration.ofSeconds(15)).until(() -> runs.get() == 6);
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3)).until(() -> runs.get() == 6);
         List<Long> gaps = gapsMillis();
-        // 100, 200, 400, 400 (capped), 400
-        assertThat(gaps.get(0)).isBetween(100L, 390L);
-        assertThat(gaps.get(1)).isBetween(200L, 390L);
-        assertThat(gaps.get(2)).isGreaterThanOrEqualTo(400L);
-        assertThat(gaps.get(3)).isBetween(400L, 790L);
-        assertThat(gaps.get(4)).isBetween(400L, 790L);
+        // 200, 400, 800, 800 (capped), 800
+        assertThat(gaps.get(0)).isBetween(200L, 390L);
+        assertThat(gaps.get(1)).isBetween(400L, 790L);
+        assertThat(gaps.get(2)).isBetween(800L, 1_590L);
+        assertThat(gaps.get(3)).isBetween(800L, 1_590L);
+        assertThat(gaps.get(4)).isBetween(800L, 1_590L);
+        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "failing").counter().count()).isEqualTo(5.0);
     }
 
     @Test
     void aSuccessResetsTheBackoffOfItsKey() throws Exception {
         context.getRouteController().startRoute("failing");
         template.sendBody("workqueue:failing", "ns/broken");
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 6);
+        await().atMost(Duration.ofSeconds(15)).until(() -> runs.get() == 6);
 
         runs.set(4); // the next run fails once more, then succeeds
         runTimes.clear();
         template.sendBody("workqueue:failing", "ns/broken");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 6);
-        assertThat(gapsMillis().get(0)).as("first retry after a success waits the initial delay again").isBetween(100L, 390L);
+        assertThat(gapsMillis().get(0)).as("first retry after a success waits the initial delay again").isBetween(200L, 390L);
     }
 
     @Test
@@ -171,6 +189,19 @@ class WorkQueueRouteTest extends CamelTestSupport {
     }
 
     @Test
+    void anUnreadableRequeueAfterCountsAsAFailureAndZeroMeansNoRequeue() throws Exception {
+        context.getRouteController().startRoute("badheader");
+        template.sendBody("workqueue:badheader", "ns/bad");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 2);
+        template.sendBody("workqueue:badheader", "ns/good");
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 3);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> keysSeen.size() == 3);
+        assertThat(keysSeen).containsExactly("ns/bad", "ns/bad", "ns/good");
+        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "badheader").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void stoppingTheRouteStopsItsThreadsAndKeepsQueuedKeysForTheNextStart() throws Exception {
         context.getRouteController().startRoute("stopping");
         template.sendBody("workqueue:stopping", "ns/a");
@@ -181,6 +212,7 @@ class WorkQueueRouteTest extends CamelTestSupport {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> workerThreads("workqueue-stopping") == 0);
         template.sendBody("workqueue:stopping", "ns/b");
+        assertThat(meters.get("kubetunnel.workqueue.depth").tag("queue", "stopping").gauge().value()).isEqualTo(1.0);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
 
         context.getRouteController().startRoute("stopping");
