@@ -3,6 +3,8 @@ package io.d2iq.kubetunnel;
 import io.d2iq.kubetunnel.cli.NotBuiltYet;
 import io.d2iq.kubetunnel.controller.ControllerCommand;
 import io.d2iq.kubetunnel.local.LocalApiCommand;
+import io.d2iq.kubetunnel.register.RegisterCommand;
+import io.d2iq.kubetunnel.webhook.KubeconfigWebhookCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,9 +18,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ControllerCommand.class,
                 NotBuiltYet.TunnelServer.class,
-                NotBuiltYet.KubeconfigWebhook.class,
+                KubeconfigWebhookCommand.class,
                 NotBuiltYet.Agent.class,
-                NotBuiltYet.Register.class,
+                RegisterCommand.class,
                 LocalApiCommand.class,
                 NotBuiltYet.Demo.class,
         })

@@ -27,16 +27,8 @@ public abstract class NotBuiltYet implements Callable<Integer> {
     public static final class TunnelServer extends NotBuiltYet {
     }
 
-    @Command(name = "kubeconfig-webhook", mixinStandardHelpOptions = true, description = "Receives the agent's registration and writes the kubeconfig Secret.")
-    public static final class KubeconfigWebhook extends NotBuiltYet {
-    }
-
     @Command(name = "agent", mixinStandardHelpOptions = true, description = "Dials out to the tunnel server and carries streams to targets in this cluster.")
     public static final class Agent extends NotBuiltYet {
-    }
-
-    @Command(name = "register", mixinStandardHelpOptions = true, description = "Builds this cluster's kubeconfig and posts it to the kubeconfig webhook.")
-    public static final class Register extends NotBuiltYet {
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "Runs the whole system on this machine without a cluster.")
