@@ -1,6 +1,8 @@
 package io.d2iq.kubetunnel;
 
 import io.d2iq.kubetunnel.cli.NotBuiltYet;
+import io.d2iq.kubetunnel.tunnel.agent.AgentCommand;
+import io.d2iq.kubetunnel.tunnel.server.TunnelServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,9 +15,9 @@ import picocli.CommandLine.Command;
         description = "Kubernetes controller and reverse tunnel: a management cluster reaches remote API servers it cannot dial.",
         subcommands = {
                 NotBuiltYet.Controller.class,
-                NotBuiltYet.TunnelServer.class,
+                TunnelServerCommand.class,
                 NotBuiltYet.KubeconfigWebhook.class,
-                NotBuiltYet.Agent.class,
+                AgentCommand.class,
                 NotBuiltYet.Register.class,
                 NotBuiltYet.LocalApi.class,
                 NotBuiltYet.Demo.class,

@@ -27,16 +27,8 @@ public abstract class NotBuiltYet implements Callable<Integer> {
     public static final class Controller extends NotBuiltYet {
     }
 
-    @Command(name = "tunnel-server", mixinStandardHelpOptions = true, description = "Accepts the agent's tunnel and serves the proxy port.")
-    public static final class TunnelServer extends NotBuiltYet {
-    }
-
     @Command(name = "kubeconfig-webhook", mixinStandardHelpOptions = true, description = "Receives the agent's registration and writes the kubeconfig Secret.")
     public static final class KubeconfigWebhook extends NotBuiltYet {
-    }
-
-    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Dials out to the tunnel server and carries streams to targets in this cluster.")
-    public static final class Agent extends NotBuiltYet {
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true, description = "Builds this cluster's kubeconfig and posts it to the kubeconfig webhook.")
