@@ -20,6 +20,10 @@ public final class ConnectorResources {
     public static final String KUBECONFIG_KEY = "kubeconfig";
     /** Key of the agent's token in the token Secret (a service-account-token Secret). */
     public static final String TOKEN_KEY = "token";
+    /** Key of the CA certificate in the gateway's {@code caSecretRef} Secret. */
+    public static final String CA_KEY = "ca.crt";
+    /** Directory where the tunnel server and webhook pods mount the connector's token Secret. */
+    public static final String TOKEN_MOUNT_DIR = "/var/run/kubetunnel/connector-token";
 
     private ConnectorResources() {
     }
@@ -62,6 +66,29 @@ public final class ConnectorResources {
     /** Secret holding the kubeconfig that reaches the remote API server through the tunnel. */
     public static String kubeconfigSecretName(String connector) {
         return connector + "-kubeconfig";
+    }
+
+    /** Ingress path of the tunnel server: {@code {prefix}/{ns}/{connector}/tunnel-server}. */
+    public static String tunnelServerPath(String urlPathPrefix, String namespace, String connector) {
+        return pathPrefix(urlPathPrefix) + "/" + namespace + "/" + connector + "/tunnel-server";
+    }
+
+    /** Ingress path of the kubeconfig webhook: {@code {prefix}/{ns}/{connector}/kubeconfig}. */
+    public static String kubeconfigWebhookPath(String urlPathPrefix, String namespace, String connector) {
+        return pathPrefix(urlPathPrefix) + "/" + namespace + "/" + connector + "/kubeconfig";
+    }
+
+    private static String pathPrefix(String urlPathPrefix) {
+        String prefix = urlPathPrefix == null ? "" : urlPathPrefix.strip();
+        while (prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return prefix;
+    }
+
+    /** In-cluster DNS name of the kubeconfig webhook's Service. */
+    public static String kubeconfigWebhookHost(String namespace, String connector) {
+        return kubeconfigWebhookName(connector) + "." + namespace + ".svc";
     }
 
     /** In-cluster DNS name of the tunnel server's Service. */

@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("TunnelConnector")
 @Singular("tunnelconnector")
 @Plural("tunnelconnectors")
+@AdditionalPrinterColumn(name = "Gateway", jsonPath = ".spec.gatewayRef.name", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @JsonClassDescription("Describes the local endpoint for the tunnel. A remote cluster will connect to this endpoint to create a tunnel.")
 public class TunnelConnector extends CustomResource<TunnelConnectorSpec, TunnelConnectorStatus> implements Namespaced {
 }

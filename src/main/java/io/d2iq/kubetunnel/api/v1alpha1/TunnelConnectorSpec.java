@@ -2,6 +2,8 @@ package io.d2iq.kubetunnel.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.util.Objects;
 
@@ -15,6 +17,8 @@ public class TunnelConnectorSpec {
     private LocalObjectReference gatewayRef;
 
     @JsonPropertyDescription("The port for the tunnel proxy.")
+    @Min(1)
+    @Max(65535)
     private Integer proxyPort;
 
     public LocalObjectReference getGatewayRef() {

@@ -1,6 +1,8 @@
 package io.d2iq.kubetunnel.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,6 +17,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("TunnelGateway")
 @Singular("tunnelgateway")
 @Plural("tunnelgateways")
+@AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.ingress.host", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// No status type in the reference, so no status in the schema and no status subresource (docs/api-decisions.md)
+@JsonIgnoreProperties("status")
 @JsonClassDescription("Provides an endpoint for remote clusters to connect to the management cluster.")
 public class TunnelGateway extends CustomResource<TunnelGatewaySpec, Void> implements Namespaced {
 }

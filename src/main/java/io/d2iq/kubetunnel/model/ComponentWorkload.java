@@ -1,0 +1,146 @@
+package io.d2iq.kubetunnel.model;
+
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelGatewayIngressSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Deployment, Service and Ingress of one per-connector component (tunnel server or kubeconfig
+ * webhook). Both components share this shape: one container running a role of the kubetunnel image,
+ * its HTTP port on {@link ConnectorResources#TUNNEL_PORT}, the connector token mounted read-only.
+ *
+ * @param component component label value
+ * @param name name of the Deployment, Service and Ingress
+ * @param args the container's arguments (role first)
+ * @param ports container ports, also exposed by the Service under the same names
+ * @param serviceAccountName pod ServiceAccount, or null for the namespace default without an API token
+ * @param ingressPath path on the gateway's Ingress
+ */
+public record ComponentWorkload(String component, String name, List<String> args, List<NamedPort> ports,
+                                String serviceAccountName, String ingressPath) {
+
+    /** A named TCP port of the component. */
+    public record NamedPort(String name, int port) {
+    }
+
+    private static final String TOKEN_VOLUME = "connector-token";
+    private static final String TMP_VOLUME = "tmp";
+    /** Non-root user of the image (distroless "nonroot"). */
+    private static final long NON_ROOT_UID = 65532L;
+
+    /** The component's Deployment: one replica, non-root, read-only root filesystem, probes on its HTTP port. */
+    public Deployment deployment(TunnelConnector connector, ControllerSettings settings) {
+        Map<String, String> selector = ConnectorLabels.selector(connector, component);
+        return new DeploymentBuilder()
+                .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
+                .withNewSpec()
+                    .withReplicas(1)
+                    .withNewSelector().withMatchLabels(selector).endSelector()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(ConnectorLabels.labels(connector, component)).endMetadata()
+                        .withNewSpec()
+                            .withServiceAccountName(serviceAccountName)
+                            .withAutomountServiceAccountToken(serviceAccountName != null)
+                            .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID)
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                            .withContainers(container(settings))
+                            .addNewVolume().withName(TOKEN_VOLUME).withNewSecret()
+                                .withSecretName(ConnectorResources.agentTokenSecretName(connector.getMetadata().getName()))
+                                .addNewItem().withKey(ConnectorResources.TOKEN_KEY).withPath(ConnectorResources.TOKEN_KEY).endItem()
+                            .endSecret().endVolume()
+                            .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private Container container(ControllerSettings settings) {
+        IntOrString httpPort = new IntOrString(ports.get(0).name());
+        return new ContainerBuilder()
+                .withName(component)
+                .withImage(settings.image())
+                .withArgs(args)
+                .withPorts(ports.stream().map(ComponentWorkload::containerPort).toList())
+                .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(httpPort).endHttpGet()
+                    .withPeriodSeconds(2).endReadinessProbe()
+                .withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withPort(httpPort).endHttpGet()
+                    .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
+                .withNewResources()
+                    .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("128Mi"))
+                    .addToLimits("memory", new Quantity("256Mi"))
+                .endResources()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                .addNewVolumeMount().withName(TOKEN_VOLUME).withMountPath(ConnectorResources.TOKEN_MOUNT_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
+                .build();
+    }
+
+    private static ContainerPort containerPort(NamedPort port) {
+        return new ContainerPortBuilder().withName(port.name()).withContainerPort(port.port()).withProtocol("TCP").build();
+    }
+
+    /** The component's ClusterIP Service, exposing every port under its name. */
+    public Service service(TunnelConnector connector) {
+        return new ServiceBuilder()
+                .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
+                .withNewSpec()
+                    .withType("ClusterIP")
+                    .withSelector(ConnectorLabels.selector(connector, component))
+                    .withPorts(ports.stream().map(ComponentWorkload::servicePort).toList())
+                .endSpec()
+                .build();
+    }
+
+    private static ServicePort servicePort(NamedPort port) {
+        return new ServicePortBuilder().withName(port.name()).withPort(port.port())
+                .withTargetPort(new IntOrString(port.name())).withProtocol("TCP").build();
+    }
+
+    /**
+     * The component's Ingress on the gateway's host and path, or null (meaning: must not exist) when the
+     * gateway has no ingress. No TLS block: the gateway names no certificate Secret, so TLS comes from the
+     * ingress controller's default certificate or from {@code extraAnnotations} (e.g. cert-manager's).
+     */
+    public Ingress ingress(TunnelConnector connector, TunnelGatewayIngressSpec ingressSpec) {
+        if (ingressSpec == null) {
+            return null;
+        }
+        Ingress ingress = new IngressBuilder()
+                .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
+                .withNewSpec()
+                    .addNewRule()
+                        .withHost(ingressSpec.getHost())
+                        .withNewHttp()
+                            .addNewPath().withPath(ingressPath).withPathType("Prefix")
+                                .withNewBackend().withNewService().withName(name)
+                                    .withNewPort().withName(ports.get(0).name()).endPort()
+                                .endService().endBackend()
+                            .endPath()
+                        .endHttp()
+                    .endRule()
+                .endSpec()
+                .build();
+        if (ingressSpec.getExtraAnnotations() != null && !ingressSpec.getExtraAnnotations().isEmpty()) {
+            ingress.getMetadata().setAnnotations(new TreeMap<>(ingressSpec.getExtraAnnotations()));
+        }
+        return ingress;
+    }
+}

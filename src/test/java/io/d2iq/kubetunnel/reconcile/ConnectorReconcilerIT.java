@@ -1,0 +1,233 @@
+package io.d2iq.kubetunnel.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
+import io.d2iq.kubetunnel.model.ConnectorFixtures;
+import io.d2iq.kubetunnel.model.ControllerSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConnectorReconcilerIT {
+
+    private static final String NS = "team-a";
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private HttpServer fakeTunnelServerStatus;
+    private final AtomicBoolean agentConnected = new AtomicBoolean();
+    private ConnectorReconciler reconciler;
+
+    @BeforeEach
+    void startApi() throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server.init();
+        client = server.createClient();
+        client.apiextensions().v1().customResourceDefinitions()
+                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class).build()).create();
+        client.apiextensions().v1().customResourceDefinitions()
+                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelGateway.class).build()).create();
+        fakeTunnelServerStatus = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        fakeTunnelServerStatus.createContext("/status", exchange -> {
+            byte[] body = ("{\"agentConnected\":" + agentConnected.get() + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        fakeTunnelServerStatus.start();
+        URI statusBase = URI.create("http://127.0.0.1:" + fakeTunnelServerStatus.getAddress().getPort());
+        ServiceAddressResolver loopback = (namespace, service, port) -> service.endsWith("-tunnel-server") ? statusBase : URI.create("http://127.0.0.1:1");
+        Clock clock = Clock.systemUTC();
+        reconciler = new ConnectorReconciler(client, ControllerSettings.defaults(), new ComponentStatusClient(loopback),
+                (key, kubeconfig) -> new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered"),
+                new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
+    }
+
+    @AfterEach
+    void stopApi() {
+        fakeTunnelServerStatus.stop(0);
+        client.close();
+        server.destroy();
+    }
+
+    private TunnelGateway createGateway() {
+        TunnelGateway gateway = ConnectorFixtures.gateway(NS, "gw", "tunnel.example.com", "/kt", null);
+        gateway.getSpec().getIngress().setLoadBalancer(new LoadBalancerIngressBuilder().withHostname("lb.example.com").build());
+        return client.resource(gateway).create();
+    }
+
+    private void createConnector(String name, Integer proxyPort) {
+        TunnelConnector connector = ConnectorFixtures.connector(NS, name, "gw", proxyPort);
+        connector.getMetadata().setUid(null);
+        client.resource(connector).create();
+    }
+
+    private TunnelConnector connector(String name) {
+        return client.resources(TunnelConnector.class).inNamespace(NS).withName(name).get();
+    }
+
+    private void fillTokenAndMarkTunnelServerReady(String name) {
+        Secret token = client.secrets().inNamespace(NS).withName(name + "-agent-token").get();
+        token.setData(Map.of("token", Base64.getEncoder().encodeToString("agent-t0ken".getBytes(StandardCharsets.UTF_8))));
+        client.resource(token).update();
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name + "-tunnel-server").get();
+        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+        client.resource(deployment).updateStatus();
+    }
+
+    @Test
+    void createsEveryChildOwnedByTheConnectorAndStartsInStarting() {
+        createGateway();
+        createConnector("c1", 1090);
+
+        ReconcileOutcome outcome = reconciler.reconcile(NS, "c1");
+
+        assertThat(outcome.decision().state()).isEqualTo(TunnelConnectorState.Starting);
+        String uid = connector("c1").getMetadata().getUid();
+        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("c1-tunnel-server", "c1-kubeconfig-webhook");
+        assertThat(client.services().inNamespace(NS).withName("c1-tunnel-server").get().getSpec().getPorts())
+                .extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("tunnel:8443", "proxy:1090");
+        assertThat(client.network().v1().ingresses().inNamespace(NS).list().getItems()).hasSize(2)
+                .allSatisfy(i -> assertThat(i.getMetadata().getOwnerReferences()).singleElement()
+                        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(uid)));
+        assertThat(client.serviceAccounts().inNamespace(NS).withName("c1-agent").get()).isNotNull();
+        assertThat(client.rbac().roles().inNamespace(NS).withName("c1-agent").get()).isNotNull();
+        assertThat(client.rbac().roleBindings().inNamespace(NS).withName("c1-agent").get()).isNotNull();
+        assertThat(connector("c1").getStatus().getTunnelServer().getDeploymentRef().getName()).isEqualTo("c1-tunnel-server");
+        assertThat(connector("c1").getStatus().getGatewayObservedGeneration()).isNotNull();
+    }
+
+    @Test
+    void walksStartingListeningPendingConnectedFromObservedFacts() {
+        createGateway();
+        createConnector("c1", null);
+        reconciler.reconcile(NS, "c1");
+        fillTokenAndMarkTunnelServerReady("c1");
+
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Listening);
+        Secret manifests = client.secrets().inNamespace(NS).withName("c1-agent-manifests").get();
+        String yaml = new String(Base64.getDecoder().decode(manifests.getData().get("manifests.yaml")), StandardCharsets.UTF_8);
+        assertThat(yaml).contains("wss://lb.example.com/kt/team-a/c1/tunnel-server", "https://lb.example.com/kt/team-a/c1/kubeconfig");
+        assertThat(connector("c1").getStatus().getTunnelAgent().getManifestsRef().getName()).isEqualTo("c1-agent-manifests");
+
+        agentConnected.set(true);
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Pending);
+
+        client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName("c1-kubeconfig").endMetadata()
+                .addToData("kubeconfig", Base64.getEncoder().encodeToString("apiVersion: v1".getBytes(StandardCharsets.UTF_8))).build()).create();
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
+
+        agentConnected.set(false);
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Disconnected);
+        assertThat(client.v1().events().inNamespace(NS).list().getItems()).extracting(e -> e.getReason())
+                .contains("Starting", "Listening", "Pending", "Connected", "Disconnected");
+    }
+
+    @Test
+    void aReconcileWithNothingChangedWritesNothing() {
+        createGateway();
+        createConnector("c1", 1080);
+        reconciler.reconcile(NS, "c1");
+        fillTokenAndMarkTunnelServerReady("c1");
+        reconciler.reconcile(NS, "c1");
+        String statusVersion = connector("c1").getMetadata().getResourceVersion();
+
+        ReconcileOutcome again = reconciler.reconcile(NS, "c1");
+
+        assertThat(again.writes()).isZero();
+        assertThat(connector("c1").getMetadata().getResourceVersion()).isEqualTo(statusVersion);
+    }
+
+    @Test
+    void restoresAChildDeletedOrEditedByHand() {
+        createGateway();
+        createConnector("c1", 1080);
+        reconciler.reconcile(NS, "c1");
+        client.services().inNamespace(NS).withName("c1-tunnel-server").delete();
+        Deployment webhook = client.apps().deployments().inNamespace(NS).withName("c1-kubeconfig-webhook").get();
+        webhook.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+        client.resource(webhook).update();
+
+        ReconcileOutcome outcome = reconciler.reconcile(NS, "c1");
+
+        assertThat(outcome.writes()).isEqualTo(2);
+        assertThat(client.services().inNamespace(NS).withName("c1-tunnel-server").get()).isNotNull();
+        assertThat(client.apps().deployments().inNamespace(NS).withName("c1-kubeconfig-webhook").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(ControllerSettings.DEFAULT_IMAGE);
+    }
+
+    @Test
+    void aConnectorBeforeItsGatewayFailsWithTheFieldAndHealsWhenTheGatewayAppears() {
+        createConnector("c1", 1080);
+
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Failed);
+        Condition ready = connector("c1").getStatus().getConditions().get(0);
+        assertThat(ready.getReason()).isEqualTo("GatewayNotFound");
+        assertThat(ready.getMessage()).contains("spec.gatewayRef.name");
+        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
+
+        createGateway();
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Starting);
+    }
+
+    @Test
+    void aGatewayEditChangesIngressesAndObservedGeneration() {
+        TunnelGateway gateway = createGateway();
+        createConnector("c1", 1080);
+        reconciler.reconcile(NS, "c1");
+
+        gateway = client.resources(TunnelGateway.class).inNamespace(NS).withName("gw").get();
+        gateway.getSpec().getIngress().setUrlPathPrefix("/new");
+        gateway.getSpec().getIngress().setExtraAnnotations(Map.of("a", "b"));
+        gateway.getMetadata().setGeneration(2L);
+        client.resource(gateway).update();
+        reconciler.reconcile(NS, "c1");
+
+        var ingress = client.network().v1().ingresses().inNamespace(NS).withName("c1-tunnel-server").get();
+        assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getPath()).isEqualTo("/new/team-a/c1/tunnel-server");
+        assertThat(ingress.getMetadata().getAnnotations()).containsExactly(Map.entry("a", "b"));
+        assertThat(connector("c1").getStatus().getGatewayObservedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
+    void deletingTheConnectorRemovesItsChildren() {
+        createGateway();
+        createConnector("c1", 1080);
+        createConnector("c2", 1080);
+        reconciler.reconcile(NS, "c1");
+        reconciler.reconcile(NS, "c2");
+
+        client.resources(TunnelConnector.class).inNamespace(NS).withName("c1").delete();
+        reconciler.reconcile(NS, "c1");
+
+        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("c2-tunnel-server", "c2-kubeconfig-webhook");
+        assertThat(client.secrets().inNamespace(NS).withLabel("kubetunnel.d2iq.io/tunnel-connector", "c1").list().getItems()).isEmpty();
+    }
+}
