@@ -1,7 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.tunnel.protocol.Frame;
-import io.d2iq.kubetunnel.tunnel.protocol.FrameType;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolException;
@@ -46,9 +45,15 @@ final class TunnelServerSession extends TunnelSession {
 
     @Override
     protected void onControl(Frame frame) {
-        if (frame.type() != FrameType.HELLO) {
-            throw new ProtocolException(frame.type() + " is not sent by agents");
+        switch (frame.type()) {
+            case HELLO -> hello(frame);
+            case OPEN_ACK -> openAcknowledged(frame.streamId());
+            case OPEN_FAIL -> openFailed(frame.streamId(), frame.failure(), frame.text());
+            default -> throw new ProtocolException(frame.type() + " is not sent by agents");
         }
+    }
+
+    private void hello(Frame frame) {
         if (isEstablished()) {
             throw new ProtocolException("second HELLO");
         }
