@@ -6,14 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.tunnel.support.Socks5Client;
 import io.d2iq.kubetunnel.tunnel.support.TestTarget;
 import io.d2iq.kubetunnel.tunnel.support.TunnelFixture;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +66,56 @@ class TunnelDataIT {
             socket.shutdownOutput();
             assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("ping");
         }
+    }
+
+    @Test
+    void fiveHundredConcurrentStreamsOfMixedSizesEachEchoTheirOwnBytes() throws Exception {
+        int[] sizes = {0, 1, 1_000, 16 * 1024, 100 * 1024, 200 * 1024};
+        List<Socket> sockets = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            for (int i = 0; i < 500; i++) {
+                sockets.add(Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port()));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.server().streamCount() == 500 && echo.open() >= 500);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < sockets.size(); i++) {
+                Socket socket = sockets.get(i);
+                int size = sizes[i % sizes.length];
+                long seed = i;
+                results.add(pool.submit(() -> echoesExactly(socket, size, seed)));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(120, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.server().streamCount() == 0 && tunnel.agent().streamCount() == 0);
+    }
+
+    @Test
+    void aStalledReaderDoesNotSlowAnotherStreamMovingFiftyMebibytes() throws Exception {
+        try (Socket stalled = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", endless.port())) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> endless.open() == 1);
+            long started = System.nanoTime();
+            assertThat(sendAndHash(hashSink, 50 * 1024 * 1024, 2)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+            assertThat(stalled.isClosed()).isFalse();
+            assertThat(tunnel.agent().streamCount()).isEqualTo(1);
+        }
+    }
+
+    private static boolean echoesExactly(Socket socket, int size, long seed) throws Exception {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        socket.getOutputStream().write(data);
+        socket.shutdownOutput();
+        byte[] echoed = socket.getInputStream().readAllBytes();
+        return java.util.Arrays.equals(data, echoed);
     }
 
     /** Streams {@code size} seeded random bytes to the hash sink and compares its SHA-256 with ours. */
