@@ -1,0 +1,112 @@
+package io.d2iq.kubetunnel.tunnel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2iq.kubetunnel.tunnel.agent.ProxyEnvironment;
+import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
+import io.d2iq.kubetunnel.tunnel.support.RawHttp;
+import io.d2iq.kubetunnel.tunnel.support.Socks5Client;
+import io.d2iq.kubetunnel.tunnel.support.TestTarget;
+import io.d2iq.kubetunnel.tunnel.support.TunnelFixture;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The tunnel port over TLS: Camel routes for plain requests, the token check on WebSocket upgrades. */
+class TunnelServerHttpIT {
+
+    @TempDir
+    Path dir;
+
+    TunnelFixture tunnel;
+    SSLContext tls;
+
+    @BeforeEach
+    void start() throws Exception {
+        tunnel = new TunnelFixture(dir, true);
+        tunnel.startServer();
+        tls = RawHttp.trusting(tunnel.caFile());
+    }
+
+    @AfterEach
+    void stop() {
+        tunnel.close();
+    }
+
+    private String get(String path) throws Exception {
+        return RawHttp.exchange(tls, tunnel.port(), RawHttp.get(path));
+    }
+
+    private static String body(String response) {
+        return response.substring(response.indexOf("\r\n\r\n") + 4);
+    }
+
+    @Test
+    void healthAndReadinessAnswerOkAsCamelRoutes() throws Exception {
+        assertThat(get("/healthz")).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nok");
+        assertThat(get("/readyz")).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nok");
+        assertThat(get("/nothing-here")).startsWith("HTTP/1.1 404");
+    }
+
+    @Test
+    void statusSaysNoAgentWithNullsAndZeroBeforeOneConnects() throws Exception {
+        String response = get("/status");
+        assertThat(response).startsWith("HTTP/1.1 200").contains("application/json");
+        assertThat(body(response)).isEqualTo(
+                "{\"agentConnected\":false,\"connectedSince\":null,\"remoteAddress\":null,\"agentVersion\":null,\"streamsOpen\":0}");
+    }
+
+    @Test
+    void statusDescribesTheConnectedAgentAndItsOpenStreams() throws Exception {
+        try (TestTarget echo = TestTarget.echo()) {
+            tunnel.startAgent(List.of(echo.address()));
+            tunnel.awaitConnected();
+            try (Socket stream = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
+                JsonNode status = new ObjectMapper().readTree(body(get("/status")));
+                assertThat(status.fieldNames()).toIterable()
+                        .containsExactly("agentConnected", "connectedSince", "remoteAddress", "agentVersion", "streamsOpen");
+                assertThat(status.get("agentConnected").asBoolean()).isTrue();
+                assertThat(Instant.parse(status.get("connectedSince").asText())).isBefore(Instant.now().plusSeconds(1));
+                assertThat(status.get("remoteAddress").asText()).matches("127\\.0\\.0\\.1:\\d+");
+                assertThat(status.get("agentVersion").asText()).isEqualTo("dev");
+                assertThat(status.get("streamsOpen").asInt()).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Bearer garbage", "Bearer connector-token-b", "Basic Y29ubmVjdG9yLXRva2VuLWE=", "Bearer "})
+    void anUpgradeWithoutThisConnectorsTokenIsRefusedWith401AndOpensNothing(String authorization) throws Exception {
+        String response = RawHttp.exchange(tls, tunnel.port(), RawHttp.upgrade("/tunnel", authorization.isEmpty() ? null : authorization));
+        assertThat(response).startsWith("HTTP/1.1 401").contains("connector token");
+        assertThat(tunnel.server().agentConnected()).isFalse();
+        assertThat(tunnel.server().meterRegistry().get("kubetunnel.sessions.opened").counter().count()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/tunnel", "/prefix/ns/connector/tunnel-server"})
+    void anUpgradeWithTheTokenIsAcceptedOnAnyPath(String path) throws Exception {
+        String response = RawHttp.exchange(tls, tunnel.port(), RawHttp.upgrade(path, "Bearer " + TunnelFixture.TOKEN));
+        assertThat(response).startsWith("HTTP/1.1 101");
+    }
+
+    @Test
+    void anAgentWithAnotherConnectorsTokenNeverConnects() throws Exception {
+        TunnelAgent agent = tunnel.startAgent(List.of(), "connector-token-b", ProxyEnvironment.from(Map.of()), Duration.ofMillis(200));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> !tunnel.server().agentConnected() && agent.establishedSessions() == 0);
+    }
+}
