@@ -37,6 +37,8 @@ public final class ProtocolConstants {
     public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
     /** The server gives up waiting for OPEN_ACK/OPEN_FAIL after this long (dial timeout plus transit). */
     public static final Duration OPEN_TIMEOUT = DIAL_TIMEOUT.plusSeconds(5);
+    /** A session being closed gets this long to take its final RESET before the socket is cut. */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
     /** Largest HTTP request (headers) accepted for the WebSocket upgrade. */
     public static final int MAX_UPGRADE_REQUEST_BYTES = 16 * 1024;
 

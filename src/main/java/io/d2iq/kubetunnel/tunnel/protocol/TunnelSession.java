@@ -4,13 +4,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +164,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     protected final void openAcknowledged(int id) {
         Stream stream = streams.get(id);
         if (stream != null && stream.isOpening()) {
-            metrics.dialSucceeded(java.time.Duration.ofNanos(System.nanoTime() - stream.openStartedNanos()));
+            metrics.dialSucceeded(Duration.ofNanos(System.nanoTime() - stream.openStartedNanos()));
             stream.activate();
         }
     }
@@ -199,7 +202,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
             targetChannel.close();
             return;
         }
-        metrics.dialSucceeded(java.time.Duration.ofNanos(System.nanoTime() - stream.openStartedNanos()));
+        metrics.dialSucceeded(Duration.ofNanos(System.nanoTime() - stream.openStartedNanos()));
         stream.attach(targetChannel);
         write(Frame.openAck(stream.id()));
         stream.activate();
@@ -216,11 +219,16 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
 
     /** Ends the session with a reason the peer can log; every stream is reset. */
     public final void close(String reason) {
-        execute(() -> {
-            if (channel.isActive()) {
-                channel.writeAndFlush(Frame.reset(0, reason)).addListener(f -> channel.close());
-            }
-        }, null);
+        execute(() -> closeWithReason(reason), null);
+    }
+
+    /** Tells the peer why, then closes; a peer too dead to take the RESET is cut off after a grace period. */
+    private void closeWithReason(String reason) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(Frame.reset(0, reason)).addListener(f -> channel.close());
+        channel.eventLoop().schedule(() -> channel.close(), ProtocolConstants.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void ping() {
@@ -280,7 +288,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Frames of an unknown stream are dropped: the stream may have been reset while they were in flight. */
-    private void withStream(Frame frame, java.util.function.Consumer<Stream> action) {
+    private void withStream(Frame frame, Consumer<Stream> action) {
         Stream stream = streams.get(frame.streamId());
         if (stream != null) {
             action.accept(stream);
@@ -324,12 +332,10 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof ProtocolException) {
             LOG.warn("tunnel session with {}: protocol error, closing the session: {}", channel.remoteAddress(), root.getMessage());
-            if (channel.isActive()) {
-                channel.writeAndFlush(Frame.reset(0, "protocol error: " + root.getMessage())).addListener(f -> channel.close());
-            }
+            closeWithReason("protocol error: " + root.getMessage());
         } else {
             LOG.info("tunnel session with {} failed: {}", channel.remoteAddress(), root.toString());
             channel.close();

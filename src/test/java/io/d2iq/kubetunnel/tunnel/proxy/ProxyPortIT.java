@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.d2iq.kubetunnel.tunnel.support.RawHttp;
+import io.d2iq.kubetunnel.tunnel.support.SanCertificate;
 import io.d2iq.kubetunnel.tunnel.support.Socks5Client;
 import io.d2iq.kubetunnel.tunnel.support.TestTarget;
 import io.d2iq.kubetunnel.tunnel.support.TunnelFixture;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,12 +38,12 @@ class ProxyPortIT {
 
     static TunnelFixture tunnel;
     static HttpsServer https;
-    static SelfSignedCertificate httpsCertificate;
+    static SanCertificate httpsCertificate;
     static TestTarget refusing;
 
     @BeforeAll
     static void start() throws Exception {
-        httpsCertificate = new SelfSignedCertificate("localhost");
+        httpsCertificate = SanCertificate.create(dir);
         https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         https.setHttpsConfigurator(new HttpsConfigurator(serverContext(httpsCertificate)));
         https.createContext("/", exchange -> {
@@ -66,13 +66,12 @@ class ProxyPortIT {
     static void stop() {
         tunnel.close();
         https.stop(0);
-        httpsCertificate.delete();
     }
 
-    private static SSLContext serverContext(SelfSignedCertificate certificate) throws Exception {
+    private static SSLContext serverContext(SanCertificate certificate) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("server", certificate.key(), new char[0], new Certificate[] {certificate.cert()});
+        store.setKeyEntry("server", certificate.keyPair().getPrivate(), new char[0], new Certificate[] {certificate.certificate()});
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, new char[0]);
         SSLContext context = SSLContext.getInstance("TLS");
@@ -82,7 +81,7 @@ class ProxyPortIT {
 
     private static Result curl(String... proxyArgs) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "20",
-                "--cacert", httpsCertificate.certificate().getPath()));
+                "--cacert", httpsCertificate.certificateFile().toString()));
         command.addAll(List.of(proxyArgs));
         command.add("https://localhost:" + https.getAddress().getPort() + "/");
         Process process = new ProcessBuilder(command).start();
@@ -106,6 +105,34 @@ class ProxyPortIT {
         Result result = curl("-p", "-x", "http://127.0.0.1:" + tunnel.proxy().getPort());
         assertThat(result.err()).isEmpty();
         assertThat(result.out()).isEqualTo(BODY);
+    }
+
+    @Test
+    void kubectlFollowsASocks5ProxyUrlThroughTheTunnel() throws Exception {
+        Path kubeconfig = dir.resolve("kubeconfig");
+        java.nio.file.Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: remote
+                  cluster:
+                    server: https://localhost:%d
+                    certificate-authority: %s
+                    proxy-url: socks5://127.0.0.1:%d
+                users:
+                - name: remote
+                  user:
+                    token: not-needed-by-this-server
+                contexts:
+                - name: remote
+                  context: {cluster: remote, user: remote}
+                current-context: remote
+                """.formatted(https.getAddress().getPort(), httpsCertificate.certificateFile().toString(), tunnel.proxy().getPort()));
+        Process kubectl = new ProcessBuilder("/usr/bin/kubectl", "--kubeconfig", kubeconfig.toString(), "get", "--raw", "/version")
+                .redirectErrorStream(true).start();
+        assertThat(kubectl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(BODY);
+        assertThat(kubectl.exitValue()).isZero();
     }
 
     @Test

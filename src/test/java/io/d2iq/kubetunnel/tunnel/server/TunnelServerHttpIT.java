@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
+import io.d2iq.kubetunnel.tunnel.agent.AllowList;
 import io.d2iq.kubetunnel.tunnel.agent.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.support.RawHttp;
@@ -19,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,24 +32,34 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TunnelServerHttpIT {
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    TunnelFixture tunnel;
-    SSLContext tls;
+    static TunnelFixture tunnel;
+    static SSLContext tls;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         tunnel = new TunnelFixture(dir, true);
         tunnel.startServer();
         tls = RawHttp.trusting(tunnel.caFile());
     }
 
     @AfterEach
-    void stop() {
+    void stopAgent() {
+        tunnel.stopAgent();
+        await().until(() -> !tunnel.server().agentConnected());
+    }
+
+    @AfterAll
+    static void stop() {
         tunnel.close();
     }
 
-    private String get(String path) throws Exception {
+    private static double sessionsOpened() {
+        return tunnel.server().meterRegistry().get("kubetunnel.sessions.opened").counter().count();
+    }
+
+    private static String get(String path) throws Exception {
         return RawHttp.exchange(tls, tunnel.port(), RawHttp.get(path));
     }
 
@@ -90,10 +103,11 @@ class TunnelServerHttpIT {
     @ParameterizedTest
     @ValueSource(strings = {"", "Bearer garbage", "Bearer connector-token-b", "Basic Y29ubmVjdG9yLXRva2VuLWE=", "Bearer "})
     void anUpgradeWithoutThisConnectorsTokenIsRefusedWith401AndOpensNothing(String authorization) throws Exception {
+        double openedBefore = sessionsOpened();
         String response = RawHttp.exchange(tls, tunnel.port(), RawHttp.upgrade("/tunnel", authorization.isEmpty() ? null : authorization));
         assertThat(response).startsWith("HTTP/1.1 401").contains("connector token");
         assertThat(tunnel.server().agentConnected()).isFalse();
-        assertThat(tunnel.server().meterRegistry().get("kubetunnel.sessions.opened").counter().count()).isZero();
+        assertThat(sessionsOpened()).isEqualTo(openedBefore);
     }
 
     @ParameterizedTest
@@ -101,6 +115,23 @@ class TunnelServerHttpIT {
     void anUpgradeWithTheTokenIsAcceptedOnAnyPath(String path) throws Exception {
         String response = RawHttp.exchange(tls, tunnel.port(), RawHttp.upgrade(path, "Bearer " + TunnelFixture.TOKEN));
         assertThat(response).startsWith("HTTP/1.1 101");
+    }
+
+    @Test
+    void anAgentThatDoesNotTrustTheServersCertificateNeverConnects() throws Exception {
+        io.netty.handler.ssl.util.SelfSignedCertificate other = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
+        try {
+            TunnelAgent agent = new TunnelAgent(new AgentSettings(tunnel.serverUri("/"), tunnel.write("token", TunnelFixture.TOKEN),
+                    other.certificate().toPath(), AllowList.parse(List.of()), ProxyEnvironment.from(Map.of()),
+                    TunnelFixture.FAST_KEEP_ALIVE, Duration.ofMillis(200)), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            try (agent) {
+                agent.start();
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                        .until(() -> !tunnel.server().agentConnected() && agent.establishedSessions() == 0);
+            }
+        } finally {
+            other.delete();
+        }
     }
 
     @Test
