@@ -63,8 +63,13 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        TunnelAgent agent = new TunnelAgent(new AgentSettings(serverUrl, tokenFile, caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
-                new SimpleMeterRegistry());
+        TunnelAgent agent;
+        try {
+            agent = new TunnelAgent(new AgentSettings(serverUrl, tokenFile, caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
+                    new SimpleMeterRegistry());
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "cannot use --ca-file " + caFile + ": " + e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

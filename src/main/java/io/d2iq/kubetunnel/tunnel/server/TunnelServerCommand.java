@@ -16,6 +16,9 @@ import picocli.CommandLine.Spec;
         description = "Accepts the agent's tunnel and serves the proxy port.")
 public final class TunnelServerCommand implements Callable<Integer> {
 
+    /** Exit code when a port cannot be bound or the TLS files cannot be used. */
+    public static final int EXIT_CANNOT_START = 1;
+
     @Spec
     CommandSpec spec;
 
@@ -51,9 +54,23 @@ public final class TunnelServerCommand implements Callable<Integer> {
         checkPort("--port", port);
         checkPort("--proxy-port", proxyPort);
         TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, tokenFile, tlsCert, tlsKey, KeepAlive.DEFAULT));
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.close();
+            spec.commandLine().getErr().println("kubetunnel tunnel-server: cannot start: " + rootMessage(e));
+            return EXIT_CANNOT_START;
+        }
         server.awaitShutdown();
         return 0;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     private void checkPort(String option, int value) {
