@@ -1,8 +1,11 @@
 package io.d2iq.kubetunnel;
 
 import io.d2iq.kubetunnel.cli.NotBuiltYet;
+import io.d2iq.kubetunnel.controller.ControllerCommand;
+import io.d2iq.kubetunnel.register.RegisterCommand;
 import io.d2iq.kubetunnel.tunnel.agent.AgentCommand;
 import io.d2iq.kubetunnel.tunnel.server.TunnelServerCommand;
+import io.d2iq.kubetunnel.webhook.KubeconfigWebhookCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,11 +17,11 @@ import picocli.CommandLine.Command;
         versionProvider = KubetunnelVersion.class,
         description = "Kubernetes controller and reverse tunnel: a management cluster reaches remote API servers it cannot dial.",
         subcommands = {
-                NotBuiltYet.Controller.class,
+                ControllerCommand.class,
                 TunnelServerCommand.class,
-                NotBuiltYet.KubeconfigWebhook.class,
+                KubeconfigWebhookCommand.class,
                 AgentCommand.class,
-                NotBuiltYet.Register.class,
+                RegisterCommand.class,
                 NotBuiltYet.LocalApi.class,
                 NotBuiltYet.Demo.class,
         })
@@ -26,6 +29,11 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    static {
+        // Before anything touches java.util.logging: send it (fabric8's mock server) through log4j2.
+        System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));

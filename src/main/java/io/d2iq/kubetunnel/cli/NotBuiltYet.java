@@ -23,18 +23,6 @@ public abstract class NotBuiltYet implements Callable<Integer> {
         return EXIT_NOT_BUILT;
     }
 
-    @Command(name = "controller", mixinStandardHelpOptions = true, description = "Watches TunnelGateway and TunnelConnector objects and reconciles their children.")
-    public static final class Controller extends NotBuiltYet {
-    }
-
-    @Command(name = "kubeconfig-webhook", mixinStandardHelpOptions = true, description = "Receives the agent's registration and writes the kubeconfig Secret.")
-    public static final class KubeconfigWebhook extends NotBuiltYet {
-    }
-
-    @Command(name = "register", mixinStandardHelpOptions = true, description = "Builds this cluster's kubeconfig and posts it to the kubeconfig webhook.")
-    public static final class Register extends NotBuiltYet {
-    }
-
     @Command(name = "local-api", mixinStandardHelpOptions = true, description = "Runs an embedded Kubernetes API that kubectl can use.")
     public static final class LocalApi extends NotBuiltYet {
     }

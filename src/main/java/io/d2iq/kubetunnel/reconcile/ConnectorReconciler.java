@@ -61,12 +61,21 @@ public final class ConnectorReconciler {
         this.statusWriter = statusWriter;
     }
 
+    /** Reconciles the connector with work-queue key {@code namespace/name}. */
+    public ReconcileOutcome reconcile(String key) {
+        int slash = key.indexOf('/');
+        if (slash <= 0 || slash == key.length() - 1) {
+            throw new IllegalArgumentException("connector key must be namespace/name: " + key);
+        }
+        return reconcile(key.substring(0, slash), key.substring(slash + 1));
+    }
+
     /** Reconciles the connector {@code namespace/name}. */
     public ReconcileOutcome reconcile(String namespace, String name) {
         long started = System.nanoTime();
         TunnelConnector connector = client.resources(TunnelConnector.class).inNamespace(namespace).withName(name).get();
         if (connector == null) {
-            remoteProbe.forget(namespace + "/" + name);
+            remoteProbe.forget(ConnectorKeys.of(namespace, name));
             int deleted = deleteChildren(namespace, name);
             return ReconcileOutcome.deleted(namespace, name, deleted, System.nanoTime() - started);
         }
@@ -169,7 +178,7 @@ public final class ConnectorReconciler {
         boolean agentConnected = tunnelServerReady && components.agentConnected(namespace, name);
         ConnectorFacts.Problem registrationError = components.registrationError(namespace, name).orElse(null);
         String kubeconfig = secretValue(namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
-        ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(namespace + "/" + name, kubeconfig) : null;
+        ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(ConnectorKeys.of(namespace, name), kubeconfig) : null;
         return new ConnectorFacts(null, waitingFor, tunnelServerReady, agentConnected, registrationError, kubeconfig != null, probe);
     }
 

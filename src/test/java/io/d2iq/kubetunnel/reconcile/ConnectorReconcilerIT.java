@@ -45,7 +45,7 @@ class ConnectorReconcilerIT {
 
     @BeforeEach
     void startApi() throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();
         client.apiextensions().v1().customResourceDefinitions()

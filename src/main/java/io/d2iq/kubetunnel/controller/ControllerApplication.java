@@ -1,0 +1,112 @@
+package io.d2iq.kubetunnel.controller;
+
+import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
+import io.d2iq.kubetunnel.reconcile.ConnectorKeys;
+import io.d2iq.kubetunnel.reconcile.ConnectorReconciler;
+import io.d2iq.kubetunnel.reconcile.ConnectorStatusWriter;
+import io.d2iq.kubetunnel.reconcile.EventRecorder;
+import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
+import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
+import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
+import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
+import org.apache.camel.main.Main;
+
+/**
+ * The controller as a camel-main application: routes from {@code routes/*.camel.yaml} wire watch events
+ * to the reconciler bean. Usable in-process (tests, demo) through {@link #start()} and {@link #close()}.
+ */
+public final class ControllerApplication implements AutoCloseable {
+
+    /** The master: namespace that every watch route shares, so one Lease decides who watches. */
+    static final String LEADER_PREFIX = "master:controller:";
+    /** Labels of the controller pods; Camel's leader election counts only pods with them as members. */
+    public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
+            "app.kubernetes.io/name", "kubetunnel", "app.kubernetes.io/component", "controller");
+
+    private final Main main = new Main();
+    private final KubeconfigRemoteApiProbe probe;
+
+    /**
+     * @param client the management cluster
+     * @param addresses where Services are reached (cluster DNS in a cluster, loopback ports in local mode)
+     * @param proxyUrlRewriter maps a kubeconfig's proxy URL to one this process can reach
+     */
+    public ControllerApplication(KubernetesClient client, ControllerOptions options, ServiceAddressResolver addresses,
+                                 UnaryOperator<String> proxyUrlRewriter) {
+        Clock clock = Clock.systemUTC();
+        probe = new KubeconfigRemoteApiProbe(proxyUrlRewriter);
+        ConnectorStatusWriter statusWriter = new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock);
+        main.bind("kubernetesClient", client);
+        main.bind("connectorKeys", new ConnectorKeys(client));
+        main.bind("connectorReconciler", new ConnectorReconciler(client, options.settings(), new ComponentStatusClient(addresses),
+                probe, statusWriter));
+        main.configure().withName("kubetunnel-controller");
+        main.configure().withRoutesIncludePattern("file:" + options.routesDirectory().toAbsolutePath() + "/*.camel.yaml");
+        main.configure().withTracingStandby(true);
+        main.addInitialProperty("kubetunnel.namespace", options.namespace() == null ? "" : options.namespace());
+        main.addInitialProperty("kubetunnel.resync-millis", Long.toString(options.resync().toMillis()));
+        main.addInitialProperty("kubetunnel.workers", Integer.toString(options.workers()));
+        main.addInitialProperty("camel.metrics.enabled", "true");
+        main.addInitialProperty("camel.metrics.enableRoutePolicy", "true");
+        if (options.managementPort() > 0) {
+            main.addInitialProperty("camel.management.enabled", "true");
+            main.addInitialProperty("camel.management.port", Integer.toString(options.managementPort()));
+            main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+            main.addInitialProperty("camel.management.metricsEnabled", "true");
+        }
+        if (options.leaderElection() != null) {
+            main.bind("kubernetesClusterService", clusterService(client, options.leaderElection()));
+            main.addInitialProperty("kubetunnel.leader-prefix", LEADER_PREFIX);
+        } else {
+            main.addInitialProperty("kubetunnel.leader-prefix", "");
+        }
+    }
+
+    private static KubernetesClusterService clusterService(KubernetesClient client, ControllerOptions.LeaderElection election) {
+        KubernetesConfiguration configuration = new KubernetesConfiguration();
+        // A client of its own: Camel closes the cluster service's client when the service stops.
+        configuration.setKubernetesClient(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build());
+        KubernetesClusterService service = new KubernetesClusterService(configuration);
+        service.setLeaseResourceType(LeaseResourceType.Lease);
+        service.setKubernetesNamespace(election.namespace());
+        service.setNamespace(election.namespace());
+        service.setKubernetesResourcesNamespace(election.namespace());
+        // Camel counts as members only pods with these labels (deploy/ sets them on the controller pods)
+        service.setClusterLabels(CONTROLLER_POD_LABELS);
+        service.setKubernetesResourceName(election.name());
+        service.setPodName(election.identity());
+        long lease = election.leaseDuration().toMillis();
+        service.setLeaseDurationMillis(lease);
+        service.setRenewDeadlineMillis(lease * 2 / 3);
+        service.setRetryPeriodMillis(Math.max(500, lease / 5));
+        return service;
+    }
+
+    /** Starts the routes and returns. */
+    public void start() throws Exception {
+        main.start();
+    }
+
+    /** Runs until the JVM is asked to stop (SIGTERM), then shuts down cleanly. */
+    public void runUntilShutdown() throws Exception {
+        main.run();
+    }
+
+    /** The running Camel context (for tests and Hawtio). */
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+        probe.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.d2iq.kubetunnel.controller;
+
+import io.d2iq.kubetunnel.cli.KubernetesOptions;
+import io.d2iq.kubetunnel.model.ControllerSettings;
+import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The {@code controller} role. */
+@Command(name = "controller", mixinStandardHelpOptions = true,
+        description = "Watches TunnelGateway and TunnelConnector objects and reconciles their children and status.")
+public final class ControllerCommand implements Callable<Integer> {
+
+    @Mixin
+    KubernetesOptions kubernetes;
+
+    @Option(names = "--routes", paramLabel = "DIR", defaultValue = "${env:KUBETUNNEL_ROUTES:-routes}",
+            description = "Directory of *.camel.yaml routes (env KUBETUNNEL_ROUTES; default: ${DEFAULT-VALUE}).")
+    Path routes;
+
+    @Option(names = "--image", defaultValue = "${env:KUBETUNNEL_IMAGE:-" + ControllerSettings.DEFAULT_IMAGE + "}",
+            description = "Image that runs the tunnel server, webhook, agent and register (env KUBETUNNEL_IMAGE; default: ${DEFAULT-VALUE}).")
+    String image;
+
+    @Option(names = "--agent-cluster-role", defaultValue = ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE,
+            description = "ClusterRole bound to the agent on the remote cluster (default: ${DEFAULT-VALUE}).")
+    String agentClusterRole;
+
+    @Option(names = "--namespace", defaultValue = "", description = "Namespace to watch (default: all).")
+    String namespace;
+
+    @Option(names = "--resync-seconds", defaultValue = "60", description = "Reconcile everything this often (default: ${DEFAULT-VALUE}).")
+    long resyncSeconds;
+
+    @Option(names = "--workers", defaultValue = "4", description = "Connectors reconciled in parallel (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--management-port", defaultValue = "8080",
+            description = "Port of /observe/health and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
+    int managementPort;
+
+    @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Hold a Lease before watching, so only one replica writes (default: ${DEFAULT-VALUE}).")
+    boolean leaderElection;
+
+    @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-kubetunnel-system}",
+            description = "Namespace of the leader Lease (env POD_NAMESPACE; default: ${DEFAULT-VALUE}).")
+    String leaseNamespace;
+
+    @Option(names = "--lease-name", defaultValue = "kubetunnel",
+            description = "Prefix of the leader Lease, which is named <prefix>-controller (default: ${DEFAULT-VALUE}).")
+    String leaseName;
+
+    @Option(names = "--lease-seconds", defaultValue = "15", description = "Lease duration; a follower takes over after it (default: ${DEFAULT-VALUE}).")
+    long leaseSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(routes)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--routes " + routes + " is not a directory");
+        }
+        ControllerOptions options = new ControllerOptions(routes, new ControllerSettings(image, agentClusterRole), namespace,
+                Duration.ofSeconds(resyncSeconds), workers, managementPort,
+                leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace, leaseName, identity(), Duration.ofSeconds(leaseSeconds)) : null);
+        try (KubernetesClient client = kubernetes.newClient();
+             ControllerApplication application = new ControllerApplication(client, options, ServiceAddressResolver.clusterDns(), UnaryOperator.identity())) {
+            application.runUntilShutdown();
+        }
+        return 0;
+    }
+
+    private static String identity() {
+        String hostname = System.getenv("HOSTNAME");
+        return hostname == null || hostname.isBlank() ? "controller-" + UUID.randomUUID() : hostname;
+    }
+}

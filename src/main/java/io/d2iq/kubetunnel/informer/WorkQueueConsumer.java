@@ -1,0 +1,125 @@
+package io.d2iq.kubetunnel.informer;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs queued keys on {@code concurrentConsumers} threads: one exchange per key, body and header
+ * {@link KubetunnelHeaders#KEY} the key. A failed exchange requeues the key with backoff; a
+ * {@link KubetunnelHeaders#REQUEUE_AFTER} header requeues it after that many milliseconds.
+ */
+final class WorkQueueConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkQueueConsumer.class);
+
+    private final KeyBackoff backoff;
+    private volatile boolean running;
+    private volatile WorkQueueMetrics metrics;
+    private ExecutorService workers;
+
+    WorkQueueConsumer(WorkQueueEndpoint endpoint, Processor processor, KeyBackoff backoff) {
+        super(endpoint, processor);
+        this.backoff = backoff;
+    }
+
+    @Override
+    public WorkQueueEndpoint getEndpoint() {
+        return (WorkQueueEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        int count = getEndpoint().getConcurrentConsumers();
+        metrics = WorkQueueMetrics.register(getEndpoint().getCamelContext(), getEndpoint().getQueueName(),
+                getEndpoint().getQueue());
+        running = true;
+        workers = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "workqueue-" + getEndpoint().getQueueName(), count);
+        for (int i = 0; i < count; i++) {
+            workers.execute(this::work);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        getEndpoint().getQueue().wakeUpWaiters();
+        if (workers != null) {
+            // graceful: a key in flight finishes its run; waiting workers return at once
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
+            workers = null;
+        }
+        super.doStop();
+    }
+
+    private void work() {
+        WorkQueue queue = getEndpoint().getQueue();
+        try {
+            String key;
+            while ((key = queue.take(() -> running)) != null) {
+                try {
+                    run(key);
+                } finally {
+                    queue.done(key);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(String key) {
+        Exchange exchange = createExchange(false);
+        try {
+            exchange.getMessage().setBody(key);
+            exchange.getMessage().setHeader(KubetunnelHeaders.KEY, key);
+            getProcessor().process(exchange);
+            if (exchange.getException() != null) {
+                retry(key, exchange.getException());
+                return;
+            }
+            long requeueAfter = requeueAfterMillis(exchange.getMessage().getHeader(KubetunnelHeaders.REQUEUE_AFTER));
+            backoff.forget(key);
+            // 0 or less means no requeue: an immediate one would be a hot loop
+            if (requeueAfter > 0) {
+                getEndpoint().getQueue().addAfter(key, requeueAfter);
+            }
+        } catch (Exception e) {
+            retry(key, e);
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void retry(String key, Throwable failure) {
+        long delay = backoff.nextDelay(key);
+        LOG.warn("Key {} failed (attempt {}), retrying in {} ms: {}", key, backoff.failures(key), delay, failure.getMessage());
+        getEndpoint().getQueue().addAfter(key, delay);
+        metrics.retried();
+    }
+
+    /** Milliseconds from the header: a number, a numeric String or a Duration; absent means 0. */
+    private static long requeueAfterMillis(Object header) {
+        if (header == null) {
+            return 0;
+        }
+        if (header instanceof Number number) {
+            return number.longValue();
+        }
+        if (header instanceof Duration duration) {
+            return duration.toMillis();
+        }
+        try {
+            return Long.parseLong(header.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    KubetunnelHeaders.REQUEUE_AFTER + " must be milliseconds, got '" + header + "'", e);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.d2iq.kubetunnel.informer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+class WorkQueueRouteTest extends CamelTestSupport {
+
+    private final AtomicInteger runs = new AtomicInteger();
+    private final CountDownLatch releaseFirstRun = new CountDownLatch(1);
+    private final Map<String, AtomicInteger> inFlightPerKey = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlightTotal = new AtomicInteger();
+    private final AtomicInteger maxInFlightPerKey = new AtomicInteger();
+    private final AtomicInteger maxInFlightTotal = new AtomicInteger();
+    private final List<Long> runTimes = new CopyOnWriteArrayList<>();
+    private final List<String> keysSeen = new CopyOnWriteArrayList<>();
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("meters", meters);
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:enqueue").to("workqueue:burst");
+                from("workqueue:burst?concurrentConsumers=4").routeId("burst").autoStartup(false)
+                        .process(exchange -> {
+                            keysSeen.add(exchange.getMessage().getHeader(KubetunnelHeaders.KEY, String.class));
+                            if (runs.incrementAndGet() == 1) {
+                                releaseFirstRun.await(10, TimeUnit.SECONDS);
+                            }
+                        });
+
+                from("workqueue:many?concurrentConsumers=4").routeId("many").autoStartup(false)
+                        .process(exchange -> {
+                            String key = exchange.getMessage().getBody(String.class);
+                            AtomicInteger perKey = inFlightPerKey.computeIfAbsent(key, k -> new AtomicInteger());
+                            maxInFlightPerKey.accumulateAndGet(perKey.incrementAndGet(), Math::max);
+                            maxInFlightTotal.accumulateAndGet(inFlightTotal.incrementAndGet(), Math::max);
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // stands in for reconcile work, so runs overlap
+                            inFlightTotal.decrementAndGet();
+                            perKey.decrementAndGet();
+                            runs.incrementAndGet();
+                        });
+
+                from("workqueue:failing?initialBackoff=200&maxBackoff=800").routeId("failing").autoStartup(false)
+                        .process(exchange -> {
+                            runTimes.add(System.nanoTime());
+                            if (runs.incrementAndGet() <= 5) {
+                                throw new IllegalStateException("not yet (test)");
+                            }
+                        });
+
+                from("workqueue:polling").routeId("polling").autoStartup(false)
+                        .process(exchange -> {
+                            runTimes.add(System.nanoTime());
+                            if (runs.incrementAndGet() < 3) {
+                                exchange.getMessage().setHeader(KubetunnelHeaders.REQUEUE_AFTER, 300);
+                            }
+                        });
+
+                from("workqueue:badheader?initialBackoff=50").routeId("badheader").autoStartup(false)
+                        .process(exchange -> {
+                            String key = exchange.getMessage().getBody(String.class);
+                            keysSeen.add(key);
+                            exchange.getMessage().setHeader(KubetunnelHeaders.REQUEUE_AFTER,
+                                    key.equals("ns/bad") && runs.incrementAndGet() == 1 ? "soon" : "0");
+                        });
+
+                from("workqueue:stopping?concurrentConsumers=3").routeId("stopping").autoStartup(false)
+                        .process(exchange -> runs.incrementAndGet());
+            }
+        };
+    }
+
+    @Test
+    void aHundredEnqueuesOfOneKeyWhileItRunsCoalesceIntoOneMoreRun() throws Exception {
+        context.getRouteController().startRoute("burst");
+        template.sendBody("workqueue:burst", "ns/a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+
+        for (int i = 0; i < 100; i++) {
+            template.sendBody("direct:enqueue", "ns/a");
+        }
+        releaseFirstRun.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 2);
+        assertThat(keysSeen).containsExactly("ns/a", "ns/a");
+    }
+
+    @Test
+    void aHundredEnqueuesOfOneKeyBeforeTheConsumerStartsRunOnce() throws Exception {
+        releaseFirstRun.countDown();
+        for (int i = 0; i < 100; i++) {
+            template.sendBody("workqueue:burst", "ns/a");
+        }
+        context.getRouteController().startRoute("burst");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
+    }
+
+    @Test
+    void oneKeyNeverRunsOnTwoConsumersAtOnceWhileDifferentKeysDo() throws Exception {
+        context.getRouteController().startRoute("many");
+        Thread[] producers = new Thread[4];
+        for (int p = 0; p < producers.length; p++) {
+            producers[p] = new Thread(() -> {
+                for (int i = 0; i < 500; i++) {
+                    template.sendBody("workqueue:many", "ns/key-" + (i % 8));
+                }
+            });
+            producers[p].start();
+        }
+        for (Thread producer : producers) {
+            producer.join(TimeUnit.SECONDS.toMillis(30));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getEndpoint("workqueue:many", WorkQueueEndpoint.class)
+                .getQueue().depth() == 0 && inFlightTotal.get() == 0);
+        assertThat(maxInFlightPerKey.get()).as("runs of one key at once").isEqualTo(1);
+        assertThat(maxInFlightTotal.get()).as("the four consumers did run different keys in parallel").isGreaterThan(1);
+        assertThat(runs.get()).as("2000 enqueues coalesced").isBetween(8, 1999);
+    }
+
+    @Test
+    void aFailingKeyIsRetriedWithGrowingCappedDelaysUntilItSucceeds() throws Exception {
+        context.getRouteController().startRoute("failing");
+        template.sendBody("workqueue:failing", "ns/broken");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> runs.get() == 6);
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3)).until(() -> runs.get() == 6);
+        List<Long> gaps = gapsMillis();
+        // 200, 400, 800, 800 (capped), 800
+        assertThat(gaps.get(0)).isBetween(200L, 390L);
+        assertThat(gaps.get(1)).isBetween(400L, 790L);
+        assertThat(gaps.get(2)).isBetween(800L, 1_590L);
+        assertThat(gaps.get(3)).isBetween(800L, 1_590L);
+        assertThat(gaps.get(4)).isBetween(800L, 1_590L);
+        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "failing").counter().count()).isEqualTo(5.0);
+    }
+
+    @Test
+    void aSuccessResetsTheBackoffOfItsKey() throws Exception {
+        context.getRouteController().startRoute("failing");
+        template.sendBody("workqueue:failing", "ns/broken");
+        await().atMost(Duration.ofSeconds(15)).until(() -> runs.get() == 6);
+
+        runs.set(4); // the next run fails once more, then succeeds
+        runTimes.clear();
+        template.sendBody("workqueue:failing", "ns/broken");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 6);
+        assertThat(gapsMillis().get(0)).as("first retry after a success waits the initial delay again").isBetween(200L, 390L);
+    }
+
+    @Test
+    void requeueAfterHeaderRunsTheKeyAgainAfterThatDelay() throws Exception {
+        context.getRouteController().startRoute("polling");
+        template.sendBody("workqueue:polling", "ns/waiting");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 3);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 3);
+        assertThat(gapsMillis()).allSatisfy(gap -> assertThat(gap).isBetween(300L, 1_000L));
+    }
+
+    @Test
+    void anUnreadableRequeueAfterCountsAsAFailureAndZeroMeansNoRequeue() throws Exception {
+        context.getRouteController().startRoute("badheader");
+        template.sendBody("workqueue:badheader", "ns/bad");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 2);
+        template.sendBody("workqueue:badheader", "ns/good");
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 3);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> keysSeen.size() == 3);
+        assertThat(keysSeen).containsExactly("ns/bad", "ns/bad", "ns/good");
+        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "badheader").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void stoppingTheRouteStopsItsThreadsAndKeepsQueuedKeysForTheNextStart() throws Exception {
+        context.getRouteController().startRoute("stopping");
+        template.sendBody("workqueue:stopping", "ns/a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+        assertThat(workerThreads("workqueue-stopping")).isEqualTo(3);
+
+        context.getRouteController().stopRoute("stopping");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> workerThreads("workqueue-stopping") == 0);
+        template.sendBody("workqueue:stopping", "ns/b");
+        assertThat(meters.get("kubetunnel.workqueue.depth").tag("queue", "stopping").gauge().value()).isEqualTo(1.0);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
+
+        context.getRouteController().startRoute("stopping");
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2);
+    }
+
+    @Test
+    void anEmptyKeyIsRejectedWithAClearError() {
+        assertThatThrownBy(() -> template.sendBody("workqueue:burst", " "))
+                .isInstanceOf(CamelExecutionException.class)
+                .hasRootCauseMessage("workqueue: the body must be a non-empty key such as namespace/name");
+    }
+
+    private List<Long> gapsMillis() {
+        List<Long> times = List.copyOf(runTimes);
+        return IntStream.range(1, times.size())
+                .mapToObj(i -> TimeUnit.NANOSECONDS.toMillis(times.get(i) - times.get(i - 1)))
+                .toList();
+    }
+
+    private static long workerThreads(String nameFragment) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().contains(nameFragment))
+                .count();
+    }
+}
