@@ -28,6 +28,8 @@ public final class UpgradeAwareNettyHttpComponent extends NettyHttpComponent {
     public UpgradeAwareNettyHttpComponent(SslContext sslContext, Supplier<ChannelHandler> upgradeHandlers) {
         this.sslContext = sslContext;
         this.upgradeHandlers = upgradeHandlers;
+        // a failing route answers 500 without a stack trace
+        setMuteException(true);
     }
 
     @Override

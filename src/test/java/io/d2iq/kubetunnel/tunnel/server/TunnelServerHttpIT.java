@@ -75,6 +75,14 @@ class TunnelServerHttpIT {
     }
 
     @Test
+    void metricsArePrometheusTextWithTheTunnelMeters() throws Exception {
+        String response = get("/metrics");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(body(response)).contains("kubetunnel_sessions{side=\"server\"}", "kubetunnel_streams_active{side=\"server\"}",
+                "kubetunnel_pings_missed_total{side=\"server\"}");
+    }
+
+    @Test
     void statusSaysNoAgentWithNullsAndZeroBeforeOneConnects() throws Exception {
         String response = get("/status");
         assertThat(response).startsWith("HTTP/1.1 200").contains("application/json");
