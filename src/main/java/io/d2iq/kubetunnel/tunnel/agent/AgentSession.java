@@ -52,8 +52,8 @@ final class AgentSession extends TunnelSession {
     @Override
     protected void onControl(Frame frame) {
         if (frame.type() == FrameType.HELLO) {
-            if (isEstablished()) {
-                throw new ProtocolException("second HELLO");
+            if (isEstablished() || helloDeadline == null) {
+                throw new ProtocolException("HELLO that answers no HELLO of ours");
             }
             int version = frame.maxVersion();
             if (version < ProtocolConstants.MIN_VERSION || version > ProtocolConstants.MAX_VERSION) {
