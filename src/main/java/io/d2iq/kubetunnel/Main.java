@@ -4,6 +4,8 @@ import io.d2iq.kubetunnel.cli.NotBuiltYet;
 import io.d2iq.kubetunnel.controller.ControllerCommand;
 import io.d2iq.kubetunnel.local.LocalApiCommand;
 import io.d2iq.kubetunnel.register.RegisterCommand;
+import io.d2iq.kubetunnel.tunnel.agent.AgentCommand;
+import io.d2iq.kubetunnel.tunnel.server.TunnelServerCommand;
 import io.d2iq.kubetunnel.webhook.KubeconfigWebhookCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,9 +19,9 @@ import picocli.CommandLine.Command;
         description = "Kubernetes controller and reverse tunnel: a management cluster reaches remote API servers it cannot dial.",
         subcommands = {
                 ControllerCommand.class,
-                NotBuiltYet.TunnelServer.class,
+                TunnelServerCommand.class,
                 KubeconfigWebhookCommand.class,
-                NotBuiltYet.Agent.class,
+                AgentCommand.class,
                 RegisterCommand.class,
                 LocalApiCommand.class,
                 NotBuiltYet.Demo.class,

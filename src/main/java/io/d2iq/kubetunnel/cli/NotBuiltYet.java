@@ -23,14 +23,6 @@ public abstract class NotBuiltYet implements Callable<Integer> {
         return EXIT_NOT_BUILT;
     }
 
-    @Command(name = "tunnel-server", mixinStandardHelpOptions = true, description = "Accepts the agent's tunnel and serves the proxy port.")
-    public static final class TunnelServer extends NotBuiltYet {
-    }
-
-    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Dials out to the tunnel server and carries streams to targets in this cluster.")
-    public static final class Agent extends NotBuiltYet {
-    }
-
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "Runs the whole system on this machine without a cluster.")
     public static final class Demo extends NotBuiltYet {
     }

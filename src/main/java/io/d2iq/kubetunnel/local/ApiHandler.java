@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.fabric8.zjsonpatch.JsonPatchException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,8 @@ final class ApiHandler implements HttpHandler {
                 response = answer(exchange);
             } catch (JsonProcessingException e) {
                 response = LocalResponse.failure(400, "BadRequest", "request body is not valid JSON: " + e.getOriginalMessage());
+            } catch (JsonPatchException e) {
+                response = LocalResponse.failure(422, "Invalid", "the JSON patch cannot be applied: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 response = LocalResponse.failure(500, "InternalError", "interrupted");

@@ -1,6 +1,8 @@
 package io.d2iq.kubetunnel.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -32,10 +34,29 @@ final class CustomResourceValidator {
             return List.of();
         }
         JsonSchema schema = compiled.computeIfAbsent(openApiV3Schema.toString(), key -> FACTORY.getSchema(openApiV3Schema, CONFIG));
-        return schema.validate(object).stream()
+        return schema.validate(withoutNulls(object)).stream()
                 .map(CustomResourceValidator::cause)
                 .sorted(Comparator.comparing(ApiStatus.Cause::field))
                 .toList();
+    }
+
+    /** The API server prunes null fields (not declared nullable) before validating; we prune them all. */
+    static JsonNode withoutNulls(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode pruned = ApiStatus.JSON.createObjectNode();
+            node.fields().forEachRemaining(field -> {
+                if (!field.getValue().isNull()) {
+                    pruned.set(field.getKey(), withoutNulls(field.getValue()));
+                }
+            });
+            return pruned;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = ApiStatus.JSON.createArrayNode();
+            node.forEach(element -> copy.add(withoutNulls(element)));
+            return copy;
+        }
+        return node;
     }
 
     private static ApiStatus.Cause cause(ValidationMessage message) {

@@ -67,10 +67,10 @@ public final class LocalApi implements AutoCloseable {
         MockBackend mock = new MockBackend();
         WatchBridge watches = new WatchBridge(mock);
         ExecutorService requestThreads = Executors.newCachedThreadPool(MockBackend.daemonThreads("local-api"));
+        HttpServer server = null;
         try {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             String caPem = null;
-            HttpServer server;
             if (tls) {
                 CertificateAuthority ca = CertificateAuthority.generate("kubetunnel-local-api-ca");
                 HttpsServer https = HttpsServer.create(address, 0);
@@ -92,6 +92,9 @@ public final class LocalApi implements AutoCloseable {
             LOG.info("local-api serving {} (kubeconfig {})", url, kubeconfigFile);
             return new LocalApi(mock, watches, server, requestThreads, url, caPem, kubeconfigFile, ownsKubeconfigFile);
         } catch (IOException e) {
+            if (server != null) {
+                server.stop(0);
+            }
             requestThreads.shutdownNow();
             mock.close();
             throw new UncheckedIOException("cannot start local-api on 127.0.0.1:" + port + ": " + e.getMessage(), e);

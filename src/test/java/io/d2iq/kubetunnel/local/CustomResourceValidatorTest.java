@@ -44,6 +44,11 @@ class CustomResourceValidatorTest {
     }
 
     @Test
+    void nullFieldsArePrunedBeforeValidationAsTheApiServerDoes() {
+        assertThat(validator.validate(schema, connector("{\"proxyPort\":null}", "null"))).isEmpty();
+    }
+
+    @Test
     void noSchemaMeansNoValidation() {
         assertThat(validator.validate(null, connector("{\"proxyPort\":\"abc\"}", "{}"))).isEmpty();
     }

@@ -40,7 +40,7 @@ class Fabric8ClientIT {
     }
 
     @Test
-    void statusUpdatesChangeOnlyStatusAndSpecUpdatesKeepIt() {
+    void statusUpdatesChangeOnlyStatusAndSpecUpdatesKeepItAndBumpGeneration() {
         TunnelConnector created = API.client().resource(connector("crud", "one", 1080)).create();
         assertThat(created.getMetadata().getResourceVersion()).isNotEmpty();
 
@@ -50,6 +50,7 @@ class Fabric8ClientIT {
         TunnelConnector afterStatus = API.client().resources(TunnelConnector.class).inNamespace("crud").withName("one").get();
         assertThat(afterStatus.getStatus().getState()).isEqualTo(TunnelConnectorState.Listening);
         assertThat(afterStatus.getSpec().getProxyPort()).isEqualTo(1080);
+        assertThat(afterStatus.getMetadata().getGeneration()).isEqualTo(created.getMetadata().getGeneration());
 
         afterStatus.getSpec().setProxyPort(1081);
         afterStatus.setStatus(status(TunnelConnectorState.Failed));
@@ -57,6 +58,7 @@ class Fabric8ClientIT {
         TunnelConnector afterSpec = API.client().resources(TunnelConnector.class).inNamespace("crud").withName("one").get();
         assertThat(afterSpec.getSpec().getProxyPort()).isEqualTo(1081);
         assertThat(afterSpec.getStatus().getState()).isEqualTo(TunnelConnectorState.Listening);
+        assertThat(afterSpec.getMetadata().getGeneration()).isEqualTo(created.getMetadata().getGeneration() + 1);
 
         assertThat(API.client().resource(afterSpec).delete()).isNotEmpty();
         assertThat(API.client().resources(TunnelConnector.class).inNamespace("crud").withName("one").get()).isNull();

@@ -55,6 +55,20 @@ class LocalApiCommandIT {
     }
 
     @Test
+    void unwritableKubeconfigFailsWithExitCodeOneAndFreesThePort(@TempDir Path dir) throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+
+        int exit = Main.execute("local-api", "--port", Integer.toString(port), "--kubeconfig-out", notADirectory.resolve("kubeconfig").toString());
+
+        assertThat(exit).isEqualTo(LocalApiCommand.EXIT_START_FAILED);
+        assertThat(isListening(port)).isFalse();
+    }
+
+    @Test
     void missingKubeconfigOutIsAUsageError() {
         assertThat(Main.execute("local-api", "--port", "0")).isEqualTo(2);
     }

@@ -72,6 +72,14 @@ class LocalApiHttpIT {
     }
 
     @Test
+    void jsonPatchThatCannotApplyIsA422Status() throws Exception {
+        HttpResponse<String> response = send("PATCH", CONNECTORS + "/existing", "application/json-patch+json",
+                "[{\"op\":\"test\",\"path\":\"/spec/proxyPort\",\"value\":1}]");
+
+        assertStatus(response, 422, "Invalid", "cannot be applied");
+    }
+
+    @Test
     void protobufBodiesAreRefusedWith415() throws Exception {
         HttpResponse<String> response = send("POST", "/api/v1/namespaces", "application/vnd.kubernetes.protobuf", "k8s");
 
