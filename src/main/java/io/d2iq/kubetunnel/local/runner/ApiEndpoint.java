@@ -26,10 +26,6 @@ record ApiEndpoint(URI url, String caPem) {
         return url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
     }
 
-    boolean tls() {
-        return "https".equals(url.getScheme());
-    }
-
     /** From the runner's client configuration; {@code caPem} overrides the configured CA when not null. */
     static ApiEndpoint of(Config config, String caPem) {
         String base = config.getMasterUrl().endsWith("/")

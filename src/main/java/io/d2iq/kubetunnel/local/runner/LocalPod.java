@@ -92,10 +92,6 @@ final class LocalPod {
         return templateHash;
     }
 
-    LaunchPlan plan() {
-        return process == null ? null : process.plan();
-    }
-
     boolean ready() {
         return ready;
     }
