@@ -59,6 +59,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean requestComplete;
     private boolean discarding;
     private boolean responseStarted;
+    /** A 1xx answer (e.g. 100 Continue) is in progress: its end is not the end of the response. */
+    private boolean informational;
     private boolean keepAlive;
     private boolean upgraded;
 
@@ -160,6 +162,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse response) {
+            int code = response.status().code();
+            informational = code >= 100 && code < 200 && code != 101;
             responseStarted = true;
             keepAlive = keepAlive && HttpUtil.isKeepAlive(response);
         }
@@ -167,6 +171,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(msg);
         if (switching) {
             upgrade();
+        } else if (msg instanceof LastHttpContent && informational) {
+            informational = false;
         } else if (msg instanceof LastHttpContent) {
             responseComplete();
         }

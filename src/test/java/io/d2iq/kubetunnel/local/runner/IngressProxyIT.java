@@ -97,6 +97,13 @@ class IngressProxyIT {
     }
 
     @Test
+    void aHundredContinueIsPassedOnAndTheFinalAnswerFollows() throws Exception {
+        String response = raw(HOST, "POST /kt/ns/c/kubeconfig HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 4\r\nConnection: close\r\n\r\nbody");
+        assertThat(response).startsWith("HTTP/1.1 100 Continue").contains("HTTP/1.1 200 OK").endsWith("b POST /kt/ns/c/kubeconfig body ");
+    }
+
+    @Test
     void aServiceWithoutARunningWorkloadAnswers503() throws Exception {
         HttpResponse<String> response = https.send(HttpRequest.newBuilder(proxyUri("/idle")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(503);
@@ -164,8 +171,13 @@ class IngressProxyIT {
         return URI.create("https://127.0.0.1:" + proxy.port() + path);
     }
 
-    /** One HTTP/1.1 request over TLS with SNI and hostname verification for {@code host}; the whole response. */
+    /** One GET over TLS with SNI and a certificate check for {@code host}; the whole response. */
     private static String rawGet(String host, String path) throws IOException, java.security.cert.CertificateParsingException {
+        return raw(host, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+    }
+
+    /** One raw HTTP/1.1 exchange over TLS with SNI and a certificate check for {@code host}; the whole response. */
+    private static String raw(String host, String request) throws IOException, java.security.cert.CertificateParsingException {
         try (SSLSocket socket = (SSLSocket) CA.jdkClientContext().getSocketFactory().createSocket("127.0.0.1", proxy.port())) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(host)));
@@ -176,7 +188,7 @@ class IngressProxyIT {
                     .getPeerCertificates()[0]).getSubjectAlternativeNames());
             assertThat(subjectAlternativeNames).contains(host);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             StringBuilder response = new StringBuilder();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
