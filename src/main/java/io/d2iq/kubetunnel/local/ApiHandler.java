@@ -110,7 +110,7 @@ final class ApiHandler implements HttpHandler {
             case "GET" -> get(path, query, renderer(resource, accept));
             case "POST", "PUT" -> write(method, path, resource, body);
             case "PATCH" -> patch(path, resource, body, contentType);
-            case "DELETE" -> delete(path, resource);
+            case "DELETE" -> delete(path, query, resource);
             default -> LocalResponse.failure(405, "MethodNotAllowed", "method " + method + " is not supported");
         };
     }
@@ -186,10 +186,14 @@ final class ApiHandler implements HttpHandler {
         return fromMock(reply.status() == 202 ? new MockBackend.Reply(200, reply.body()) : reply, resource);
     }
 
-    /** The real server answers a delete with the deleted object; the mock answers with nothing. */
-    private LocalResponse delete(String path, ApiPath resource) throws IOException, InterruptedException {
+    /**
+     * The real server answers a delete with the deleted object; the mock answers with nothing. A collection
+     * delete keeps its label and field selectors: without them it would delete every object of the kind.
+     */
+    private LocalResponse delete(String path, Query query, ApiPath resource) throws IOException, InterruptedException {
         String existing = resource.isCollection() ? null : mock.get(path);
-        MockBackend.Reply reply = mock.send("DELETE", path, null, new byte[0]);
+        String target = resource.isCollection() ? path + query.keep(LIST_PARAMETERS) : path;
+        MockBackend.Reply reply = mock.send("DELETE", target, null, new byte[0]);
         if (reply.status() == 200 && existing != null) {
             return LocalResponse.json(200, existing);
         }
