@@ -1,7 +1,7 @@
 package io.d2iq.kubetunnel;
 
-import io.d2iq.kubetunnel.cli.NotBuiltYet;
 import io.d2iq.kubetunnel.controller.ControllerCommand;
+import io.d2iq.kubetunnel.demo.DemoCommand;
 import io.d2iq.kubetunnel.local.LocalApiCommand;
 import io.d2iq.kubetunnel.register.RegisterCommand;
 import io.d2iq.kubetunnel.tunnel.agent.AgentCommand;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 RegisterCommand.class,
                 LocalApiCommand.class,
-                NotBuiltYet.Demo.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -90,7 +90,7 @@ class ControllerIT {
     void aRouteEditedInTheRoutesDirectoryTakesEffectWithoutRebuilding(@TempDir Path routes) throws Exception {
         String shipped = Files.readString(Path.of("routes/controller.camel.yaml"));
         Path transitions = routes.resolve("transitions");
-        String counterStep = "        - toD: micrometer:counter:kubetunnel.connector.transitions?tags=state=${body.stateName}\n";
+        String counterStep = "        - toD: micrometer:counter:kubetunnel.connector.transitions?tags.state=${body.stateName}\n";
         String withFileStep = shipped.replace(counterStep, counterStep
                 + "        - setBody:\n"
                 + "            simple: \"${body.namespace}/${body.name} ${body.stateName}\"\n"

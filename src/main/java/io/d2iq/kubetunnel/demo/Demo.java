@@ -1,0 +1,175 @@
+package io.d2iq.kubetunnel.demo;
+
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.controller.ControllerApplication;
+import io.d2iq.kubetunnel.controller.ControllerOptions;
+import io.d2iq.kubetunnel.local.LocalApi;
+import io.d2iq.kubetunnel.local.runner.LocalRunner;
+import io.d2iq.kubetunnel.local.runner.RunnerOptions;
+import io.d2iq.kubetunnel.model.ConnectorResources;
+import io.d2iq.kubetunnel.model.ControllerSettings;
+import io.d2iq.kubetunnel.tls.CertificateAuthority;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The whole system on one machine: a management and a remote embedded API (TLS), the controller, and a
+ * local runner on each side playing kubelet, token controller, garbage collector and ingress controller.
+ * Every step a user would take with kubectl is taken with the real kubectl.
+ */
+final class Demo implements AutoCloseable {
+
+    static final String NAMESPACE = "default";
+    static final String CONNECTOR = "demo-cluster";
+
+    private final Path out;
+    private final String kubectlExecutable;
+    private final Duration timeout;
+    private final PrintStream log;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private LocalRunner managementRunner;
+
+    Demo(Path out, String kubectlExecutable, Duration timeout, PrintStream log) {
+        this.out = out;
+        this.kubectlExecutable = kubectlExecutable;
+        this.timeout = timeout;
+        this.log = log;
+    }
+
+    /** Runs every step; a step that fails throws {@link DemoStepFailed} with a one-line reason. */
+    void run() throws Exception {
+        Kubectl.requireInstalled(kubectlExecutable);
+        Files.createDirectories(out);
+        step("starting the management and remote embedded APIs (TLS)");
+        LocalApi management = started(LocalApi.start(0, true, out.resolve("management.kubeconfig")));
+        LocalApi remote = started(LocalApi.start(0, true, out.resolve("remote.kubeconfig")));
+        Kubectl managementKubectl = new Kubectl(kubectlExecutable, management.kubeconfigFile());
+        Kubectl remoteKubectl = new Kubectl(kubectlExecutable, remote.kubeconfigFile());
+
+        step("starting the local runners (kubelet, token controller, garbage collector, ingress controller)");
+        CertificateAuthority gatewayCa = CertificateAuthority.generate("kubetunnel demo gateway CA");
+        managementRunner = started(LocalRunner.start(management.client(), RunnerOptions.defaults()
+                .withWorkDir(out.resolve("management-runner")).withIngressCa(gatewayCa).withApiCa(management.caCertificatePem())));
+        started(LocalRunner.start(remote.client(), RunnerOptions.defaults()
+                .withWorkDir(out.resolve("remote-runner")).withApiCa(remote.caCertificatePem())));
+
+        step("kubectl apply -f deploy/crds/ on the management cluster");
+        managementKubectl.run("apply", "-f", DemoResources.copy(DemoResources.CRDS, out.resolve("crds")).toString());
+        // the embedded API serves a CRD as soon as it is stored (it sets no Established condition to wait for)
+        step("starting the controller");
+        Path routes = DemoResources.copy(List.of(DemoResources.ROUTES), out.resolve("routes"));
+        ControllerOptions options = new ControllerOptions(routes, new ControllerSettings("kubetunnel:local", ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE),
+                "", Duration.ofSeconds(60), 2, 0, null);
+        LocalRunner runner = managementRunner;
+        ControllerApplication controller = started(new ControllerApplication(started(management.newClient()), options, runner.addressResolver(),
+                proxyUrl -> runner.rewrite(URI.create(proxyUrl)).toString()));
+        controller.start();
+
+        step("kubectl apply -f deploy/samples/ on the management cluster (with the demo's gateway CA)");
+        StateTimeline timeline = started(new StateTimeline(management.client(), NAMESPACE, CONNECTOR));
+        managementKubectl.run("apply", "-f", writeLocalSamples(gatewayCa).toString());
+
+        step("waiting for Listening");
+        timeline.awaitState(TunnelConnectorState.Listening, timeout);
+
+        step("kubectl apply the agent manifests (Secret " + ConnectorResources.agentManifestsSecretName(CONNECTOR) + ") on the remote cluster");
+        String manifests = secretValue(managementKubectl, ConnectorResources.agentManifestsSecretName(CONNECTOR), "manifests\\.yaml");
+        Path manifestsFile = Files.writeString(out.resolve("manifests.yaml"), manifests);
+        remoteKubectl.run("apply", "-f", manifestsFile.toString());
+
+        step("waiting for Connected");
+        timeline.awaitState(TunnelConnectorState.Connected, timeout);
+
+        step("exporting the kubeconfig Secret and running kubectl get namespaces on the remote cluster through the tunnel");
+        String kubeconfig = secretValue(managementKubectl, ConnectorResources.kubeconfigSecretName(CONNECTOR), "kubeconfig");
+        Path tunnelKubeconfig = Files.writeString(out.resolve("tunnel.kubeconfig"), reachableFromHere(kubeconfig));
+        String namespaces = new Kubectl(kubectlExecutable, tunnelKubeconfig).run("get", "namespaces");
+        log.println();
+        log.println("$ kubectl --kubeconfig " + tunnelKubeconfig + " get namespaces");
+        log.print(namespaces);
+        log.println();
+        log.println("State timeline of " + NAMESPACE + "/" + CONNECTOR + ":");
+        timeline.print(log);
+    }
+
+    /** Prints what to try while everything stays up. */
+    void printHoldInstructions() {
+        log.println();
+        log.println("Everything keeps running until you press Ctrl-C. Try:");
+        log.println("  kubectl --kubeconfig " + out.resolve("management.kubeconfig") + " get tunnelgateways,tunnelconnectors");
+        log.println("  kubectl --kubeconfig " + out.resolve("management.kubeconfig") + " describe tunnelconnector " + CONNECTOR);
+        log.println("  kubectl --kubeconfig " + out.resolve("tunnel.kubeconfig") + " get pods -A -w");
+        log.println("  kubectl --kubeconfig " + out.resolve("remote.kubeconfig") + " get all -n kubetunnel");
+        log.println("Role logs: " + managementRunner.workDir().resolve("logs") + " and " + out.resolve("remote-runner").resolve("logs"));
+    }
+
+    /**
+     * The samples as they are, but for the CA Secret: it carries the CA of the local ingress controller, whose
+     * key the demo holds (the sample's CA key was never kept). The Ingress address comes from the Ingress status
+     * that the local ingress controller writes, as in a real cluster.
+     */
+    private Path writeLocalSamples(CertificateAuthority gatewayCa) throws IOException {
+        Path dir = Files.createDirectories(out.resolve("samples"));
+        for (String resource : DemoResources.SAMPLES) {
+            HasMetadata object = Serialization.unmarshal(DemoResources.read(resource));
+            if (object instanceof Secret secret) {
+                secret.getData().put(ConnectorResources.CA_KEY,
+                        Base64.getEncoder().encodeToString(gatewayCa.certificatePem().getBytes(StandardCharsets.UTF_8)));
+            }
+            Files.writeString(dir.resolve(Path.of(resource).getFileName().toString()), Serialization.asYaml(object));
+        }
+        return dir;
+    }
+
+    /** The kubeconfig with its proxy-url (a Service DNS name) mapped to the loopback port the runner gave that Service. */
+    private String reachableFromHere(String kubeconfig) {
+        String serviceProxy = "socks5://" + ConnectorResources.tunnelServerHost(NAMESPACE, CONNECTOR);
+        int start = kubeconfig.indexOf(serviceProxy);
+        if (start < 0) {
+            throw new DemoStepFailed("the kubeconfig Secret has no proxy-url " + serviceProxy + ":<port>");
+        }
+        int end = start;
+        while (end < kubeconfig.length() && !Character.isWhitespace(kubeconfig.charAt(end)) && kubeconfig.charAt(end) != '"') {
+            end++;
+        }
+        String proxyUrl = kubeconfig.substring(start, end);
+        return kubeconfig.replace(proxyUrl, managementRunner.rewrite(URI.create(proxyUrl)).toString());
+    }
+
+    private static String secretValue(Kubectl kubectl, String secret, String escapedKey) {
+        String encoded = kubectl.run("get", "secret", secret, "-n", NAMESPACE, "-o", "jsonpath={.data." + escapedKey + "}");
+        return new String(Base64.getDecoder().decode(encoded.strip()), StandardCharsets.UTF_8);
+    }
+
+    private <T extends AutoCloseable> T started(T resource) {
+        running.add(0, resource);
+        return resource;
+    }
+
+    private void step(String what) {
+        log.println("==> " + what);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable resource : running) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.println("(while stopping: " + e.getMessage() + ")");
+            }
+        }
+        running.clear();
+    }
+}
