@@ -39,7 +39,9 @@ class DemoE2E {
         assertThat(output).contains("get namespaces", "kubetunnel", "Connected");
         assertThat(output.indexOf("Listening")).isLessThan(output.indexOf("Pending")).isPositive();
         assertThat(output.indexOf("Pending")).isLessThan(output.lastIndexOf("Connected"));
-        assertThat(Files.readString(out.resolve("tunnel.kubeconfig"))).contains("proxy-url: socks5://127.0.0.1:");
+        // checked as a boolean so a failure never prints the kubeconfig's token
+        assertThat(Files.readString(out.resolve("tunnel.kubeconfig")).contains("proxy-url: \"socks5://127.0.0.1:"))
+                .as("tunnel.kubeconfig's proxy-url points at the loopback proxy port").isTrue();
         assertThat(out.resolve("management.kubeconfig")).exists();
         assertThat(out.resolve("remote.kubeconfig")).exists();
     }
