@@ -10,11 +10,11 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gets it: over TLS to the remote embedded API, through the tunnel's SOCKS5 port named in its proxy-url.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedRemoteCluster.class)
 class KubectlThroughTunnelIT {
 
     private static final Duration EVENTUALLY = Duration.ofSeconds(20);
@@ -30,17 +31,9 @@ class KubectlThroughTunnelIT {
     private Kubectl kubectl;
 
     @BeforeAll
-    void start(@TempDir Path directory) throws Exception {
-        Kubectl.binary();
-        cluster = new RemoteClusterBehindTunnel(directory);
+    void start(RemoteClusterBehindTunnel shared, @TempDir Path directory) throws Exception {
+        cluster = shared;
         kubectl = new Kubectl(cluster.exportRemoteKubeconfig(), Files.createDirectories(directory.resolve("kubectl")));
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @BeforeEach

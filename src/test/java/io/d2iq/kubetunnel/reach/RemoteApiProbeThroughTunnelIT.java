@@ -7,16 +7,14 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.reconcile.ConnectorFacts.ProbeResult;
 import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
 import io.micrometer.core.instrument.Counter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The controller's probe against the kubeconfig the webhook wrote, with the remote API reachable only through
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agent must break it, although the remote API itself stays up and directly reachable on loopback).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedRemoteCluster.class)
 class RemoteApiProbeThroughTunnelIT {
 
     /** The controller's rule: state follows the facts within 10 s. */
@@ -33,13 +32,8 @@ class RemoteApiProbeThroughTunnelIT {
     private KubeconfigRemoteApiProbe probe;
 
     @BeforeAll
-    void start(@TempDir Path directory) throws Exception {
-        cluster = new RemoteClusterBehindTunnel(directory);
-    }
-
-    @AfterAll
-    void stop() {
-        cluster.close();
+    void start(RemoteClusterBehindTunnel shared) {
+        cluster = shared;
     }
 
     @BeforeEach

@@ -22,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The whole reach path with real parts on loopback: a "remote cluster" (the embedded API over TLS) and an
@@ -47,7 +49,16 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
     private final KubeconfigWebhookApplication webhook;
     private final int webhookPort;
 
-    RemoteClusterBehindTunnel(Path directory) throws Exception {
+    /** Starts everything in a new temporary directory, deleted on close. */
+    static RemoteClusterBehindTunnel start() {
+        try {
+            return new RemoteClusterBehindTunnel(Files.createTempDirectory("kubetunnel-reach"));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the remote cluster behind a tunnel", e);
+        }
+    }
+
+    private RemoteClusterBehindTunnel(Path directory) throws Exception {
         this.directory = directory;
         remote = LocalApi.start(true);
         rejecting = new RejectingApiServer();
@@ -113,5 +124,10 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
         management.close();
         rejecting.close();
         remote.close();
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
