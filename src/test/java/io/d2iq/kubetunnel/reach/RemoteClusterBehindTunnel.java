@@ -105,12 +105,10 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
     }
 
     private static void createConnector(KubernetesClient client) {
-        for (String crd : new String[] {"tunnelconnectors", "tunnelgateways"}) {
-            try (InputStream in = Files.newInputStream(Path.of("deploy/crds/" + crd + ".kubetunnel.d2iq.io-v1.yml"))) {
-                client.load(in).create();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try (InputStream crd = Files.newInputStream(Path.of("deploy/crds/tunnelconnectors.kubetunnel.d2iq.io-v1.yml"))) {
+            client.load(crd).create();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         TunnelConnector connector = new TunnelConnector();
         connector.setMetadata(new ObjectMetaBuilder().withName(CONNECTOR).withNamespace(NAMESPACE).build());
