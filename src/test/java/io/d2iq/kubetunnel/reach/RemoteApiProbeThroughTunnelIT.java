@@ -99,6 +99,20 @@ class RemoteApiProbeThroughTunnelIT {
         assertThat(cluster.rejecting.requests()).as("no request bypassed the tunnel").isEqualTo(answeredBefore);
     }
 
+    @Test
+    void theServerNameReachesTheAgentUnresolvedSoTheRemoteSideResolvesIt() throws Exception {
+        String byName = cluster.register("https://localhost:" + cluster.remote.port(), cluster.remote.caCertificatePem());
+        assertThat(probe.probe(CONNECTOR_KEY, byName).success()).as("localhost:<remote port> is on the allow-list").isTrue();
+
+        // 127.0.0.1:<rejecting port> is allowed but localhost:<rejecting port> is not: a name resolved here would pass
+        String rejectingByName = cluster.register("https://localhost:" + cluster.rejecting.port(), cluster.rejecting.caCertificatePem());
+        int answeredBefore = cluster.rejecting.requests();
+        ProbeResult refused = probe.probe(CONNECTOR_KEY, rejectingByName);
+
+        assertThat(refused.reason()).as(refused.message()).isEqualTo("RemoteApiUnreachable");
+        assertThat(cluster.rejecting.requests()).isEqualTo(answeredBefore);
+    }
+
     private double streamsOpened() {
         return cluster.tunnel.server().meterRegistry().find("kubetunnel.streams.opened").counters().stream()
                 .mapToDouble(Counter::count).sum();

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 /**
  * The whole reach path with real parts on loopback: a "remote cluster" (the embedded API over TLS) and an
  * HTTPS server that rejects every token, both reachable only through a tunnel-server and agent (TLS between
- * them, the agent's allow-list = those two addresses); a management cluster (the embedded API) holding
+ * them, the agent's allow-list = those two servers); a management cluster (the embedded API) holding
  * connector fleet/east; its kubeconfig webhook, which writes {@code proxy-url: socks5://127.0.0.1:<proxy port>};
  * and the register role, run through {@link Main}, which posts the remote kubeconfig to it.
  */
@@ -77,9 +77,12 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
         webhook.start();
     }
 
-    /** (Re)starts the agent, allowed to dial only the remote API and the rejecting server. */
+    /**
+     * (Re)starts the agent, allowed to dial only the remote API (by address and by the name {@code localhost},
+     * as a cluster's API is known by both) and the rejecting server (by address only).
+     */
     void startAgent() throws Exception {
-        tunnel.startAgent(List.of("127.0.0.1:" + remote.port(), "127.0.0.1:" + rejecting.port()));
+        tunnel.startAgent(List.of("127.0.0.1:" + remote.port(), "localhost:" + remote.port(), "127.0.0.1:" + rejecting.port()));
     }
 
     /**
