@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.local.Kubectl;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.micrometer.core.instrument.Counter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,12 +44,12 @@ class KubectlThroughTunnelIT {
     @Test
     void getNamespacesListsTheRemoteClustersNamespacesThroughTheTunnel() {
         cluster.remote.client().namespaces().resource(namespace("only-on-remote")).create();
-        double streamsBefore = streamsOpened();
+        double streamsBefore = cluster.streamsOpenedOnTunnelServer();
 
         String out = kubectl.run("get", "namespaces", "-o", "name").ok();
 
         assertThat(out).contains("namespace/only-on-remote");
-        assertThat(streamsOpened()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
+        assertThat(cluster.streamsOpenedOnTunnelServer()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
     }
 
     @Test
@@ -93,12 +93,7 @@ class KubectlThroughTunnelIT {
                 .withNewSpec().addNewContainer().withName("app").withImage("busybox").endContainer().endSpec().build()).create();
     }
 
-    private static io.fabric8.kubernetes.api.model.Namespace namespace(String name) {
+    private static Namespace namespace(String name) {
         return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
-    }
-
-    private double streamsOpened() {
-        return cluster.tunnel.server().meterRegistry().find("kubetunnel.streams.opened").counters().stream()
-                .mapToDouble(Counter::count).sum();
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.reconcile.ConnectorFacts.ProbeResult;
 import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
-import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -52,13 +51,13 @@ class RemoteApiProbeThroughTunnelIT {
         String kubeconfig = cluster.register(cluster.remote.url(), cluster.remote.caCertificatePem());
         assertThat(kubeconfig).contains("proxy-url: \"socks5://127.0.0.1:" + cluster.tunnel.proxy().getPort() + "\"")
                 .contains("server: \"" + cluster.remote.url() + "\"");
-        double streamsBefore = streamsOpened();
+        double streamsBefore = cluster.streamsOpenedOnTunnelServer();
 
         ProbeResult connected = probe.probe(CONNECTOR_KEY, kubeconfig);
 
         assertThat(connected.success()).as(connected.message()).isTrue();
         assertThat(connected.reason()).isEqualTo("RemoteApiReachable");
-        assertThat(streamsOpened()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
+        assertThat(cluster.streamsOpenedOnTunnelServer()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
 
         cluster.tunnel.stopAgent();
         await().atMost(WITHIN).until(() -> !cluster.tunnel.server().agentConnected());
@@ -111,10 +110,5 @@ class RemoteApiProbeThroughTunnelIT {
 
         assertThat(refused.reason()).as(refused.message()).isEqualTo("RemoteApiUnreachable");
         assertThat(cluster.rejecting.requests()).isEqualTo(answeredBefore);
-    }
-
-    private double streamsOpened() {
-        return cluster.tunnel.server().meterRegistry().find("kubetunnel.streams.opened").counters().stream()
-                .mapToDouble(Counter::count).sum();
     }
 }

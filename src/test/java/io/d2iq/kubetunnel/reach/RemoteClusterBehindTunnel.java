@@ -14,6 +14,7 @@ import io.d2iq.kubetunnel.webhook.RegistrationHandler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -105,6 +106,11 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
     /** Registers the remote embedded API and writes the registered kubeconfig to a file, as a user exports it. */
     Path exportRemoteKubeconfig() throws IOException {
         return Files.writeString(directory.resolve("exported.kubeconfig"), register(remote.url(), remote.caCertificatePem()));
+    }
+
+    /** Streams the tunnel server has opened so far: a request that went through the tunnel raises it. */
+    double streamsOpenedOnTunnelServer() {
+        return tunnel.server().meterRegistry().find("kubetunnel.streams.opened").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private static void createConnector(KubernetesClient client) {
