@@ -1,0 +1,114 @@
+package io.d2iq.kubetunnel.reach;
+
+import static io.d2iq.kubetunnel.reach.RemoteClusterBehindTunnel.CONNECTOR_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.d2iq.kubetunnel.reconcile.ConnectorFacts.ProbeResult;
+import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The controller's probe against the kubeconfig the webhook wrote, with the remote API reachable only through
+ * the tunnel's SOCKS5 port: it proves the probe's client honours {@code proxy-url: socks5://} (stopping the
+ * agent must break it, although the remote API itself stays up and directly reachable on loopback).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedRemoteCluster.class)
+class RemoteApiProbeThroughTunnelIT {
+
+    /** The controller's rule: state follows the facts within 10 s. */
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    private RemoteClusterBehindTunnel cluster;
+    private KubeconfigRemoteApiProbe probe;
+
+    @BeforeAll
+    void start(RemoteClusterBehindTunnel shared) {
+        cluster = shared;
+    }
+
+    @BeforeEach
+    void newProbe() {
+        cluster.tunnel.awaitConnected();
+        probe = new KubeconfigRemoteApiProbe(UnaryOperator.identity());
+    }
+
+    @AfterEach
+    void closeProbe() {
+        probe.close();
+    }
+
+    @Test
+    void getVersionSucceedsOnlyWhileTheAgentCarriesIt() throws Exception {
+        String kubeconfig = cluster.register(cluster.remote.url(), cluster.remote.caCertificatePem());
+        assertThat(kubeconfig).contains("proxy-url: \"socks5://127.0.0.1:" + cluster.tunnel.proxy().getPort() + "\"")
+                .contains("server: \"" + cluster.remote.url() + "\"");
+        double streamsBefore = cluster.streamsOpenedOnTunnelServer();
+
+        ProbeResult connected = probe.probe(CONNECTOR_KEY, kubeconfig);
+
+        assertThat(connected.success()).as(connected.message()).isTrue();
+        assertThat(connected.reason()).isEqualTo("RemoteApiReachable");
+        assertThat(cluster.streamsOpenedOnTunnelServer()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
+
+        cluster.tunnel.stopAgent();
+        await().atMost(WITHIN).until(() -> !cluster.tunnel.server().agentConnected());
+        ProbeResult dropped = probe.probe(CONNECTOR_KEY, kubeconfig);
+        assertThat(dropped.success()).isFalse();
+        assertThat(dropped.reason()).as(dropped.message()).isEqualTo("RemoteApiUnreachable");
+        assertThat(cluster.remote.client().getKubernetesVersion()).as("the remote API itself is still up").isNotNull();
+
+        cluster.startAgent();
+        cluster.tunnel.awaitConnected();
+        await().atMost(WITHIN).until(() -> probe.probe(CONNECTOR_KEY, kubeconfig).success());
+    }
+
+    @Test
+    void aTokenTheRemoteApiRejectsIsRemoteCredentialsRejected() throws Exception {
+        String kubeconfig = cluster.register(cluster.rejecting.url(), cluster.rejecting.caCertificatePem());
+        int answeredBefore = cluster.rejecting.requests();
+
+        ProbeResult rejected = probe.probe(CONNECTOR_KEY, kubeconfig);
+
+        assertThat(rejected.success()).isFalse();
+        assertThat(rejected.reason()).as(rejected.message()).isEqualTo("RemoteCredentialsRejected");
+        assertThat(rejected.message()).contains("401").doesNotContain("remote-service-account-token");
+        assertThat(cluster.rejecting.requests()).as("requests that reached the rejecting server").isGreaterThan(answeredBefore);
+    }
+
+    @Test
+    void withNoAgentTheRejectingServerIsNeverAskedAndTheReasonIsUnreachable() throws Exception {
+        String kubeconfig = cluster.register(cluster.rejecting.url(), cluster.rejecting.caCertificatePem());
+        cluster.tunnel.stopAgent();
+        await().atMost(WITHIN).until(() -> !cluster.tunnel.server().agentConnected());
+        int answeredBefore = cluster.rejecting.requests();
+
+        ProbeResult result = probe.probe(CONNECTOR_KEY, kubeconfig);
+
+        cluster.startAgent();
+        assertThat(result.reason()).as(result.message()).isEqualTo("RemoteApiUnreachable");
+        assertThat(cluster.rejecting.requests()).as("no request bypassed the tunnel").isEqualTo(answeredBefore);
+    }
+
+    @Test
+    void theServerNameReachesTheAgentUnresolvedSoTheRemoteSideResolvesIt() throws Exception {
+        String byName = cluster.register("https://localhost:" + cluster.remote.port(), cluster.remote.caCertificatePem());
+        assertThat(probe.probe(CONNECTOR_KEY, byName).success()).as("localhost:<remote port> is on the allow-list").isTrue();
+
+        // 127.0.0.1:<rejecting port> is allowed but localhost:<rejecting port> is not: a name resolved here would pass
+        String rejectingByName = cluster.register("https://localhost:" + cluster.rejecting.port(), cluster.rejecting.caCertificatePem());
+        int answeredBefore = cluster.rejecting.requests();
+        ProbeResult refused = probe.probe(CONNECTOR_KEY, rejectingByName);
+
+        assertThat(refused.reason()).as(refused.message()).isEqualTo("RemoteApiUnreachable");
+        assertThat(cluster.rejecting.requests()).isEqualTo(answeredBefore);
+    }
+}
