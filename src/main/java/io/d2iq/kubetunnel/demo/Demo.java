@@ -39,6 +39,9 @@ final class Demo implements AutoCloseable {
     private final PrintStream log;
     private final List<AutoCloseable> running = new ArrayList<>();
     private LocalRunner managementRunner;
+    private LocalApi management;
+    private LocalApi remote;
+    private StateTimeline timeline;
 
     Demo(Path out, String kubectlExecutable, Duration timeout, PrintStream log) {
         this.out = out;
@@ -52,8 +55,8 @@ final class Demo implements AutoCloseable {
         Kubectl.requireInstalled(kubectlExecutable);
         Files.createDirectories(out);
         step("starting the management and remote embedded APIs (TLS)");
-        LocalApi management = started(LocalApi.start(0, true, out.resolve("management.kubeconfig")));
-        LocalApi remote = started(LocalApi.start(0, true, out.resolve("remote.kubeconfig")));
+        management = started(LocalApi.start(0, true, out.resolve("management.kubeconfig")));
+        remote = started(LocalApi.start(0, true, out.resolve("remote.kubeconfig")));
         Kubectl managementKubectl = new Kubectl(kubectlExecutable, management.kubeconfigFile());
         Kubectl remoteKubectl = new Kubectl(kubectlExecutable, remote.kubeconfigFile());
 
@@ -77,7 +80,7 @@ final class Demo implements AutoCloseable {
         controller.start();
 
         step("kubectl apply -f deploy/samples/ on the management cluster (with the demo's gateway CA)");
-        StateTimeline timeline = started(new StateTimeline(management.client(), NAMESPACE, CONNECTOR));
+        timeline = started(new StateTimeline(management.client(), NAMESPACE, CONNECTOR));
         managementKubectl.run("apply", "-f", writeLocalSamples(gatewayCa).toString());
 
         step("waiting for Listening");
@@ -101,6 +104,21 @@ final class Demo implements AutoCloseable {
         log.println();
         log.println("State timeline of " + NAMESPACE + "/" + CONNECTOR + ":");
         timeline.print(log);
+    }
+
+    /** The management cluster's API, once {@link #run()} started it. */
+    LocalApi management() {
+        return management;
+    }
+
+    /** The remote cluster's API, once {@link #run()} started it. */
+    LocalApi remote() {
+        return remote;
+    }
+
+    /** The demo connector's states so far. */
+    StateTimeline timeline() {
+        return timeline;
     }
 
     /** Prints what to try while everything stays up. */
