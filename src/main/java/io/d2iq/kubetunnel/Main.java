@@ -2,6 +2,11 @@ package io.d2iq.kubetunnel;
 
 import io.d2iq.kubetunnel.cli.NotBuiltYet;
 import io.d2iq.kubetunnel.controller.ControllerCommand;
+import io.d2iq.kubetunnel.local.LocalApiCommand;
+import io.d2iq.kubetunnel.register.RegisterCommand;
+import io.d2iq.kubetunnel.tunnel.agent.AgentCommand;
+import io.d2iq.kubetunnel.tunnel.server.TunnelServerCommand;
+import io.d2iq.kubetunnel.webhook.KubeconfigWebhookCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,11 +19,11 @@ import picocli.CommandLine.Command;
         description = "Kubernetes controller and reverse tunnel: a management cluster reaches remote API servers it cannot dial.",
         subcommands = {
                 ControllerCommand.class,
-                NotBuiltYet.TunnelServer.class,
-                NotBuiltYet.KubeconfigWebhook.class,
-                NotBuiltYet.Agent.class,
-                NotBuiltYet.Register.class,
-                NotBuiltYet.LocalApi.class,
+                TunnelServerCommand.class,
+                KubeconfigWebhookCommand.class,
+                AgentCommand.class,
+                RegisterCommand.class,
+                LocalApiCommand.class,
                 NotBuiltYet.Demo.class,
         })
 public final class Main implements Runnable {

@@ -23,26 +23,6 @@ public abstract class NotBuiltYet implements Callable<Integer> {
         return EXIT_NOT_BUILT;
     }
 
-    @Command(name = "tunnel-server", mixinStandardHelpOptions = true, description = "Accepts the agent's tunnel and serves the proxy port.")
-    public static final class TunnelServer extends NotBuiltYet {
-    }
-
-    @Command(name = "kubeconfig-webhook", mixinStandardHelpOptions = true, description = "Receives the agent's registration and writes the kubeconfig Secret.")
-    public static final class KubeconfigWebhook extends NotBuiltYet {
-    }
-
-    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Dials out to the tunnel server and carries streams to targets in this cluster.")
-    public static final class Agent extends NotBuiltYet {
-    }
-
-    @Command(name = "register", mixinStandardHelpOptions = true, description = "Builds this cluster's kubeconfig and posts it to the kubeconfig webhook.")
-    public static final class Register extends NotBuiltYet {
-    }
-
-    @Command(name = "local-api", mixinStandardHelpOptions = true, description = "Runs an embedded Kubernetes API that kubectl can use.")
-    public static final class LocalApi extends NotBuiltYet {
-    }
-
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "Runs the whole system on this machine without a cluster.")
     public static final class Demo extends NotBuiltYet {
     }

@@ -14,6 +14,7 @@ import io.d2iq.kubetunnel.model.ConnectorSpecValidator;
 import io.d2iq.kubetunnel.model.ConnectorWorkloads;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.d2iq.kubetunnel.model.SpecProblem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -201,14 +202,16 @@ public final class ConnectorReconciler {
      * owner references too; doing it here keeps clusters without one (the embedded API) clean.
      */
     private int deleteChildren(String namespace, String name) {
-        int deleted = 0;
-        deleted += client.apps().deployments().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).delete().size();
-        deleted += client.services().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).delete().size();
-        deleted += client.network().v1().ingresses().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).delete().size();
-        deleted += client.secrets().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).delete().size();
-        deleted += client.serviceAccounts().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).delete().size();
-        deleted += client.rbac().roles().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).delete().size();
-        deleted += client.rbac().roleBindings().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).delete().size();
-        return deleted;
+        List<HasMetadata> children = new ArrayList<>();
+        children.addAll(client.apps().deployments().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.services().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.network().v1().ingresses().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.secrets().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.serviceAccounts().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.rbac().roles().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.rbac().roleBindings().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        // One by one, by name: a collection delete whose label selector a server ignores would take other connectors' children.
+        children.forEach(child -> client.resource(child).withGracePeriod(0).delete());
+        return children.size();
     }
 }

@@ -6,16 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
+import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,7 +20,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,24 +30,22 @@ class ControllerIT {
     private static final String NS = "default";
     private static final ServiceAddressResolver NOWHERE = (namespace, service, port) -> URI.create("http://127.0.0.1:1");
 
-    private KubernetesMockServer server;
+    private LocalApi api;
     private KubernetesClient client;
 
     @BeforeEach
-    void startApi() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
-        client = server.createClient();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class).build()).create();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelGateway.class).build()).create();
+    void startApi() throws IOException {
+        api = LocalApi.start(false);
+        client = api.newClient();
+        for (String crd : new String[] {"tunnelconnectors", "tunnelgateways"}) {
+            client.load(Files.newInputStream(Path.of("deploy/crds/" + crd + ".kubetunnel.d2iq.io-v1.yml"))).create();
+        }
     }
 
     @AfterEach
     void stopApi() {
         client.close();
-        server.destroy();
+        api.close();
     }
 
     private ControllerApplication controller(ControllerOptions.LeaderElection election) {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
+import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -15,15 +16,11 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.util.HashMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -37,7 +34,7 @@ class ConnectorReconcilerIT {
 
     private static final String NS = "team-a";
 
-    private KubernetesMockServer server;
+    private LocalApi api;
     private KubernetesClient client;
     private HttpServer fakeTunnelServerStatus;
     private final AtomicBoolean agentConnected = new AtomicBoolean();
@@ -45,13 +42,11 @@ class ConnectorReconcilerIT {
 
     @BeforeEach
     void startApi() throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
-        client = server.createClient();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class).build()).create();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelGateway.class).build()).create();
+        api = LocalApi.start(false);
+        client = api.newClient();
+        for (String crd : new String[] {"tunnelconnectors", "tunnelgateways"}) {
+            client.load(Files.newInputStream(Path.of("deploy/crds/" + crd + ".kubetunnel.d2iq.io-v1.yml"))).create();
+        }
         fakeTunnelServerStatus = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         fakeTunnelServerStatus.createContext("/status", exchange -> {
             byte[] body = ("{\"agentConnected\":" + agentConnected.get() + "}").getBytes(StandardCharsets.UTF_8);
@@ -72,7 +67,7 @@ class ConnectorReconcilerIT {
     void stopApi() {
         fakeTunnelServerStatus.stop(0);
         client.close();
-        server.destroy();
+        api.close();
     }
 
     private TunnelGateway createGateway() {

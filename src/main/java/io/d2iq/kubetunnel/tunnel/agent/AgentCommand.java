@@ -1,0 +1,82 @@
+package io.d2iq.kubetunnel.tunnel.agent;
+
+import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code agent} role. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Dials out to the tunnel server and carries streams to targets in this cluster.")
+public final class AgentCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server-url", paramLabel = "URL", required = true, description = "wss:// (or ws:// for local use) URL of the tunnel server.")
+    URI serverUrl;
+
+    @Option(names = "--token-file", paramLabel = "FILE", required = true, description = "The connector's token, sent as a Bearer token.")
+    Path tokenFile;
+
+    @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA bundle that signs the server's certificate (default: the system roots).")
+    Path caFile;
+
+    @Option(names = "--allow", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
+            description = "Targets streams may reach (default: the in-cluster API server, KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT).")
+    List<String> allow;
+
+    @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = "PT30S",
+            description = "Longest wait between reconnect attempts, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration maxBackoff;
+
+    @Override
+    public Integer call() throws Exception {
+        String scheme = serverUrl.getScheme();
+        if (!"wss".equalsIgnoreCase(scheme) && !"ws".equalsIgnoreCase(scheme) || serverUrl.getHost() == null) {
+            throw new ParameterException(spec.commandLine(), "--server-url must be a wss:// or ws:// URL with a host, not " + serverUrl);
+        }
+        if (!Files.isReadable(tokenFile)) {
+            throw new ParameterException(spec.commandLine(), "cannot read --token-file " + tokenFile);
+        }
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new ParameterException(spec.commandLine(), "cannot read --ca-file " + caFile);
+        }
+        if (maxBackoff.isNegative() || maxBackoff.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--max-backoff must be positive");
+        }
+        AllowList allowList;
+        ProxyEnvironment proxies;
+        try {
+            allowList = allow == null ? AllowList.inClusterApiServer(System.getenv()) : AllowList.parse(allow);
+            proxies = ProxyEnvironment.from(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        TunnelAgent agent;
+        try {
+            agent = new TunnelAgent(new AgentSettings(serverUrl, tokenFile, caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
+                    new SimpleMeterRegistry());
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "cannot use --ca-file " + caFile + ": " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "agent-shutdown"));
+        agent.start();
+        stopped.await();
+        return 0;
+    }
+}

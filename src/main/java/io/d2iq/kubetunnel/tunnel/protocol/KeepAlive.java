@@ -1,0 +1,9 @@
+package io.d2iq.kubetunnel.tunnel.protocol;
+
+import java.time.Duration;
+
+/** Ping cadence of a session; tests shorten it, production uses {@link #DEFAULT}. */
+public record KeepAlive(Duration interval, Duration timeout) {
+
+    public static final KeepAlive DEFAULT = new KeepAlive(ProtocolConstants.PING_INTERVAL, ProtocolConstants.PING_TIMEOUT);
+}

@@ -1,0 +1,52 @@
+package io.d2iq.kubetunnel.tunnel.protocol;
+
+import java.time.Duration;
+
+/** Every limit and timeout of the tunnel protocol, in one place (see docs/protocol.md). */
+public final class ProtocolConstants {
+
+    /** Lowest protocol version this build speaks. */
+    public static final int MIN_VERSION = 1;
+    /** Highest protocol version this build speaks. */
+    public static final int MAX_VERSION = 1;
+
+    /** Bytes of the fixed header: type (1) and stream id (4). */
+    public static final int HEADER_SIZE = 5;
+    /** Largest DATA payload; a local read never returns more, so one read is one frame. */
+    public static final int MAX_DATA_PAYLOAD = 32 * 1024;
+    /** Largest frame on the wire (one WebSocket binary message carries exactly one frame). */
+    public static final int MAX_FRAME_SIZE = HEADER_SIZE + MAX_DATA_PAYLOAD;
+    /** Longest UTF-8 text field (target, reason, software version). */
+    public static final int MAX_TEXT_BYTES = 1024;
+
+    /** Bytes a sender may have in flight on one stream before the receiver credits them back. */
+    public static final int INITIAL_WINDOW = 256 * 1024;
+    /** The receiver credits back consumed bytes once this many have accumulated. */
+    public static final int WINDOW_UPDATE_THRESHOLD = INITIAL_WINDOW / 4;
+
+    /** Streams one session may hold at once; an OPEN beyond it is refused. */
+    public static final int MAX_STREAMS_PER_SESSION = 65_536;
+
+    /** How often each side pings the other. */
+    public static final Duration PING_INTERVAL = Duration.ofSeconds(10);
+    /** A ping unanswered this long drops the session (under common 60 s proxy idle limits). */
+    public static final Duration PING_TIMEOUT = Duration.ofSeconds(20);
+    /** The agent must say HELLO this soon after the WebSocket handshake. */
+    public static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
+    /** The agent gives up dialing a target after this long. */
+    public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+    /** The server gives up waiting for OPEN_ACK/OPEN_FAIL after this long (dial timeout plus transit). */
+    public static final Duration OPEN_TIMEOUT = DIAL_TIMEOUT.plusSeconds(5);
+    /** A session being closed gets this long to take its final RESET before the socket is cut. */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    /** Largest HTTP request (headers) accepted for the WebSocket upgrade. */
+    public static final int MAX_UPGRADE_REQUEST_BYTES = 16 * 1024;
+
+    /** Outbound bytes queued on the tunnel socket above which streams stop reading their local sockets. */
+    public static final int TUNNEL_WRITE_HIGH_WATER_MARK = 1024 * 1024;
+    /** Queued bytes below which streams resume reading. */
+    public static final int TUNNEL_WRITE_LOW_WATER_MARK = 512 * 1024;
+
+    private ProtocolConstants() {
+    }
+}

@@ -1,0 +1,11 @@
+package io.d2iq.kubetunnel.tunnel.proxy;
+
+import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
+import io.netty.channel.Channel;
+
+/** Opens a tunnel stream for an accepted proxy client; the server's session registry implements it. */
+public interface StreamOpener {
+
+    /** Opens a stream to {@code target} ({@code host:port}) for {@code client}, whose AUTO_READ is off. */
+    void open(String target, Channel client, StreamOpenListener listener);
+}

@@ -1,0 +1,109 @@
+package io.d2iq.kubetunnel.tunnel.server;
+
+import io.d2iq.kubetunnel.KubetunnelVersion;
+import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
+import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
+import io.d2iq.kubetunnel.tunnel.proxy.ProxyServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLException;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.main.Main;
+
+/**
+ * The {@code tunnel-server} role as an object tests can start and stop: a camel-main application whose
+ * netty-http port serves the plain routes and accepts the agent's WebSocket, plus the proxy port.
+ */
+public final class TunnelServer implements AutoCloseable {
+
+    static final String ROUTES = "classpath:tunnel-server/http.camel.yaml";
+
+    private final TunnelServerSettings settings;
+    private final SessionRegistry registry = new SessionRegistry();
+    private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final TunnelMetrics metrics = new TunnelMetrics(meterRegistry, "server");
+    private final ProxyServer proxyServer = new ProxyServer(registry);
+    private Main main;
+    private InetSocketAddress proxyAddress;
+
+    public TunnelServer(TunnelServerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts the HTTP/WebSocket port and the proxy port; returns once both listen. */
+    public void start() throws Exception {
+        ConnectorTokenAuthenticator authenticator = new ConnectorTokenAuthenticator(settings.tokenFile());
+        String version = KubetunnelVersion.current();
+        UpgradeAwareNettyHttpComponent http = new UpgradeAwareNettyHttpComponent(sslContext(),
+                TunnelUpgradeHandler.factory(authenticator,
+                        () -> new TunnelServerSession(registry, metrics, settings.keepAlive(), version)));
+        main = new Main();
+        main.configure().withRoutesIncludePattern(ROUTES).withName("tunnel-server");
+        main.addInitialProperty("kubetunnel.bind", settings.bind());
+        main.addInitialProperty("kubetunnel.port", String.valueOf(settings.port()));
+        main.bind("netty-http", http);
+        main.bind("tunnelStatus", new TunnelStatus(registry));
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
+        main.start();
+        proxyAddress = proxyServer.start(settings.bind(), settings.proxyPort());
+    }
+
+    /** Blocks until the JVM is asked to stop (the role's main loop). */
+    public void awaitShutdown() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "tunnel-server-shutdown"));
+        stopped.await();
+    }
+
+    private SslContext sslContext() throws SSLException {
+        if (settings.tlsCert() == null) {
+            return null;
+        }
+        return SslContextBuilder.forServer(settings.tlsCert().toFile(), settings.tlsKey().toFile()).build();
+    }
+
+    public InetSocketAddress proxyAddress() {
+        return proxyAddress;
+    }
+
+    public TunnelMetrics metrics() {
+        return metrics;
+    }
+
+    /** Streams in the current session's table (0 without a session). */
+    public int streamCount() {
+        TunnelServerSession session = registry.current();
+        return session == null ? 0 : session.streamCount();
+    }
+
+    public boolean agentConnected() {
+        return registry.current() != null;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    @Override
+    public void close() {
+        proxyServer.close();
+        TunnelServerSession session = registry.current();
+        if (session != null) {
+            session.channel().close().syncUninterruptibly();
+        }
+        if (main != null && main.isStarted()) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the tunnel server", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.d2iq.kubetunnel.tunnel.server;
+
+import io.d2iq.kubetunnel.model.ConnectorResources;
+import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code tunnel-server} role. */
+@Command(name = "tunnel-server", mixinStandardHelpOptions = true,
+        description = "Accepts the agent's tunnel and serves the proxy port.")
+public final class TunnelServerCommand implements Callable<Integer> {
+
+    /** Exit code when a port cannot be bound or the TLS files cannot be used. */
+    public static final int EXIT_CANNOT_START = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address both ports listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ConnectorResources.TUNNEL_PORT,
+            description = "HTTP(S) port: /healthz, /readyz, /status, /metrics and the agent's WebSocket upgrade on any path (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--proxy-port", paramLabel = "PORT", defaultValue = "1080", description = "SOCKS5 and HTTP CONNECT port (default: ${DEFAULT-VALUE}).")
+    int proxyPort;
+
+    @Option(names = "--token-file", paramLabel = "FILE", required = true, description = "The connector's token; only this token may open the tunnel.")
+    Path tokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for TLS on --port (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key for TLS on --port (with --tls-cert).")
+    Path tlsKey;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        for (Path file : new Path[] {tokenFile, tlsCert, tlsKey}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new ParameterException(spec.commandLine(), "cannot read " + file);
+            }
+        }
+        checkPort("--port", port);
+        checkPort("--proxy-port", proxyPort);
+        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, tokenFile, tlsCert, tlsKey, KeepAlive.DEFAULT));
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.close();
+            spec.commandLine().getErr().println("kubetunnel tunnel-server: cannot start: " + rootMessage(e));
+            return EXIT_CANNOT_START;
+        }
+        server.awaitShutdown();
+        return 0;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+
+    private void checkPort(String option, int value) {
+        if (value < 1 || value > 65_535) {
+            throw new ParameterException(spec.commandLine(), option + " must be in 1..65535, not " + value);
+        }
+    }
+}

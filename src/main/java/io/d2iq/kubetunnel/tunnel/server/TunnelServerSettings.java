@@ -1,0 +1,14 @@
+package io.d2iq.kubetunnel.tunnel.server;
+
+import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import java.nio.file.Path;
+
+/**
+ * What a tunnel server needs.
+ *
+ * @param tlsCert PEM certificate chain, or null for plain HTTP (TLS then ends at the Ingress)
+ * @param tlsKey PEM private key, with {@code tlsCert}
+ */
+public record TunnelServerSettings(String bind, int port, int proxyPort, Path tokenFile, Path tlsCert, Path tlsKey,
+                                   KeepAlive keepAlive) {
+}

@@ -1,0 +1,83 @@
+package io.d2iq.kubetunnel.tunnel.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentPolicyTest {
+
+    @Test
+    void theDefaultAllowListIsTheInClusterApiServerOnly() {
+        AllowList allow = AllowList.inClusterApiServer(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT", "443"));
+        assertThat(allow.refusal("10.96.0.1:443")).isNull();
+        assertThat(allow.refusal("10.96.0.1:80")).contains("not on the agent's allow-list").contains("10.96.0.1:443");
+        assertThat(allow.refusal("kubernetes.default.svc:443")).isNotNull();
+    }
+
+    @Test
+    void outsideAClusterTheDefaultAllowListRefusesEverything() {
+        AllowList allow = AllowList.inClusterApiServer(Map.of());
+        assertThat(allow.isEmpty()).isTrue();
+        assertThat(allow.refusal("127.0.0.1:6443")).isNotNull();
+    }
+
+    @Test
+    void explicitEntriesMatchCaseInsensitivelyAndBracketIpv6() {
+        AllowList allow = AllowList.parse(List.of("API.example.com:6443,[::1]:443", "127.0.0.1:8080"));
+        assertThat(allow.refusal("api.example.com:6443")).isNull();
+        assertThat(allow.refusal("[::1]:443")).isNull();
+        assertThat(allow.refusal("127.0.0.1:8080")).isNull();
+        assertThat(allow.refusal("not a target")).startsWith("invalid target");
+        assertThatThrownBy(() -> AllowList.parse(List.of("::1:443"))).hasMessageContaining("bracketed");
+        assertThatThrownBy(() -> AllowList.parse(List.of("host:99999"))).hasMessageContaining("1..65535");
+    }
+
+    @Test
+    void proxyUrlsCarryBasicAuthAndNoProxyBypassesHostsAndDomains() {
+        ProxyEnvironment env = ProxyEnvironment.from(Map.of(
+                "HTTPS_PROXY", "http://user%40corp:s3cr%3At@proxy.corp:3128",
+                "NO_PROXY", ".internal, example.com ,10.0.0.1,svc.local:8443"));
+        ProxyEnvironment.HttpProxy proxy = env.proxyFor("tunnel.mgmt.io", 443).orElseThrow();
+        assertThat(proxy).isEqualTo(new ProxyEnvironment.HttpProxy("proxy.corp", 3128, "user@corp", "s3cr:t"));
+        assertThat(proxy.toString()).doesNotContain("s3cr");
+        assertThat(env.proxyFor("a.b.internal", 443)).isEmpty();
+        assertThat(env.proxyFor("example.com", 443)).isEmpty();
+        assertThat(env.proxyFor("sub.example.com", 443)).isEmpty();
+        assertThat(env.proxyFor("notexample.com", 443)).isPresent();
+        assertThat(env.proxyFor("10.0.0.1", 443)).isEmpty();
+        assertThat(env.proxyFor("svc.local", 8443)).isEmpty();
+        assertThat(env.proxyFor("svc.local", 443)).isPresent();
+        assertThat(ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", "*")).proxyFor("x", 1)).isEmpty();
+        assertThat(ProxyEnvironment.from(Map.of()).proxyFor("x", 1)).isEmpty();
+        assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTPS_PROXY", "socks5://p:1"))).hasMessageContaining("http://");
+    }
+
+    @Test
+    void backoffDoublesWithJitterUpToTheCapAndStartsOverAfterASuccess() {
+        Backoff backoff = new Backoff(Duration.ofSeconds(2));
+        long ceiling = Backoff.INITIAL.toMillis();
+        for (int attempt = 0; attempt < 12; attempt++) {
+            long delay = backoff.next().toMillis();
+            assertThat(delay).isBetween(ceiling / 2, ceiling);
+            ceiling = Math.min(2_000, ceiling * 2);
+        }
+        backoff.reset();
+        assertThat(backoff.next()).isLessThanOrEqualTo(Backoff.INITIAL);
+    }
+
+    @Test
+    void dialErrorsMapToTheirSocksReasons() {
+        assertThat(TargetDialer.classify(new UnknownHostException("nope"))).isEqualTo(DialFailure.HOST_UNREACHABLE);
+        assertThat(TargetDialer.classify(new ConnectException("Connection refused: /127.0.0.1:1"))).isEqualTo(DialFailure.CONNECTION_REFUSED);
+        assertThat(TargetDialer.classify(new io.netty.channel.ConnectTimeoutException("connection timed out"))).isEqualTo(DialFailure.TIMED_OUT);
+        assertThat(TargetDialer.classify(new java.net.SocketException("Network is unreachable"))).isEqualTo(DialFailure.NETWORK_UNREACHABLE);
+        assertThat(TargetDialer.classify(new IllegalStateException("x"))).isEqualTo(DialFailure.GENERAL);
+    }
+}
