@@ -21,6 +21,8 @@ class JolokiaIT {
             assertThat(routes).contains("connector-reconcile", "connector-watch", "\"status\":200");
             assertThat(management.post("/observe/jolokia", "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=tracer,*\"}").body())
                     .contains("BacklogTracer");
+            assertThat(management.post("/observe/jolokia", "{\"type\":\"list\",\"config\":{\"maxDepth\":9,\"canonicalNaming\":false}}").body())
+                    .contains("\"status\":200", "org.apache.camel");
             assertThat(management.post("/observe/jolokia", "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"Uptime\"}").body())
                     .contains("\"status\":200");
 
