@@ -16,7 +16,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The controller as a camel-main application: routes from {@code routes/*.camel.yaml} wire watch events
@@ -32,6 +35,7 @@ public final class ControllerApplication implements AutoCloseable {
 
     private final Main main = new Main();
     private final KubeconfigRemoteApiProbe probe;
+    private final ConnectorStateGauges connectorStates = new ConnectorStateGauges();
 
     /**
      * @param client the management cluster
@@ -44,12 +48,17 @@ public final class ControllerApplication implements AutoCloseable {
         probe = new KubeconfigRemoteApiProbe(proxyUrlRewriter);
         ConnectorStatusWriter statusWriter = new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock);
         main.bind("kubernetesClient", client);
+        main.bind("kubernetesApiHealthCheck", new KubernetesApiHealthCheck(client));
+        main.bind("connectorStates", connectorStates);
         main.bind("connectorKeys", new ConnectorKeys(client));
         main.bind("connectorReconciler", new ConnectorReconciler(client, options.settings(), new ComponentStatusClient(addresses),
                 probe, statusWriter));
         main.configure().withName("kubetunnel-controller");
         main.configure().withRoutesIncludePattern("file:" + options.routesDirectory().toAbsolutePath() + "/*.camel.yaml");
         main.configure().withTracingStandby(true);
+        // Hawtio's trace view switches the backlog tracer on over JMX; standby costs nothing until then
+        main.addInitialProperty("camel.trace.standby", "true");
+        main.configure().withJmxEnabled(true);
         main.addInitialProperty("kubetunnel.namespace", options.namespace() == null ? "" : options.namespace());
         main.addInitialProperty("kubetunnel.resync-millis", Long.toString(options.resync().toMillis()));
         main.addInitialProperty("kubetunnel.workers", Integer.toString(options.workers()));
@@ -59,8 +68,28 @@ public final class ControllerApplication implements AutoCloseable {
             main.addInitialProperty("camel.management.enabled", "true");
             main.addInitialProperty("camel.management.port", Integer.toString(options.managementPort()));
             main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+            // every check with its details, so an operator sees why the controller is not ready
+            main.addInitialProperty("camel.health.exposureLevel", "full");
             main.addInitialProperty("camel.management.metricsEnabled", "true");
+            main.addInitialProperty("camel.management.jolokiaEnabled", "true");
+            main.bind(LoopbackJolokiaPlugin.ID, new LoopbackJolokiaPlugin(options.jolokiaRemote()));
         }
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                try {
+                    // the Prometheus registry exists once the context has started, both for start() and run()
+                    configured.getCamelContext().addStartupListener((context, alreadyStarted) -> {
+                        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+                        if (registry != null) {
+                            connectorStates.bindTo(registry);
+                        }
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot register the connector-state gauges", e);
+                }
+            }
+        });
         if (options.leaderElection() != null) {
             main.bind("kubernetesClusterService", clusterService(client, options.leaderElection()));
             main.addInitialProperty("kubetunnel.leader-prefix", LEADER_PREFIX);

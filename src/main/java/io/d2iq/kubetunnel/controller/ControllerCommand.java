@@ -45,8 +45,12 @@ public final class ControllerCommand implements Callable<Integer> {
     int workers;
 
     @Option(names = "--management-port", defaultValue = "8080",
-            description = "Port of /observe/health and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Port of /observe/health, /observe/metrics and /observe/jolokia, 0 for none (default: ${DEFAULT-VALUE}).")
     int managementPort;
+
+    @Option(names = "--jolokia-remote", defaultValue = "${env:KUBETUNNEL_JOLOKIA_REMOTE:-false}",
+            description = "Let /observe/jolokia answer clients other than localhost (env KUBETUNNEL_JOLOKIA_REMOTE; default: ${DEFAULT-VALUE}).")
+    boolean jolokiaRemote;
 
     @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Hold a Lease before watching, so only one replica writes (default: ${DEFAULT-VALUE}).")
@@ -73,7 +77,8 @@ public final class ControllerCommand implements Callable<Integer> {
         }
         ControllerOptions options = new ControllerOptions(routes, new ControllerSettings(image, agentClusterRole), namespace,
                 Duration.ofSeconds(resyncSeconds), workers, managementPort,
-                leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace, leaseName, identity(), Duration.ofSeconds(leaseSeconds)) : null);
+                leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace, leaseName, identity(), Duration.ofSeconds(leaseSeconds)) : null,
+                jolokiaRemote);
         try (KubernetesClient client = kubernetes.newClient();
              ControllerApplication application = new ControllerApplication(client, options, ServiceAddressResolver.clusterDns(), UnaryOperator.identity())) {
             application.runUntilShutdown();

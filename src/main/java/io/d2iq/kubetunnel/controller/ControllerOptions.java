@@ -14,9 +14,16 @@ import java.time.Duration;
  * @param workers connectors reconciled in parallel (one key is never run twice at once)
  * @param managementPort port of /observe/health and /observe/metrics, or 0 for none
  * @param leaderElection the Lease to hold before watching, or null to watch without one
+ * @param jolokiaRemote whether /observe/jolokia answers clients other than localhost
  */
 public record ControllerOptions(Path routesDirectory, ControllerSettings settings, String namespace, Duration resync,
-                                int workers, int managementPort, LeaderElection leaderElection) {
+                                int workers, int managementPort, LeaderElection leaderElection, boolean jolokiaRemote) {
+
+    /** Options with Jolokia answering localhost only. */
+    public ControllerOptions(Path routesDirectory, ControllerSettings settings, String namespace, Duration resync,
+                             int workers, int managementPort, LeaderElection leaderElection) {
+        this(routesDirectory, settings, namespace, resync, workers, managementPort, leaderElection, false);
+    }
 
     /**
      * A Lease that only one controller holds at a time; only its holder watches and writes.
