@@ -105,7 +105,7 @@ mem("heap idle (after GC)", "{side}_heap_idle_kib", "kt-{kind}")
 mem("RSS at 256 active streams (wrk 1 KiB)", "{side}_rss_256_kib", "fwd+kt-{kind}")
 mem("heap at 256 active streams (no GC)", "{side}_heap_256_kib", "fwd+kt-{kind}")
 held = {k: num(f"kt-{k}", "held_streams") for k in ("ws", "wss")}
-print(f"| idle streams held | {held['ws'] or '-'} | | {held['wss'] or '-'} | |")
+print(f"| idle streams held | {int(held['ws'] or 0)} | | {int(held['wss'] or 0)} | |")
 mem("RSS at the idle streams held", "{side}_rss_held_kib", "kt-{kind}")
 mem("heap at the idle streams held (after GC)", "{side}_heap_held_kib", "kt-{kind}")
 per_stream("RSS per active stream ((256 - idle) / 256)", "{side}_rss_256_kib", "{side}_rss_idle_kib",
