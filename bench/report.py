@@ -50,7 +50,8 @@ ROWS = [
     ("1 MiB, 16 conns, p50 ms", "1m_c16_p50_ms"),
     ("1 MiB, 16 conns, p99 ms", "1m_c16_p99_ms"),
     ("new conns/s, wrk `Connection: close`, 16 conns", "close_c16_rps"),
-    ("CPU-s per GB (server+agent, iperf3 run)", "cpu_s_per_gb"),
+    ("CPU-s per GB (server+agent, iperf3 run, all threads)", "cpu_s_per_gb"),
+    ("CPU-s per GB without the JIT compiler threads", "cpu_s_per_gb_without_jit"),
 ]
 for label, metric in ROWS:
     print(f"| {label} | " + " | ".join(cell(p, metric) for p in PATHS) + " |")

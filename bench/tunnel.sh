@@ -138,6 +138,17 @@ cpu_ticks() { # utime+stime of the given pids, in clock ticks
     echo "$total"
 }
 
+cpu_ticks_without_jit() { # the same without the JIT compiler threads (C1/C2 CompilerThread)
+    local total=0 pid task
+    for pid in "$@"; do
+        for task in /proc/"$pid"/task/*; do
+            [[ $(cat "$task/comm" 2>/dev/null) == C[12]\ Compiler* ]] && continue
+            total=$((total + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
+        done
+    done
+    echo "$total"
+}
+
 rss_kib() { ps -o rss= -p "$1" | tr -d ' '; }
 
 heap_used_kib() { # used heap after the JVM's own accounting (no forced GC unless asked)
@@ -152,14 +163,17 @@ to_ms() { # wrk latency like 1.23ms / 456.00us / 1.02s -> milliseconds
 
 run_iperf() { # run_iperf NAME PORT [PIDS...]: one stream; records Gbit/s and CPU-s per GB for PIDS
     local name=$1 port=$2; shift 2
-    local before after out
+    local before after before_nojit after_nojit out
     before=$( (($#)) && cpu_ticks "$@" || echo 0)
+    before_nojit=$( (($#)) && cpu_ticks_without_jit "$@" || echo 0)
     out=$WORK/iperf-$name.json
     timeout $((DURATION + 30)) iperf3 -c 127.0.0.1 -p "$port" -t "$DURATION" -J >"$out" 2>&1 || true
     after=$( (($#)) && cpu_ticks "$@" || echo 0)
-    python3 - "$out" "$before" "$after" "$(getconf CLK_TCK)" "$name" "$#" >>"$RESULTS" <<'EOF'
+    after_nojit=$( (($#)) && cpu_ticks_without_jit "$@" || echo 0)
+    python3 - "$out" "$before" "$after" "$(getconf CLK_TCK)" "$name" "$#" "$before_nojit" "$after_nojit" >>"$RESULTS" <<'EOF'
 import json, sys
 path, before, after, hz, name, npids = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
+before_nojit, after_nojit = int(sys.argv[7]), int(sys.argv[8])
 try:
     end = json.load(open(path))["end"]["sum_received"]
 except Exception:
@@ -167,6 +181,7 @@ except Exception:
 print(f"{name}\tstream_gbps\t{end['bits_per_second'] / 1e9:.2f}")
 if npids:
     print(f"{name}\tcpu_s_per_gb\t{(after - before) / hz / (end['bytes'] / 1e9):.2f}")
+    print(f"{name}\tcpu_s_per_gb_without_jit\t{(after_nojit - before_nojit) / hz / (end['bytes'] / 1e9):.2f}")
 EOF
 }
 
@@ -186,6 +201,13 @@ run_wrk() { # run_wrk NAME PORT CONNS FILE LABEL [extra wrk args]: records LABEL
     record "$name" "${label}_p99_ms" "$( [[ -n $p99 ]] && to_ms "$p99" || echo -)"
     [[ -n $errors ]] && record "$name" "${label}_errors" "${errors% }"
     return 0
+}
+
+warm_up() { # warm_up HTTP_PORT IPERF_PORT: one round of the load, discarded, so the JIT has compiled the hot paths
+    log "warming up through ports $1 and $2"
+    timeout $((DURATION + 30)) iperf3 -c 127.0.0.1 -p "$2" -t "$DURATION" >/dev/null 2>&1 || true
+    timeout $((DURATION + 30)) wrk -t2 -c256 -d"${DURATION}s" "http://127.0.0.1:$1/1k" >/dev/null 2>&1 || true
+    timeout $((DURATION + 30)) wrk -t2 -c16 -d"${DURATION}s" "http://127.0.0.1:$1/1m" >/dev/null 2>&1 || true
 }
 
 measure_path() { # measure_path NAME HTTP_PORT IPERF_PORT [tunnel PIDS...]
@@ -282,6 +304,8 @@ measure_idle kt-wss "$WSS_SERVER" "$WSS_AGENT" "$WSS_PROXY"
 measure_path direct "$NGINX" "$IPERF"
 measure_path relay "$RELAY_HTTP" "$RELAY_IPERF"
 measure_path fwd+relay "$FWD_RELAY_HTTP" "$FWD_RELAY_IPERF"
+warm_up "$FWD_WS_HTTP" "$FWD_WS_IPERF"
+warm_up "$FWD_WSS_HTTP" "$FWD_WSS_IPERF"
 measure_path fwd+kt-ws "$FWD_WS_HTTP" "$FWD_WS_IPERF" "$WS_SERVER" "$WS_AGENT"
 measure_path fwd+kt-wss "$FWD_WSS_HTTP" "$FWD_WSS_IPERF" "$WSS_SERVER" "$WSS_AGENT"
 
