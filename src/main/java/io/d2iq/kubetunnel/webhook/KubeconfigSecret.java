@@ -2,9 +2,8 @@ package io.d2iq.kubetunnel.webhook;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
+import io.d2iq.kubetunnel.model.ConnectorLabels;
 import io.d2iq.kubetunnel.model.ConnectorResources;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Instant;
@@ -31,7 +30,7 @@ public final class KubeconfigSecret {
                     .withNamespace(connector.getMetadata().getNamespace())
                     .withLabels(labels(name))
                     .withAnnotations(Map.of(REGISTERED_AT_ANNOTATION, writtenAt.toString()))
-                    .withOwnerReferences(ownerReference(connector))
+                    .withOwnerReferences(ConnectorLabels.ownerReference(connector))
                 .endMetadata()
                 .withType(SECRET_TYPE)
                 .withData(Map.of(ConnectorResources.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(kubeconfig.toYamlBytes())))
@@ -55,16 +54,5 @@ public final class KubeconfigSecret {
                 "app.kubernetes.io/component", "kubeconfig",
                 "app.kubernetes.io/managed-by", "kubetunnel",
                 ConnectorResources.CONNECTOR_LABEL, connector);
-    }
-
-    private static OwnerReference ownerReference(TunnelConnector connector) {
-        return new OwnerReferenceBuilder()
-                .withApiVersion(connector.getApiVersion())
-                .withKind(connector.getKind())
-                .withName(connector.getMetadata().getName())
-                .withUid(connector.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build();
     }
 }
