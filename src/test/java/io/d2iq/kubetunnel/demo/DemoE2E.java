@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.model.AgentManifests;
@@ -46,10 +47,12 @@ class DemoE2E {
             scaleRemoteAgent(demo, 1);
             demo.timeline().awaitState(TunnelConnectorState.Connected, STATE_TIMEOUT);
 
-            assertThat(demo.management().client().v1().events().inNamespace(Demo.NAMESPACE).list().getItems())
-                    .filteredOn(e -> Demo.CONNECTOR.equals(e.getInvolvedObject().getName()))
-                    .extracting(Event::getReason)
-                    .containsSubsequence("Starting", "Listening", "Connected", "Disconnected", "Connected");
+            // the Event of a transition is recorded just after the status that the timeline saw
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(demo.management().client().v1().events().inNamespace(Demo.NAMESPACE).list().getItems())
+                            .filteredOn(e -> Demo.CONNECTOR.equals(e.getInvolvedObject().getName()))
+                            .extracting(Event::getReason)
+                            .containsSubsequence("Starting", "Listening", "Connected", "Disconnected", "Connected"));
         }
     }
 
