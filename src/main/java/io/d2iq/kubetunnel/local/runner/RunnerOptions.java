@@ -1,7 +1,10 @@
 package io.d2iq.kubetunnel.local.runner;
 
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
+import java.io.File;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -37,8 +40,15 @@ public record RunnerOptions(Path javaCommand, String classPath, String mainClass
     /** This JVM's java and class path, the kubetunnel roles, a generated ingress CA. */
     public static RunnerOptions defaults() {
         return new RunnerOptions(Path.of(System.getProperty("java.home"), "bin", "java"),
-                System.getProperty("java.class.path"), KUBETUNNEL_MAIN, WORKLOAD_ROLES, DEFAULT_JVM_ARGS,
+                absoluteClassPath(System.getProperty("java.class.path")), KUBETUNNEL_MAIN, WORKLOAD_ROLES, DEFAULT_JVM_ARGS,
                 null, null, null, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(10));
+    }
+
+    /** Role processes run in their pod's directory, so a relative entry such as {@code target/kubetunnel.jar} must be made absolute. */
+    static String absoluteClassPath(String classPath) {
+        return Arrays.stream(classPath.split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     /** The same options running {@code mainClass} for the given roles. */
