@@ -19,12 +19,6 @@ import java.time.Duration;
 public record ControllerOptions(Path routesDirectory, ControllerSettings settings, String namespace, Duration resync,
                                 int workers, int managementPort, LeaderElection leaderElection, boolean jolokiaRemote) {
 
-    /** Options with Jolokia answering localhost only. */
-    public ControllerOptions(Path routesDirectory, ControllerSettings settings, String namespace, Duration resync,
-                             int workers, int managementPort, LeaderElection leaderElection) {
-        this(routesDirectory, settings, namespace, resync, workers, managementPort, leaderElection, false);
-    }
-
     /**
      * A Lease that only one controller holds at a time; only its holder watches and writes.
      *

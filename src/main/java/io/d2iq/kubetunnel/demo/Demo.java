@@ -73,7 +73,7 @@ final class Demo implements AutoCloseable {
         step("starting the controller");
         Path routes = DemoResources.copy(List.of(DemoResources.ROUTES), out.resolve("routes"));
         ControllerOptions options = new ControllerOptions(routes, new ControllerSettings("kubetunnel:local", ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE),
-                "", Duration.ofSeconds(60), 2, 0, null);
+                "", Duration.ofSeconds(60), 2, 0, null, false);
         LocalRunner runner = managementRunner;
         ControllerApplication controller = started(new ControllerApplication(started(management.newClient()), options, runner.addressResolver(),
                 proxyUrl -> runner.rewrite(URI.create(proxyUrl)).toString()));

@@ -114,7 +114,7 @@ class ControllerScaleBench {
     }
 
     private void reconcileWithController(KubernetesClient client) throws Exception {
-        ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60), 4, 0, null);
+        ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60), 4, 0, null, false);
         try (ControllerApplication controller = new ControllerApplication(client, options, NOWHERE, UnaryOperator.identity())) {
             controller.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();

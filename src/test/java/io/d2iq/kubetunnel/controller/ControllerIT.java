@@ -54,7 +54,7 @@ class ControllerIT {
 
     private ControllerApplication controller(Path routes, ControllerOptions.LeaderElection election) {
         ControllerOptions options = new ControllerOptions(routes, ControllerSettings.defaults(), "", Duration.ofSeconds(60),
-                2, 0, election);
+                2, 0, election, false);
         return new ControllerApplication(client, options, NOWHERE, UnaryOperator.identity());
     }
 

@@ -92,7 +92,7 @@ class ControllerRbacIT {
                 .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
                 .build()).create();
         ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), "", Duration.ofSeconds(60), 2, 0,
-                new ControllerOptions.LeaderElection(LEASE_NS, "kubetunnel", "controller-0", Duration.ofSeconds(4)));
+                new ControllerOptions.LeaderElection(LEASE_NS, "kubetunnel", "controller-0", Duration.ofSeconds(4)), false);
         try (ControllerApplication controller = new ControllerApplication(controllerClient, options,
                 (namespace, service, port) -> URI.create("http://127.0.0.1:1"), UnaryOperator.identity())) {
             controller.start();
