@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.fabric8.zjsonpatch.JsonPatchException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +107,9 @@ final class ApiHandler implements HttpHandler {
                     + " (imperative kubectl create sends protobuf: use kubectl apply -f)");
         }
         byte[] body = exchange.getRequestBody().readAllBytes();
+        if (ScaleSubresource.isScale(resource)) {
+            return scale(method, path, resource, body, contentType);
+        }
         return switch (method) {
             case "GET" -> get(path, query, renderer(resource, accept));
             case "POST", "PUT" -> write(method, path, resource, body);
@@ -184,6 +188,45 @@ final class ApiHandler implements HttpHandler {
         MockBackend.Reply reply = mock.send("PATCH", path, mockType, body);
         // the real server answers a successful patch 200, the mock 202
         return fromMock(reply.status() == 202 ? new MockBackend.Reply(200, reply.body()) : reply, resource);
+    }
+
+    /** GET, PUT or PATCH of a workload's Scale, stored as the workload's {@code spec.replicas}. */
+    private LocalResponse scale(String method, String path, ApiPath resource, byte[] body, String contentType)
+            throws IOException, InterruptedException {
+        String objectPath = ScaleSubresource.objectPath(path);
+        String current = mock.get(objectPath);
+        if (current == null) {
+            return LocalResponse.json(404, ApiStatus.notFound(resource));
+        }
+        JsonNode scale = ScaleSubresource.of(ApiStatus.JSON.readTree(current));
+        JsonNode wanted;
+        switch (method) {
+            case "GET" -> {
+                return LocalResponse.json(200, scale.toString());
+            }
+            case "PUT" -> wanted = ApiStatus.JSON.readTree(body);
+            case "PATCH" -> {
+                Patches.Type type = Patches.of(contentType);
+                if (type == Patches.Type.APPLY || type == Patches.Type.UNSUPPORTED) {
+                    return unsupported("patch content type " + contentType + " is not supported for scale");
+                }
+                wanted = Patches.apply(type, scale, ApiStatus.JSON.readTree(body));
+            }
+            default -> {
+                return LocalResponse.failure(405, "MethodNotAllowed", "method " + method + " is not supported for scale");
+            }
+        }
+        byte[] replicas;
+        try {
+            replicas = ScaleSubresource.replicasPatch(wanted).toString().getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return LocalResponse.failure(422, "Invalid", e.getMessage());
+        }
+        MockBackend.Reply reply = mock.send("PATCH", objectPath, Patches.MERGE_PATCH, replicas);
+        if (reply.status() >= 300) {
+            return fromMock(reply, resource);
+        }
+        return LocalResponse.json(200, ScaleSubresource.of(ApiStatus.JSON.readTree(reply.body())).toString());
     }
 
     /**

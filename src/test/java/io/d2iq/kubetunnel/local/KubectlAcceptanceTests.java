@@ -190,6 +190,20 @@ abstract class KubectlAcceptanceTests {
         assertThat(kubectl.run("get", "namespace", "team-a").err()).contains("NotFound");
     }
 
+    @Test
+    void scaleSetsADeploymentsReplicasAndAnswersAScale() {
+        kubectl.runWithInput(coreObjects(1).replace("team-a", "team-s"), "apply", "-f", "-").ok();
+
+        assertThat(kubectl.run("scale", "deployment", "web", "-n", "team-s", "--replicas=0").ok()).contains("deployment.apps/web scaled");
+        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-s", "-o", "jsonpath={.spec.replicas}").ok()).isEqualTo("0");
+        assertThat(kubectl.run("get", "--raw", "/apis/apps/v1/namespaces/team-s/deployments/web/scale").ok())
+                .contains("\"kind\":\"Scale\"", "\"replicas\":0", "\"selector\":\"app=web\"");
+
+        assertThat(kubectl.run("scale", "deployment", "web", "-n", "team-s", "--replicas=-1").err()).contains("replicas");
+        assertThat(kubectl.run("get", "--raw", "/apis/apps/v1/namespaces/team-s/deployments/missing/scale").err()).contains("NotFound");
+        kubectl.run("delete", "namespace", "team-s").ok();
+    }
+
     private String specAndState(String namespace, String name) {
         return kubectl.run("get", "tunnelconnector", name, "-n", namespace, "-o", "jsonpath={.spec.proxyPort} {.status.state}").ok();
     }
