@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole system on one machine: a management and a remote embedded API (TLS), the controller, and a
@@ -38,7 +39,10 @@ final class Demo implements AutoCloseable {
     private final Duration timeout;
     private final PrintStream log;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final CertificateAuthority gatewayCa = CertificateAuthority.generate("kubetunnel demo gateway CA");
+    private Kubectl managementKubectl;
     private LocalRunner managementRunner;
+    private LocalRunner remoteRunner;
     private LocalApi management;
     private LocalApi remote;
     private StateTimeline timeline;
@@ -52,20 +56,26 @@ final class Demo implements AutoCloseable {
 
     /** Runs every step; a step that fails throws {@link DemoStepFailed} with a one-line reason. */
     void run() throws Exception {
+        startSystem();
+        connectSamples();
+    }
+
+    /**
+     * The system without any connector: the management and remote APIs with their runners, the CRDs and the
+     * controller. The end-to-end suite starts this once and adds its own gateways and connectors.
+     */
+    void startSystem() throws Exception {
         Kubectl.requireInstalled(kubectlExecutable);
         Files.createDirectories(out);
         step("starting the management and remote embedded APIs (TLS)");
         management = started(LocalApi.start(0, true, out.resolve("management.kubeconfig")));
         remote = started(LocalApi.start(0, true, out.resolve("remote.kubeconfig")));
-        Kubectl managementKubectl = new Kubectl(kubectlExecutable, management.kubeconfigFile());
-        Kubectl remoteKubectl = new Kubectl(kubectlExecutable, remote.kubeconfigFile());
+        managementKubectl = new Kubectl(kubectlExecutable, management.kubeconfigFile());
 
         step("starting the local runners (kubelet, token controller, garbage collector, ingress controller)");
-        CertificateAuthority gatewayCa = CertificateAuthority.generate("kubetunnel demo gateway CA");
         managementRunner = started(LocalRunner.start(management.client(), RunnerOptions.defaults()
                 .withWorkDir(out.resolve("management-runner")).withIngressCa(gatewayCa).withApiCa(management.caCertificatePem())));
-        started(LocalRunner.start(remote.client(), RunnerOptions.defaults()
-                .withWorkDir(out.resolve("remote-runner")).withApiCa(remote.caCertificatePem())));
+        remoteRunner = startRunner(remote, "remote-runner");
 
         step("kubectl apply -f deploy/crds/ on the management cluster");
         managementKubectl.run("apply", "-f", DemoResources.copy(DemoResources.CRDS, out.resolve("crds")).toString());
@@ -78,16 +88,20 @@ final class Demo implements AutoCloseable {
         ControllerApplication controller = started(new ControllerApplication(started(management.newClient()), options, runner.addressResolver(),
                 proxyUrl -> runner.rewrite(URI.create(proxyUrl)).toString()));
         controller.start();
+    }
 
+    /** The demo's connector from deploy/samples: applied, its agent applied on the remote cluster, used through the tunnel. */
+    private void connectSamples() throws Exception {
+        Kubectl remoteKubectl = new Kubectl(kubectlExecutable, remote.kubeconfigFile());
         step("kubectl apply -f deploy/samples/ on the management cluster (with the demo's gateway CA)");
         timeline = started(new StateTimeline(management.client(), NAMESPACE, CONNECTOR));
-        managementKubectl.run("apply", "-f", writeLocalSamples(gatewayCa).toString());
+        managementKubectl.run("apply", "-f", writeLocalSamples().toString());
 
         step("waiting for Listening");
         timeline.awaitState(TunnelConnectorState.Listening, timeout);
 
         step("kubectl apply the agent manifests (Secret " + ConnectorResources.agentManifestsSecretName(CONNECTOR) + ") on the remote cluster");
-        String manifests = secretValue(managementKubectl, ConnectorResources.agentManifestsSecretName(CONNECTOR), "manifests\\.yaml");
+        String manifests = secretValue(managementKubectl, NAMESPACE, ConnectorResources.agentManifestsSecretName(CONNECTOR), "manifests\\.yaml");
         Path manifestsFile = Files.writeString(out.resolve("manifests.yaml"), manifests);
         remoteKubectl.run("apply", "-f", manifestsFile.toString());
 
@@ -95,8 +109,8 @@ final class Demo implements AutoCloseable {
         timeline.awaitState(TunnelConnectorState.Connected, timeout);
 
         step("exporting the kubeconfig Secret and running kubectl get namespaces on the remote cluster through the tunnel");
-        String kubeconfig = secretValue(managementKubectl, ConnectorResources.kubeconfigSecretName(CONNECTOR), "kubeconfig");
-        Path tunnelKubeconfig = Files.writeString(out.resolve("tunnel.kubeconfig"), reachableFromHere(kubeconfig));
+        String kubeconfig = secretValue(managementKubectl, NAMESPACE, ConnectorResources.kubeconfigSecretName(CONNECTOR), "kubeconfig");
+        Path tunnelKubeconfig = Files.writeString(out.resolve("tunnel.kubeconfig"), reachableFromHere(kubeconfig, NAMESPACE, CONNECTOR));
         String namespaces = new Kubectl(kubectlExecutable, tunnelKubeconfig).run("get", "namespaces");
         log.println();
         log.println("$ kubectl --kubeconfig " + tunnelKubeconfig + " get namespaces");
@@ -104,6 +118,28 @@ final class Demo implements AutoCloseable {
         log.println();
         log.println("State timeline of " + NAMESPACE + "/" + CONNECTOR + ":");
         timeline.print(log);
+    }
+
+    /** An embedded API and the local runner that plays its cluster. */
+    record LocalCluster(LocalApi api, LocalRunner runner) {
+    }
+
+    /**
+     * One more remote cluster, stopped with the demo: an embedded TLS API whose kubeconfig is {@code <name>.kubeconfig}
+     * and its runner, working under {@code <name>-runner}.
+     */
+    LocalCluster startRemote(String name) {
+        LocalApi api = started(LocalApi.start(0, true, out.resolve(name + ".kubeconfig")));
+        return new LocalCluster(api, startRunner(api, name + "-runner"));
+    }
+
+    private LocalRunner startRunner(LocalApi api, String workDir) {
+        return started(LocalRunner.start(api.client(), RunnerOptions.defaults().withWorkDir(out.resolve(workDir)).withApiCa(api.caCertificatePem())));
+    }
+
+    /** Where the demo writes kubeconfigs, samples and the runners' work directories. */
+    Path out() {
+        return out;
     }
 
     /** The management cluster's API, once {@link #run()} started it. */
@@ -114,6 +150,11 @@ final class Demo implements AutoCloseable {
     /** The remote cluster's API, once {@link #run()} started it. */
     LocalApi remote() {
         return remote;
+    }
+
+    /** The runner of the remote cluster's API. */
+    LocalRunner remoteRunner() {
+        return remoteRunner;
     }
 
     /** The demo connector's states so far. */
@@ -133,11 +174,12 @@ final class Demo implements AutoCloseable {
     }
 
     /**
-     * The samples as they are, but for the CA Secret: it carries the CA of the local ingress controller, whose
-     * key the demo holds (the sample's CA key was never kept). The Ingress address comes from the Ingress status
-     * that the local ingress controller writes, as in a real cluster.
+     * Writes deploy/samples into {@code <out>/samples} and returns that directory. The samples are as they are,
+     * but for the CA Secret: it carries the CA of the local ingress controller, whose key the demo holds (the
+     * sample's CA key was never kept). The Ingress address comes from the Ingress status that the local ingress
+     * controller writes, as in a real cluster.
      */
-    private Path writeLocalSamples(CertificateAuthority gatewayCa) throws IOException {
+    Path writeLocalSamples() throws IOException {
         Path dir = Files.createDirectories(out.resolve("samples"));
         for (String resource : DemoResources.SAMPLES) {
             HasMetadata object = Serialization.unmarshal(DemoResources.read(resource));
@@ -150,9 +192,14 @@ final class Demo implements AutoCloseable {
         return dir;
     }
 
-    /** The kubeconfig with its proxy-url (a Service DNS name) mapped to the loopback port the runner gave that Service. */
-    private String reachableFromHere(String kubeconfig) {
-        String serviceProxy = "socks5://" + ConnectorResources.tunnelServerHost(NAMESPACE, CONNECTOR);
+    /** The kubeconfig of a connector with its proxy-url (a Service DNS name) mapped to the loopback port the runner gave that Service. */
+    String reachableFromHere(String kubeconfig, String namespace, String connector) {
+        return withProxyUrl(kubeconfig, namespace, connector, managementRunner::rewrite);
+    }
+
+    /** The kubeconfig with the proxy-url that names the connector's tunnel-server Service replaced by {@code rewrite} of it. */
+    static String withProxyUrl(String kubeconfig, String namespace, String connector, UnaryOperator<URI> rewrite) {
+        String serviceProxy = "socks5://" + ConnectorResources.tunnelServerHost(namespace, connector);
         int start = kubeconfig.indexOf(serviceProxy);
         if (start < 0) {
             throw new DemoStepFailed("the kubeconfig Secret has no proxy-url " + serviceProxy + ":<port>");
@@ -162,11 +209,12 @@ final class Demo implements AutoCloseable {
             end++;
         }
         String proxyUrl = kubeconfig.substring(start, end);
-        return kubeconfig.replace(proxyUrl, managementRunner.rewrite(URI.create(proxyUrl)).toString());
+        return kubeconfig.replace(proxyUrl, rewrite.apply(URI.create(proxyUrl)).toString());
     }
 
-    private static String secretValue(Kubectl kubectl, String secret, String escapedKey) {
-        String encoded = kubectl.run("get", "secret", secret, "-n", NAMESPACE, "-o", "jsonpath={.data." + escapedKey + "}");
+    /** A Secret's value, decoded; {@code escapedKey} as kubectl's jsonpath wants it (dots escaped). */
+    static String secretValue(Kubectl kubectl, String namespace, String secret, String escapedKey) {
+        String encoded = kubectl.run("get", "secret", secret, "-n", namespace, "-o", "jsonpath={.data." + escapedKey + "}");
         return new String(Base64.getDecoder().decode(encoded.strip()), StandardCharsets.UTF_8);
     }
 

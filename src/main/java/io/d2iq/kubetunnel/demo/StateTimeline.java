@@ -67,6 +67,16 @@ final class StateTimeline implements AutoCloseable {
         }
     }
 
+    /** A position in the timeline, for {@link #statesSince(int)}. */
+    synchronized int mark() {
+        return entries.size();
+    }
+
+    /** The states entered after {@code mark}, oldest first. */
+    synchronized List<TunnelConnectorState> statesSince(int mark) {
+        return entries.subList(Math.min(mark, entries.size()), entries.size()).stream().map(Entry::state).toList();
+    }
+
     /** Prints one line per state with the seconds since the demo applied the samples. */
     synchronized void print(PrintStream out) {
         for (Entry entry : entries) {

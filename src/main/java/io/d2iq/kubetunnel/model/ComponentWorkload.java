@@ -31,9 +31,16 @@ import java.util.TreeMap;
  * @param ports container ports, also exposed by the Service under the same names
  * @param serviceAccountName pod ServiceAccount, or null for the namespace default without an API token
  * @param ingressPath path on the gateway's Ingress
+ * @param recreate whether an update stops the old pod before starting the new one (Recreate) instead of rolling
  */
 public record ComponentWorkload(String component, String name, List<String> args, List<NamedPort> ports,
-                                String serviceAccountName, String ingressPath) {
+                                String serviceAccountName, String ingressPath, boolean recreate) {
+
+    /**
+     * Annotation on each Ingress listing the gateway's {@code extraAnnotations} keys it carries, so that a key
+     * removed from the gateway changes the desired Ingress and is removed from the Ingress too.
+     */
+    public static final String EXTRA_ANNOTATIONS_ANNOTATION = "kubetunnel.d2iq.io/extra-annotations";
 
     /** A named TCP port of the component. */
     public record NamedPort(String name, int port) {
@@ -51,6 +58,7 @@ public record ComponentWorkload(String component, String name, List<String> args
                 .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
                 .withNewSpec()
                     .withReplicas(1)
+                    .withNewStrategy().withType(recreate ? "Recreate" : "RollingUpdate").endStrategy()
                     .withNewSelector().withMatchLabels(selector).endSelector()
                     .withNewTemplate()
                         .withNewMetadata().withLabels(ConnectorLabels.labels(connector, component)).endMetadata()
@@ -138,9 +146,12 @@ public record ComponentWorkload(String component, String name, List<String> args
                     .endRule()
                 .endSpec()
                 .build();
-        if (ingressSpec.getExtraAnnotations() != null && !ingressSpec.getExtraAnnotations().isEmpty()) {
-            ingress.getMetadata().setAnnotations(new TreeMap<>(ingressSpec.getExtraAnnotations()));
+        Map<String, String> annotations = new TreeMap<>();
+        if (ingressSpec.getExtraAnnotations() != null) {
+            annotations.putAll(ingressSpec.getExtraAnnotations());
         }
+        annotations.put(EXTRA_ANNOTATIONS_ANNOTATION, String.join(",", annotations.keySet()));
+        ingress.getMetadata().setAnnotations(annotations);
         return ingress;
     }
 }

@@ -14,7 +14,11 @@ public final class ConnectorWorkloads {
     private ConnectorWorkloads() {
     }
 
-    /** The tunnel server: WebSocket on port {@code tunnel}, SOCKS5/HTTP CONNECT on port {@code proxy}. */
+    /**
+     * The tunnel server: WebSocket on port {@code tunnel}, SOCKS5/HTTP CONNECT on port {@code proxy}. Updated by
+     * Recreate: the agent's session lives in one pod, and a second pod behind the same Service during a rolling
+     * update would take proxy clients that its missing agent cannot serve.
+     */
     public static ComponentWorkload tunnelServer(ConnectorInputs inputs) {
         String port = Integer.toString(ConnectorResources.TUNNEL_PORT);
         String proxyPort = Integer.toString(inputs.proxyPort());
@@ -24,7 +28,8 @@ public final class ConnectorWorkloads {
                 List.of(new NamedPort(ConnectorResources.TUNNEL_PORT_NAME, ConnectorResources.TUNNEL_PORT),
                         new NamedPort(ConnectorResources.PROXY_PORT_NAME, inputs.proxyPort())),
                 null,
-                ConnectorResources.tunnelServerPath(urlPathPrefix(inputs), inputs.namespace(), inputs.name()));
+                ConnectorResources.tunnelServerPath(urlPathPrefix(inputs), inputs.namespace(), inputs.name()),
+                true);
     }
 
     /** The kubeconfig webhook: runs as the agent's ServiceAccount, whose Role lets it write only the kubeconfig Secret. */
@@ -36,7 +41,8 @@ public final class ConnectorWorkloads {
                         "--proxy-port", Integer.toString(inputs.proxyPort())),
                 List.of(new NamedPort(WEBHOOK_PORT_NAME, ConnectorResources.TUNNEL_PORT)),
                 ConnectorResources.agentServiceAccountName(inputs.name()),
-                ConnectorResources.kubeconfigWebhookPath(urlPathPrefix(inputs), inputs.namespace(), inputs.name()));
+                ConnectorResources.kubeconfigWebhookPath(urlPathPrefix(inputs), inputs.namespace(), inputs.name()),
+                false);
     }
 
     private static String urlPathPrefix(ConnectorInputs inputs) {

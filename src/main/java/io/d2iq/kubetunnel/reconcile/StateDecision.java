@@ -24,7 +24,9 @@ public record StateDecision(TunnelConnectorState state, String reason, String me
             return new StateDecision(TunnelConnectorState.Starting, "WaitingForChildren", "waiting for " + facts.waitingFor());
         }
         if (!facts.tunnelServerReady()) {
-            return new StateDecision(TunnelConnectorState.Starting, "TunnelServerNotReady", "waiting for the tunnel server Deployment to become ready");
+            // Once registered, the connector has worked: losing its tunnel server (a restart, a crash) is an outage, not a start.
+            TunnelConnectorState state = facts.kubeconfigPresent() ? TunnelConnectorState.Disconnected : TunnelConnectorState.Starting;
+            return new StateDecision(state, "TunnelServerNotReady", "waiting for the tunnel server Deployment to become ready");
         }
         if (!facts.agentConnected()) {
             if (facts.kubeconfigPresent()) {

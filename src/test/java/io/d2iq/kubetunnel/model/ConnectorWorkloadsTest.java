@@ -73,6 +73,25 @@ class ConnectorWorkloadsTest {
     }
 
     @Test
+    void ingressesListTheGatewayAnnotationsTheyCarrySoThatARemovedOneChangesTheDesiredIngress() {
+        Ingress withAnnotation = ConnectorWorkloads.tunnelServer(inputs).ingress(connector, inputs.ingressSpec());
+        assertThat(withAnnotation.getMetadata().getAnnotations())
+                .containsEntry(ComponentWorkload.EXTRA_ANNOTATIONS_ANNOTATION, "nginx.ingress.kubernetes.io/proxy-read-timeout");
+
+        inputs.ingressSpec().setExtraAnnotations(null);
+        Ingress without = ConnectorWorkloads.tunnelServer(inputs).ingress(connector, inputs.ingressSpec());
+        assertThat(without.getMetadata().getAnnotations()).containsOnly(java.util.Map.entry(ComponentWorkload.EXTRA_ANNOTATIONS_ANNOTATION, ""));
+    }
+
+    @Test
+    void theTunnelServerIsRecreatedOnUpdateAndTheWebhookRolls() {
+        assertThat(ConnectorWorkloads.tunnelServer(inputs).deployment(connector, ControllerSettings.defaults()).getSpec().getStrategy().getType())
+                .isEqualTo("Recreate");
+        assertThat(ConnectorWorkloads.kubeconfigWebhook(inputs).deployment(connector, ControllerSettings.defaults()).getSpec().getStrategy().getType())
+                .isEqualTo("RollingUpdate");
+    }
+
+    @Test
     void noIngressWithoutGatewayIngress() {
         ConnectorInputs inCluster = new ConnectorInputs(connector, ConnectorFixtures.gatewayWithoutIngress("ns1", "gw"), null, "t", null);
         assertThat(ConnectorWorkloads.tunnelServer(inCluster).ingress(connector, inCluster.ingressSpec())).isNull();

@@ -7,6 +7,7 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.local.LocalApi;
+import io.d2iq.kubetunnel.model.ComponentWorkload;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -206,8 +207,26 @@ class ConnectorReconcilerIT {
 
         var ingress = client.network().v1().ingresses().inNamespace(NS).withName("c1-tunnel-server").get();
         assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getPath()).isEqualTo("/new/team-a/c1/tunnel-server");
-        assertThat(ingress.getMetadata().getAnnotations()).containsExactly(Map.entry("a", "b"));
+        assertThat(ingress.getMetadata().getAnnotations()).containsOnly(Map.entry("a", "b"),
+                Map.entry(ComponentWorkload.EXTRA_ANNOTATIONS_ANNOTATION, "a"));
         assertThat(connector("c1").getStatus().getGatewayObservedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
+    void anAnnotationRemovedFromTheGatewayIsRemovedFromTheIngresses() {
+        TunnelGateway gateway = createGateway();
+        createConnector("c1", 1080);
+        reconciler.reconcile(NS, "c1");
+        assertThat(client.network().v1().ingresses().inNamespace(NS).withName("c1-kubeconfig-webhook").get().getMetadata().getAnnotations())
+                .containsKey("nginx.ingress.kubernetes.io/proxy-read-timeout");
+
+        gateway = client.resources(TunnelGateway.class).inNamespace(NS).withName("gw").get();
+        gateway.getSpec().getIngress().setExtraAnnotations(null);
+        client.resource(gateway).update();
+        reconciler.reconcile(NS, "c1");
+
+        assertThat(client.network().v1().ingresses().inNamespace(NS).withName("c1-kubeconfig-webhook").get().getMetadata().getAnnotations())
+                .containsOnly(Map.entry(ComponentWorkload.EXTRA_ANNOTATIONS_ANNOTATION, ""));
     }
 
     @Test

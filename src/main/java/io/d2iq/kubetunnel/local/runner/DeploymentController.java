@@ -176,6 +176,12 @@ final class DeploymentController implements AutoCloseable {
         }
     }
 
+    /** Whether a process runs (or is being stopped) for the Deployment {@code namespace/name}; only on the loop thread. */
+    boolean hasProcess(String key) {
+        Replica replica = replicas.get(key);
+        return replica != null && replica.pod.hasProcess();
+    }
+
     /** Kills every process now; the runner is closing. */
     @Override
     public void close() {

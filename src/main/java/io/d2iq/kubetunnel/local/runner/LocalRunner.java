@@ -11,6 +11,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
+    /** Longest wait for the runner's thread to answer a question. */
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
     private final RunnerLoop loop = new RunnerLoop();
     private final Path workDir;
@@ -130,6 +137,22 @@ public final class LocalRunner implements AutoCloseable {
     /** The combined stdout/stderr of a workload's processes; {@code kind} is "Deployment" or "Job". */
     public Path logFile(String namespace, String kind, String name) {
         return launcher.logFile(namespace, kind, name);
+    }
+
+    /**
+     * Whether a process runs for the Deployment now, as a kubelet knows beyond what the API says (a Deployment
+     * deleted a moment ago may still have its process stopping).
+     */
+    public boolean runsDeployment(String namespace, String name) {
+        try {
+            return CompletableFuture.supplyAsync(() -> deployments.hasProcess(namespace + "/" + name), loop)
+                    .get(QUERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the runner did not answer (closed?)", e);
+        }
     }
 
     /** Where logs and mounted files live. */
