@@ -186,9 +186,8 @@ class ConnectorLifecycleE2E {
     }
 
     private static void scaleAgent(E2eConnection connection, int replicas) {
-        // kubectl scale needs the /scale subresource, which the embedded API lacks (docs/local-runner.md); a patch works on both
-        connection.remote().run("patch", "deployment", AgentManifests.REMOTE_AGENT_NAME, "-n", AgentManifests.REMOTE_NAMESPACE,
-                "--type", "merge", "-p", "{\"spec\": {\"replicas\": " + replicas + "}}");
+        connection.remote().run("scale", "deployment", AgentManifests.REMOTE_AGENT_NAME, "-n", AgentManifests.REMOTE_NAMESPACE,
+                "--replicas=" + replicas);
     }
 
     private static String registerJob(String manifests) {
