@@ -71,7 +71,7 @@ public final class WebhookFixture implements AutoCloseable {
                 new KubeconfigSecretWriter(client, NAMESPACE, CONNECTOR, Clock.systemUTC()),
                 new ProxyUrl(null, null), NAMESPACE, CONNECTOR, Clock.systemUTC());
         handler.recoverStatus();
-        application = new KubeconfigWebhookApplication(handler, port, tlsCert, tlsKey);
+        application = new KubeconfigWebhookApplication(handler, client, port, 0, tlsCert, tlsKey);
         application.start();
     }
 
