@@ -1,5 +1,7 @@
 package io.d2iq.kubetunnel.controller;
 
+import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
+import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
 import io.d2iq.kubetunnel.reconcile.ConnectorKeys;
 import io.d2iq.kubetunnel.reconcile.ConnectorReconciler;
@@ -16,8 +18,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
-import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
-import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.main.Main;

@@ -2,7 +2,8 @@ package io.d2iq.kubetunnel.model;
 
 /**
  * The management port every long-running role serves (controller, tunnel-server, kubeconfig-webhook, agent):
- * its number and name in the pods the controller writes, and the paths their probes use.
+ * its number and name in the pods the controller writes, and the paths their probes use (Camel's defaults;
+ * Prometheus scrapes {@code /observe/metrics}).
  */
 public final class ManagementPort {
 
@@ -14,8 +15,6 @@ public final class ManagementPort {
     public static final String LIVENESS_PATH = "/observe/health/live";
     /** The role can do its job (Camel's readiness checks plus the role's own). */
     public static final String READINESS_PATH = "/observe/health/ready";
-    /** Prometheus text format. */
-    public static final String METRICS_PATH = "/observe/metrics";
 
     private ManagementPort() {
     }
