@@ -1,5 +1,7 @@
 package io.d2iq.kubetunnel.controller;
 
+import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
+import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
 import io.d2iq.kubetunnel.reconcile.ConnectorKeys;
 import io.d2iq.kubetunnel.reconcile.ConnectorReconciler;
@@ -16,10 +18,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.main.BaseMainSupport;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The controller as a camel-main application: routes from {@code routes/*.camel.yaml} wire watch events
@@ -62,34 +63,13 @@ public final class ControllerApplication implements AutoCloseable {
         main.addInitialProperty("kubetunnel.namespace", options.namespace() == null ? "" : options.namespace());
         main.addInitialProperty("kubetunnel.resync-millis", Long.toString(options.resync().toMillis()));
         main.addInitialProperty("kubetunnel.workers", Integer.toString(options.workers()));
-        main.addInitialProperty("camel.metrics.enabled", "true");
-        main.addInitialProperty("camel.metrics.enableRoutePolicy", "true");
+        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        connectorStates.bindTo(meterRegistry);
+        ManagementEndpoints.install(main, options.managementPort(), meterRegistry);
         if (options.managementPort() > 0) {
-            main.addInitialProperty("camel.management.enabled", "true");
-            main.addInitialProperty("camel.management.port", Integer.toString(options.managementPort()));
-            main.addInitialProperty("camel.management.healthCheckEnabled", "true");
-            // every check with its details, so an operator sees why the controller is not ready
-            main.addInitialProperty("camel.health.exposureLevel", "full");
-            main.addInitialProperty("camel.management.metricsEnabled", "true");
             main.addInitialProperty("camel.management.jolokiaEnabled", "true");
             main.bind(LoopbackJolokiaPlugin.ID, new LoopbackJolokiaPlugin(options.jolokiaRemote()));
         }
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport configured) {
-                try {
-                    // the Prometheus registry exists once the context has started, both for start() and run()
-                    configured.getCamelContext().addStartupListener((context, alreadyStarted) -> {
-                        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
-                        if (registry != null) {
-                            connectorStates.bindTo(registry);
-                        }
-                    });
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot register the connector-state gauges", e);
-                }
-            }
-        });
         if (options.leaderElection() != null) {
             main.bind("kubernetesClusterService", clusterService(client, options.leaderElection()));
             main.addInitialProperty("kubetunnel.leader-prefix", LEADER_PREFIX);

@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.controller;
 
 import io.d2iq.kubetunnel.cli.KubernetesOptions;
 import io.d2iq.kubetunnel.model.ControllerSettings;
+import io.d2iq.kubetunnel.model.ManagementPort;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "4", description = "Connectors reconciled in parallel (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--management-port", defaultValue = "8080",
+    @Option(names = "--management-port", defaultValue = "" + ManagementPort.PORT,
             description = "Port of /observe/health, /observe/metrics and /observe/jolokia, 0 for none (default: ${DEFAULT-VALUE}).")
     int managementPort;
 

@@ -1,13 +1,17 @@
 package io.d2iq.kubetunnel.model;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -132,16 +136,34 @@ public final class AgentManifests {
 
     private static HasMetadata agentDeployment(ControllerSettings settings, ConnectorEndpoints endpoints, boolean withCa) {
         List<String> args = new ArrayList<>(List.of("agent", "--server-url", endpoints.tunnelServerWebSocketUrl(),
-                "--token-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY));
+                "--token-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY,
+                "--management-port", Integer.toString(ManagementPort.PORT)));
         if (withCa) {
             args.addAll(List.of("--ca-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.CA_KEY));
         }
+        PodSpec pod = podSpec(settings, args, "agent");
+        withManagementProbes(pod.getContainers().get(0));
         return new DeploymentBuilder().withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE))
                 .withNewSpec().withReplicas(1)
                     .withNewSelector().withMatchLabels(REMOTE_LABELS).endSelector()
                     .withNewTemplate().withNewMetadata().withLabels(REMOTE_LABELS).endMetadata()
-                        .withSpec(podSpec(settings, args, "agent")).endTemplate()
+                        .withSpec(pod).endTemplate()
                 .endSpec().build();
+    }
+
+    /**
+     * Ready while the tunnel is up (the pod's Ready condition shows on the remote cluster whether the tunnel
+     * works); live while the process runs. A lost tunnel is the agent's to repair by reconnecting, not a reason
+     * to restart it.
+     */
+    private static void withManagementProbes(Container agent) {
+        IntOrString management = new IntOrString(ManagementPort.NAME);
+        agent.setPorts(List.of(new ContainerPortBuilder().withName(ManagementPort.NAME).withContainerPort(ManagementPort.PORT)
+                .withProtocol("TCP").build()));
+        agent.setReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath(ManagementPort.READINESS_PATH).withPort(management).endHttpGet()
+                .withPeriodSeconds(5).build());
+        agent.setLivenessProbe(new ProbeBuilder().withNewHttpGet().withPath(ManagementPort.LIVENESS_PATH).withPort(management).endHttpGet()
+                .withPeriodSeconds(10).withFailureThreshold(3).build());
     }
 
     private static PodSpec podSpec(ControllerSettings settings, List<String> args, String containerName) {

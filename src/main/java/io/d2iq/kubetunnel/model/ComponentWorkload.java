@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,12 +24,13 @@ import java.util.TreeMap;
 /**
  * The Deployment, Service and Ingress of one per-connector component (tunnel server or kubeconfig
  * webhook). Both components share this shape: one container running a role of the kubetunnel image,
- * its HTTP port on {@link ConnectorResources#TUNNEL_PORT}, the connector token mounted read-only.
+ * its HTTP port on {@link ConnectorResources#TUNNEL_PORT}, the connector token mounted read-only, and the
+ * {@link ManagementPort} (added here to the args and ports) that the probes and Prometheus use.
  *
  * @param component component label value
  * @param name name of the Deployment, Service and Ingress
- * @param args the container's arguments (role first)
- * @param ports container ports, also exposed by the Service under the same names
+ * @param args the container's arguments (role first), without {@code --management-port}
+ * @param ports container ports, also exposed by the Service under the same names; the first is the Ingress backend
  * @param serviceAccountName pod ServiceAccount, or null for the namespace default without an API token
  * @param ingressPath path on the gateway's Ingress
  * @param recreate whether an update stops the old pod before starting the new one (Recreate) instead of rolling
@@ -51,7 +53,7 @@ public record ComponentWorkload(String component, String name, List<String> args
     /** Non-root user of the image (distroless "nonroot"). */
     private static final long NON_ROOT_UID = 65532L;
 
-    /** The component's Deployment: one replica, non-root, read-only root filesystem, probes on its HTTP port. */
+    /** The component's Deployment: one replica, non-root, read-only root filesystem, probes on the management port. */
     public Deployment deployment(TunnelConnector connector, ControllerSettings settings) {
         Map<String, String> selector = ConnectorLabels.selector(connector, component);
         return new DeploymentBuilder()
@@ -80,15 +82,15 @@ public record ComponentWorkload(String component, String name, List<String> args
     }
 
     private Container container(ControllerSettings settings) {
-        IntOrString httpPort = new IntOrString(ports.get(0).name());
+        IntOrString management = new IntOrString(ManagementPort.NAME);
         return new ContainerBuilder()
                 .withName(component)
                 .withImage(settings.image())
-                .withArgs(args)
-                .withPorts(ports.stream().map(ComponentWorkload::containerPort).toList())
-                .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(httpPort).endHttpGet()
+                .withArgs(containerArgs())
+                .withPorts(allPorts().stream().map(ComponentWorkload::containerPort).toList())
+                .withNewReadinessProbe().withNewHttpGet().withPath(ManagementPort.READINESS_PATH).withPort(management).endHttpGet()
                     .withPeriodSeconds(2).endReadinessProbe()
-                .withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withPort(httpPort).endHttpGet()
+                .withNewLivenessProbe().withNewHttpGet().withPath(ManagementPort.LIVENESS_PATH).withPort(management).endHttpGet()
                     .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
                 .withNewResources()
                     .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("128Mi"))
@@ -101,18 +103,30 @@ public record ComponentWorkload(String component, String name, List<String> args
                 .build();
     }
 
+    private List<String> containerArgs() {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--management-port", Integer.toString(ManagementPort.PORT)));
+        return all;
+    }
+
+    private List<NamedPort> allPorts() {
+        List<NamedPort> all = new ArrayList<>(ports);
+        all.add(new NamedPort(ManagementPort.NAME, ManagementPort.PORT));
+        return all;
+    }
+
     private static ContainerPort containerPort(NamedPort port) {
         return new ContainerPortBuilder().withName(port.name()).withContainerPort(port.port()).withProtocol("TCP").build();
     }
 
-    /** The component's ClusterIP Service, exposing every port under its name. */
+    /** The component's ClusterIP Service, exposing every port under its name (the management port for Prometheus). */
     public Service service(TunnelConnector connector) {
         return new ServiceBuilder()
                 .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
                 .withNewSpec()
                     .withType("ClusterIP")
                     .withSelector(ConnectorLabels.selector(connector, component))
-                    .withPorts(ports.stream().map(ComponentWorkload::servicePort).toList())
+                    .withPorts(allPorts().stream().map(ComponentWorkload::servicePort).toList())
                 .endSpec()
                 .build();
     }

@@ -43,6 +43,10 @@ public final class ConnectorSpecValidator {
             return problem("ProxyPortConflict", "spec.proxyPort", "spec.proxyPort " + proxyPort
                     + " is the tunnel server's own port: choose another, e.g. " + TunnelConnectorSpec.DEFAULT_PROXY_PORT);
         }
+        if (proxyPort == ManagementPort.PORT) {
+            return problem("ProxyPortConflict", "spec.proxyPort", "spec.proxyPort " + proxyPort
+                    + " is the tunnel server's management port: choose another, e.g. " + TunnelConnectorSpec.DEFAULT_PROXY_PORT);
+        }
         TunnelGateway gateway = inputs.gateway();
         if (gateway == null) {
             return problem("GatewayNotFound", "spec.gatewayRef.name", "TunnelGateway '" + spec.getGatewayRef().getName()

@@ -24,7 +24,8 @@ public final class ConnectorWorkloads {
         String proxyPort = Integer.toString(inputs.proxyPort());
         return new ComponentWorkload(ConnectorLabels.TUNNEL_SERVER,
                 ConnectorResources.tunnelServerName(inputs.name()),
-                List.of("tunnel-server", "--port", port, "--proxy-port", proxyPort, "--token-file", TOKEN_FILE),
+                List.of("tunnel-server", "--port", port, "--proxy-port", proxyPort, "--token-file", TOKEN_FILE,
+                        "--namespace", inputs.namespace(), "--connector", inputs.name()),
                 List.of(new NamedPort(ConnectorResources.TUNNEL_PORT_NAME, ConnectorResources.TUNNEL_PORT),
                         new NamedPort(ConnectorResources.PROXY_PORT_NAME, inputs.proxyPort())),
                 null,

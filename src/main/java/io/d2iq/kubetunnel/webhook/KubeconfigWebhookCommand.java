@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.webhook;
 
 import io.d2iq.kubetunnel.cli.KubernetesOptions;
 import io.d2iq.kubetunnel.model.ConnectorResources;
+import io.d2iq.kubetunnel.model.ManagementPort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,6 +53,10 @@ public final class KubeconfigWebhookCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + ManagementPort.PORT,
+            description = "Port of /observe/health and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
+    int managementPort;
+
     @Override
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -62,7 +67,7 @@ public final class KubeconfigWebhookCommand implements Callable<Integer> {
                     new KubeconfigSecretWriter(client, namespace, connector, Clock.systemUTC()),
                     new ProxyUrl(proxyUrl, proxyPort), namespace, connector, Clock.systemUTC());
             handler.recoverStatus();
-            try (KubeconfigWebhookApplication application = new KubeconfigWebhookApplication(handler, port, tlsCert, tlsKey)) {
+            try (KubeconfigWebhookApplication application = new KubeconfigWebhookApplication(handler, client, port, managementPort, tlsCert, tlsKey)) {
                 application.run();
             }
         }

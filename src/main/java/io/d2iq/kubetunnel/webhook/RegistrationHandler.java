@@ -113,7 +113,8 @@ public final class RegistrationHandler {
         return WebhookReply.error(404, "NotFound", "POST a kubeconfig, or GET /healthz, /readyz or /status");
     }
 
-    private boolean hasToken() {
+    /** Whether the connector's token is mounted, so a registration could succeed. */
+    public boolean hasToken() {
         try {
             return Files.size(tokenFile) > 0;
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -37,8 +38,23 @@ class AgentManifestsTest {
         assertThat(agent.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
                 "agent", "--server-url", "wss://lb.example.com:443/kt/ns1/c1/tunnel-server",
                 "--token-file", "/var/run/secrets/kubetunnel/connector/token",
+                "--management-port", "8080",
                 "--ca-file", "/var/run/secrets/kubetunnel/connector/ca.crt");
         assertThat(agent.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+
+    @Test
+    void agentIsReadyWhileItsTunnelIsUpAndLiveWhileItRuns() {
+        Container agent = ((Deployment) parsedManifests().get(6)).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(agent.getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getName()).isEqualTo("management");
+            assertThat(port.getContainerPort()).isEqualTo(8080);
+        });
+        assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
+        assertThat(agent.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
+        Job register = (Job) parsedManifests().get(5);
+        assertThat(register.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe()).isNull();
     }
 
     @Test

@@ -31,6 +31,9 @@ class ConnectorSpecValidatorTest {
                 .extracting(SpecProblem::reason, SpecProblem::field).containsExactly("ProxyPortInvalid", "spec.proxyPort");
         assertThat(problemOf(0, "gw", gateway(null, null, null), null)).get().extracting(SpecProblem::reason).isEqualTo("ProxyPortInvalid");
         assertThat(problemOf(8443, "gw", gateway(null, null, null), null)).get().extracting(SpecProblem::reason).isEqualTo("ProxyPortConflict");
+        assertThat(problemOf(8080, "gw", gateway(null, null, null), null)).get()
+                .satisfies(p -> assertThat(p.message()).contains("management port"))
+                .extracting(SpecProblem::reason).isEqualTo("ProxyPortConflict");
         assertThat(problemOf(1080, "gw", null, null)).get()
                 .satisfies(p -> assertThat(p.message()).contains("'gw'", "does not exist"))
                 .extracting(SpecProblem::reason).isEqualTo("GatewayNotFound");

@@ -18,11 +18,12 @@ class ConnectorWorkloadsTest {
             ConnectorFixtures.gateway("ns1", "gw", "tunnel.example.com", "/ops/kt/", null), null, "t0ken", "lb.example.com");
 
     @Test
-    void tunnelServerServiceExposesTunnelAndProxyPortsByName() {
+    void tunnelServerServiceExposesTunnelProxyAndManagementPortsByName() {
         Service service = ConnectorWorkloads.tunnelServer(inputs).service(connector);
         assertThat(service.getMetadata().getName()).isEqualTo("c1-tunnel-server");
         assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("tunnel", 8443), org.assertj.core.groups.Tuple.tuple("proxy", 1090));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("tunnel", 8443), org.assertj.core.groups.Tuple.tuple("proxy", 1090),
+                        org.assertj.core.groups.Tuple.tuple("management", 8080));
         assertThat(service.getSpec().getSelector())
                 .isEqualTo(ConnectorWorkloads.tunnelServer(inputs).deployment(connector, ControllerSettings.defaults())
                         .getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
@@ -46,15 +47,30 @@ class ConnectorWorkloadsTest {
     }
 
     @Test
-    void tunnelServerRunsNonRootWithItsTokenAndProxyPort() {
+    void webhookProbesAndExposesItsManagementPort() {
+        ComponentWorkload webhook = ConnectorWorkloads.kubeconfigWebhook(inputs);
+        Container container = webhook.deployment(connector, ControllerSettings.defaults()).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getArgs()).endsWith("--management-port", "8080");
+        assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort()).containsExactly("webhook:8443", "management:8080");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
+        assertThat(webhook.service(connector).getSpec().getPorts()).extracting(ServicePort::getName).containsExactly("webhook", "management");
+        assertThat(webhook.ingress(connector, inputs.ingressSpec()).getSpec().getRules().get(0).getHttp().getPaths().get(0)
+                .getBackend().getService().getPort().getName()).isEqualTo("webhook");
+    }
+
+    @Test
+    void tunnelServerRunsNonRootWithItsTokenProxyPortConnectorAndManagementPort() {
         Deployment deployment = ConnectorWorkloads.tunnelServer(inputs).deployment(connector, new ControllerSettings("img:1", "view"));
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("img:1");
         assertThat(container.getArgs()).containsExactly("tunnel-server", "--port", "8443", "--proxy-port", "1090",
-                "--token-file", "/var/run/kubetunnel/connector-token/token");
+                "--token-file", "/var/run/kubetunnel/connector-token/token", "--namespace", "ns1", "--connector", "c1",
+                "--management-port", "8080");
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
                 .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("c1-agent-token"));
     }

@@ -74,7 +74,7 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
         RegistrationHandler handler = new RegistrationHandler(tokenFile,
                 new KubeconfigSecretWriter(management.client(), NAMESPACE, CONNECTOR, Clock.systemUTC()),
                 new ProxyUrl("socks5://127.0.0.1:" + tunnel.proxy().getPort(), null), NAMESPACE, CONNECTOR, Clock.systemUTC());
-        webhook = new KubeconfigWebhookApplication(handler, webhookPort, null, null);
+        webhook = new KubeconfigWebhookApplication(handler, management.client(), webhookPort, 0, null, null);
         webhook.start();
     }
 

@@ -108,7 +108,7 @@ class ConnectorReconcilerIT {
         assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).extracting(d -> d.getMetadata().getName())
                 .containsExactlyInAnyOrder("c1-tunnel-server", "c1-kubeconfig-webhook");
         assertThat(client.services().inNamespace(NS).withName("c1-tunnel-server").get().getSpec().getPorts())
-                .extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("tunnel:8443", "proxy:1090");
+                .extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("tunnel:8443", "proxy:1090", "management:8080");
         assertThat(client.network().v1().ingresses().inNamespace(NS).list().getItems()).hasSize(2)
                 .allSatisfy(i -> assertThat(i.getMetadata().getOwnerReferences()).singleElement()
                         .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(uid)));

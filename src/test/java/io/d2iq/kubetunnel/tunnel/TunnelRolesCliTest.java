@@ -21,6 +21,8 @@ class TunnelRolesCliTest {
         assertThat(Main.execute("tunnel-server", "--token-file", dir.resolve("missing").toString())).isEqualTo(2);
         assertThat(Main.execute("tunnel-server", "--token-file", token.toString(), "--tls-cert", token.toString())).isEqualTo(2);
         assertThat(Main.execute("tunnel-server", "--token-file", token.toString(), "--port", "70000")).isEqualTo(2);
+        assertThat(Main.execute("tunnel-server", "--token-file", token.toString(), "--management-port", "70000")).isEqualTo(2);
+        assertThat(Main.execute("tunnel-server", "--token-file", token.toString(), "--namespace", "ns1")).isEqualTo(2);
     }
 
     @Test
@@ -40,5 +42,6 @@ class TunnelRolesCliTest {
         assertThat(Main.execute("agent", "--server-url", "wss://x", "--token-file", token.toString(), "--max-backoff", "PT0S")).isEqualTo(2);
         assertThat(Main.execute("agent", "--server-url", "wss://x", "--token-file", token.toString(), "--allow", "no-port")).isEqualTo(2);
         assertThat(Main.execute("agent", "--server-url", "wss://x", "--token-file", token.toString(), "--ca-file", token.toString())).isEqualTo(2);
+        assertThat(Main.execute("agent", "--server-url", "wss://x", "--token-file", token.toString(), "--management-port", "-1")).isEqualTo(2);
     }
 }

@@ -46,11 +46,14 @@ public final class WebhookFixture implements AutoCloseable {
     private final Path tlsCert;
     private final Path tlsKey;
     private int port;
+    /** The management port, or 0 when the fixture runs without one. */
+    public final int managementPort;
     public final TunnelConnector connector;
     private KubeconfigWebhookApplication application;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private WebhookFixture(Path tlsCert, Path tlsKey) throws IOException {
+    private WebhookFixture(Path tlsCert, Path tlsKey, boolean withManagementPort) throws IOException {
+        managementPort = withManagementPort ? freePort() : 0;
         api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of()), false);
         api.init(InetAddress.getLoopbackAddress(), 0);
@@ -71,7 +74,7 @@ public final class WebhookFixture implements AutoCloseable {
                 new KubeconfigSecretWriter(client, NAMESPACE, CONNECTOR, Clock.systemUTC()),
                 new ProxyUrl(null, null), NAMESPACE, CONNECTOR, Clock.systemUTC());
         handler.recoverStatus();
-        application = new KubeconfigWebhookApplication(handler, port, tlsCert, tlsKey);
+        application = new KubeconfigWebhookApplication(handler, client, port, managementPort, tlsCert, tlsKey);
         application.start();
     }
 
@@ -83,12 +86,17 @@ public final class WebhookFixture implements AutoCloseable {
 
     /** A plain-HTTP webhook. */
     public static WebhookFixture start() throws IOException {
-        return new WebhookFixture(null, null);
+        return new WebhookFixture(null, null, false);
+    }
+
+    /** A plain-HTTP webhook that also serves /observe/health and /observe/metrics on {@link #managementPort}. */
+    public static WebhookFixture startWithManagementPort() throws IOException {
+        return new WebhookFixture(null, null, true);
     }
 
     /** An HTTPS webhook serving this PEM certificate and key. */
     public static WebhookFixture startTls(Path tlsCert, Path tlsKey) throws IOException {
-        return new WebhookFixture(tlsCert, tlsKey);
+        return new WebhookFixture(tlsCert, tlsKey, false);
     }
 
     public URI uri(String path) {

@@ -1,7 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
+import io.d2iq.kubetunnel.model.ManagementPort;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +40,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Longest wait between reconnect attempts, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration maxBackoff;
 
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + ManagementPort.PORT,
+            description = "Port of /observe/health (ready while the tunnel is up) and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
+    int managementPort;
+
     @Override
     public Integer call() throws Exception {
         String scheme = serverUrl.getScheme();
@@ -63,10 +67,13 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        TunnelAgent agent;
+        if (managementPort < 0 || managementPort > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--management-port must be in 0..65535, not " + managementPort);
+        }
+        AgentApplication agent;
         try {
-            agent = new TunnelAgent(new AgentSettings(serverUrl, tokenFile, caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
-                    new SimpleMeterRegistry());
+            agent = new AgentApplication(new AgentSettings(serverUrl, tokenFile, caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
+                    managementPort);
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "cannot use --ca-file " + caFile + ": " + e.getMessage());
         }

@@ -2,6 +2,8 @@ package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.KubetunnelVersion;
 import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
+import io.d2iq.kubetunnel.observe.ManagementEndpoints;
+import io.d2iq.kubetunnel.observe.ReadinessCheck;
 import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
 import io.d2iq.kubetunnel.tunnel.proxy.ProxyServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,27 +13,32 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLException;
-import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
 
 /**
  * The {@code tunnel-server} role as an object tests can start and stop: a camel-main application whose
- * netty-http port serves the plain routes and accepts the agent's WebSocket, plus the proxy port.
+ * netty-http port serves the plain routes and accepts the agent's WebSocket, plus the proxy port and, unless
+ * its port is 0, the management port ({@code /observe/health}, {@code /observe/metrics}).
  */
 public final class TunnelServer implements AutoCloseable {
 
     static final String ROUTES = "classpath:tunnel-server/http.camel.yaml";
+    /** Id of the readiness check that the proxy port is bound. */
+    public static final String PROXY_PORT_CHECK = "proxy-port";
 
     private final TunnelServerSettings settings;
+    private final int managementPort;
     private final SessionRegistry registry = new SessionRegistry();
     private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final TunnelMetrics metrics = new TunnelMetrics(meterRegistry, "server");
     private final ProxyServer proxyServer = new ProxyServer(registry);
     private Main main;
-    private InetSocketAddress proxyAddress;
+    private volatile InetSocketAddress proxyAddress;
 
-    public TunnelServer(TunnelServerSettings settings) {
+    /** @param managementPort port of /observe/health and /observe/metrics, 0 for none */
+    public TunnelServer(TunnelServerSettings settings, int managementPort) {
         this.settings = settings;
+        this.managementPort = managementPort;
     }
 
     /** Starts the HTTP/WebSocket port and the proxy port; returns once both listen. */
@@ -47,7 +54,9 @@ public final class TunnelServer implements AutoCloseable {
         main.addInitialProperty("kubetunnel.port", String.valueOf(settings.port()));
         main.bind("netty-http", http);
         main.bind("tunnelStatus", new TunnelStatus(registry));
-        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
+        main.bind(PROXY_PORT_CHECK, new ReadinessCheck(PROXY_PORT_CHECK, () -> proxyAddress != null,
+                "the proxy port is not listening yet"));
+        ManagementEndpoints.install(main, managementPort, meterRegistry);
         main.start();
         proxyAddress = proxyServer.start(settings.bind(), settings.proxyPort());
     }

@@ -1,6 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.model.ConnectorResources;
+import io.d2iq.kubetunnel.model.ManagementPort;
+import io.d2iq.kubetunnel.observe.ConnectorLogContext;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +43,24 @@ public final class TunnelServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key for TLS on --port (with --tls-cert).")
     Path tlsKey;
 
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + ManagementPort.PORT,
+            description = "Port of /observe/health and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
+    int managementPort;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "Namespace of the TunnelConnector, named in every log line (with --connector).")
+    String namespace;
+
+    @Option(names = "--connector", paramLabel = "NAME", description = "Name of the TunnelConnector, named in every log line (with --namespace).")
+    String connector;
+
     @Override
     public Integer call() throws Exception {
+        if ((namespace == null) != (connector == null)) {
+            throw new ParameterException(spec.commandLine(), "--namespace and --connector go together");
+        }
+        if (connector != null) {
+            ConnectorLogContext.set(namespace, connector);
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
@@ -53,7 +71,11 @@ public final class TunnelServerCommand implements Callable<Integer> {
         }
         checkPort("--port", port);
         checkPort("--proxy-port", proxyPort);
-        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, tokenFile, tlsCert, tlsKey, KeepAlive.DEFAULT));
+        if (managementPort != 0) {
+            checkPort("--management-port", managementPort);
+        }
+        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, tokenFile, tlsCert, tlsKey, KeepAlive.DEFAULT),
+                managementPort);
         try {
             server.start();
         } catch (Exception e) {

@@ -12,6 +12,7 @@ import io.d2iq.kubetunnel.model.ConnectorInputs;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ConnectorWorkloads;
 import io.d2iq.kubetunnel.model.ControllerSettings;
+import io.d2iq.kubetunnel.model.ManagementPort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
@@ -76,6 +77,10 @@ class KubeconfigWebhookOnRunnerIT {
         int port = runner.serviceMap().resolve(NS, webhook.name(), ConnectorResources.TUNNEL_PORT).orElseThrow().getPort();
         assertThat(get(port, "/readyz")).contains("UP");
         assertThat(runner.addressResolver().resolve(NS, webhook.name(), ConnectorResources.TUNNEL_PORT).getPort()).isEqualTo(port);
+        // the Deployment's probe is on the management port, which the runner mapped to a loopback port of its own
+        int managementPort = runner.serviceMap().resolve(NS, webhook.name(), ManagementPort.PORT).orElseThrow().getPort();
+        assertThat(managementPort).isNotIn(port, ManagementPort.PORT);
+        assertThat(get(managementPort, ManagementPort.READINESS_PATH)).contains("{\"name\":\"kubernetes-api\",\"status\":\"UP\"}");
 
         client.resources(TunnelConnector.class).resource(created).delete();
 

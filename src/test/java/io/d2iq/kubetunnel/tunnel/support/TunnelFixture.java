@@ -77,7 +77,7 @@ public final class TunnelFixture implements AutoCloseable {
     /** Starts (or restarts) the server on the fixture's fixed port; proxyPort 0 picks a free one. */
     public TunnelServer startServer(int proxyPort) throws Exception {
         server = new TunnelServer(new TunnelServerSettings("127.0.0.1", port, proxyPort, tokenFile,
-                tls ? certificate.certificate().toPath() : null, tls ? certificate.privateKey().toPath() : null, FAST_KEEP_ALIVE));
+                tls ? certificate.certificate().toPath() : null, tls ? certificate.privateKey().toPath() : null, FAST_KEEP_ALIVE), 0);
         server.start();
         return server;
     }

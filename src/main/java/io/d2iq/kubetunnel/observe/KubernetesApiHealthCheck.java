@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.controller;
+package io.d2iq.kubetunnel.observe;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
@@ -6,8 +6,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness: the controller can reach the Kubernetes API ({@code GET /version}). Not a liveness check,
- * because restarting the controller does not bring an unreachable API server back.
+ * Readiness: the role can reach the Kubernetes API ({@code GET /version}). Not a liveness check,
+ * because restarting the role does not bring an unreachable API server back.
  */
 public final class KubernetesApiHealthCheck extends AbstractHealthCheck {
 
