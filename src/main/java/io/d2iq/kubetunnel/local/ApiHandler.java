@@ -172,17 +172,19 @@ final class ApiHandler implements HttpHandler {
             return unsupported("patch content type " + contentType + " is not supported");
         }
         JsonNode patch = ApiStatus.JSON.readTree(body);
-        if (type == Patches.Type.STRATEGIC_MERGE && !Patches.isPlainMerge(patch)) {
-            return unsupported("strategic merge patches with lists or $-directives are not supported by local-api; use --type=merge or --type=json");
-        }
         String objectPath = resource.isStatus() ? path.substring(0, path.length() - "/status".length()) : path;
         String current = mock.get(objectPath);
         if (current == null) {
             return LocalResponse.json(404, ApiStatus.notFound(resource));
         }
-        Optional<LocalResponse> invalid = validate(resource, Patches.apply(type, ApiStatus.JSON.readTree(current), patch));
+        JsonNode patched = Patches.apply(type, ApiStatus.JSON.readTree(current), patch);
+        Optional<LocalResponse> invalid = validate(resource, patched);
         if (invalid.isPresent()) {
             return invalid.get();
+        }
+        if (type == Patches.Type.STRATEGIC_MERGE && !Patches.isPlainMerge(patch)) {
+            // the mock knows no strategic merge: store the object we merged, guarded by the version we merged into
+            return fromMock(mock.send("PUT", path, "application/json", patched.toString().getBytes(StandardCharsets.UTF_8)), resource);
         }
         String mockType = type == Patches.Type.JSON_PATCH ? "application/json-patch+json" : Patches.MERGE_PATCH;
         MockBackend.Reply reply = mock.send("PATCH", path, mockType, body);

@@ -32,8 +32,9 @@ final class Patches {
     }
 
     /**
-     * Whether a strategic merge patch means exactly what the same JSON merge patch means: it has no list
-     * (lists merge by key strategically but are replaced by a merge patch) and no {@code $} directive.
+     * Whether a strategic merge patch means exactly what the same JSON merge patch means, so the mock can
+     * apply it: it has no list (lists merge by key strategically but are replaced by a merge patch) and no
+     * {@code $} directive.
      */
     static boolean isPlainMerge(JsonNode patch) {
         if (patch.isArray()) {
@@ -52,7 +53,11 @@ final class Patches {
 
     /** The object a patch of a supported type makes of {@code target}. */
     static JsonNode apply(Type type, JsonNode target, JsonNode patch) {
-        return type == Type.JSON_PATCH ? JsonPatch.apply(patch, target) : merge(target.deepCopy(), patch);
+        return switch (type) {
+            case JSON_PATCH -> JsonPatch.apply(patch, target);
+            case STRATEGIC_MERGE -> StrategicMergePatch.apply(target, patch);
+            default -> merge(target.deepCopy(), patch);
+        };
     }
 
     /** RFC 7386 JSON merge patch. */

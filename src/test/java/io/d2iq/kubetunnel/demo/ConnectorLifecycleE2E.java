@@ -96,7 +96,7 @@ class ConnectorLifecycleE2E {
                     .isEqualTo("/moved/" + ns + "/" + connection.name() + "/kubeconfig");
             assertThat(connection.manifests()).contains(movedTunnelPath).contains("/moved/" + ns + "/" + connection.name() + "/kubeconfig");
         });
-        connection.replaceManifests();
+        connection.applyManifests();
         await().atMost(E2eClusters.STATE_TIMEOUT).untilAsserted(() -> assertThat(connection.remote().run("rollout", "status",
                 "deployment/" + AgentManifests.REMOTE_AGENT_NAME, "-n", AgentManifests.REMOTE_NAMESPACE, "--watch=false"))
                 .contains("successfully rolled out"));

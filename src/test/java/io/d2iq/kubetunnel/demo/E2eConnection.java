@@ -96,16 +96,6 @@ final class E2eConnection implements AutoCloseable {
         appliedManifests = file;
     }
 
-    /**
-     * Deletes the manifests applied before and applies the current ones. A real cluster takes the new ones with
-     * {@code kubectl apply} alone; the embedded API cannot apply kubectl's strategic merge patch of a changed list
-     * (the agent's args), so the suite replaces them, which works on both.
-     */
-    void replaceManifests() throws Exception {
-        remote().run("delete", "-f", appliedManifests.toString());
-        applyManifests();
-    }
-
     /** The manifests file the user applied last. */
     Path appliedManifests() {
         return appliedManifests;

@@ -204,6 +204,23 @@ abstract class KubectlAcceptanceTests {
         kubectl.run("delete", "namespace", "team-s").ok();
     }
 
+    @Test
+    void reapplyingAChangedContainerListMergesItStrategically() {
+        String original = coreObjects(1).replace("team-a", "team-m");
+        kubectl.runWithInput(original, "apply", "-f", "-").ok();
+        String changed = original.replace("image: nginx", "image: nginx:1.27\n        args: [\"--one\", \"--two\"]")
+                .replace("- containerPort: 80", "- containerPort: 8080");
+
+        assertThat(kubectl.runWithInput(changed, "apply", "-f", "-").ok()).contains("deployment.apps/web configured");
+        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-m", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].args} {.spec.template.spec.containers[*].ports[*].containerPort}").ok())
+                .isEqualTo("nginx:1.27 [\"--one\",\"--two\"] 8080");
+        assertThat(kubectl.runWithInput(original, "apply", "-f", "-").ok()).contains("deployment.apps/web configured");
+        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-m", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].args}").ok().strip()).isEqualTo("nginx");
+        kubectl.run("delete", "namespace", "team-m").ok();
+    }
+
     private String specAndState(String namespace, String name) {
         return kubectl.run("get", "tunnelconnector", name, "-n", namespace, "-o", "jsonpath={.spec.proxyPort} {.status.state}").ok();
     }
