@@ -61,7 +61,7 @@ final class TargetDialer implements AutoCloseable {
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) ProtocolConstants.DIAL_TIMEOUT.toMillis())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.MAX_DATA_PAYLOAD))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
