@@ -71,6 +71,7 @@ public final class TunnelAgent implements AutoCloseable {
     }
 
     private SslContext clientSslContext() throws SSLException {
+        LOG.info("tunnel TLS by {}", SslContext.defaultClientProvider());
         SslContextBuilder builder = SslContextBuilder.forClient();
         if (settings.caFile() != null) {
             builder.trustManager(settings.caFile().toFile());

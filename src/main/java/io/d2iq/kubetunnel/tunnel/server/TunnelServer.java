@@ -13,12 +13,16 @@ import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLException;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code tunnel-server} role as an object tests can start and stop: a camel-main application whose
  * netty-http port serves the plain routes and accepts the agent's WebSocket, plus the proxy port.
  */
 public final class TunnelServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelServer.class);
 
     static final String ROUTES = "classpath:tunnel-server/http.camel.yaml";
 
@@ -66,6 +70,7 @@ public final class TunnelServer implements AutoCloseable {
         if (settings.tlsCert() == null) {
             return null;
         }
+        LOG.info("tunnel port TLS by {}", SslContext.defaultServerProvider());
         return SslContextBuilder.forServer(settings.tlsCert().toFile(), settings.tlsKey().toFile()).build();
     }
 
