@@ -28,7 +28,10 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSession.class);
 
-    /** Frames written before a consolidated flush is forced (bounds the bytes held back to 8 MiB of DATA). */
+    /**
+     * Flushes held back at most before one is forced (Netty's default); the write-buffer water marks bound
+     * the unflushed bytes sooner, as written frames count against them.
+     */
     private static final int FLUSHES_BEFORE_EXPLICIT_FLUSH = 256;
 
     private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
