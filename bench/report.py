@@ -11,6 +11,8 @@ for line in open(sys.argv[2]):
     results.setdefault(path, {})[metric] = value
 
 PATHS = ["direct", "relay", "fwd+relay", "fwd+kt-ws", "fwd+kt-wss"]
+BEFORE = [p for p in ("fwd+before-ws", "fwd+before-wss") if p in results]  # BASELINE_JAR's pairs, if measured
+PATHS += BEFORE
 
 
 def num(path, metric):
@@ -32,6 +34,8 @@ def cell(path, metric, higher_is_better=True):
 print(f"Run {machine.get('date')}: {machine.get('nproc')} CPUs ({machine.get('cpu')}), kernel {machine.get('kernel')}, "
       f"{machine.get('java')}; {machine.get('tools')}.")
 print(f"Load average (1/5/15 min) before: {machine.get('load_before')}, after: {machine.get('load_after')}.")
+if "baseline_jar" in machine:
+    print(f"Columns fwd+before-*: the same measurements with BASELINE_JAR={machine['baseline_jar']} (key figures only).")
 print()
 print("| measurement | " + " | ".join(PATHS) + " |")
 print("|---|" + "---|" * len(PATHS))
@@ -52,6 +56,7 @@ ROWS = [
     ("new conns/s, wrk `Connection: close`, 16 conns", "close_c16_rps"),
     ("CPU-s per GB (server+agent, iperf3 run, all threads)", "cpu_s_per_gb"),
     ("CPU-s per GB without the JIT compiler threads", "cpu_s_per_gb_without_jit"),
+    ("CPU-µs per request (server+agent, 1 KiB, 16 conns)", "cpu_us_per_req_c16"),
 ]
 for label, metric in ROWS:
     print(f"| {label} | " + " | ".join(cell(p, metric) for p in PATHS) + " |")
@@ -64,7 +69,7 @@ if errors:
 print()
 print("New streams/s with `bench/connclient` (16 threads, connect [+ SOCKS5 CONNECT] + GET 1 KiB + close, no forwarder):")
 print()
-NATIVE = ["direct", "relay", "kt-ws", "kt-wss"]
+NATIVE = ["direct", "relay", "kt-ws", "kt-wss"] + [p for p in ("before-ws", "before-wss") if p in results]
 print("| " + " | ".join(NATIVE) + " |")
 print("|" + "---|" * len(NATIVE))
 base = num("direct", "native_conn_per_s")
@@ -73,6 +78,8 @@ for p in NATIVE:
     v, n = results.get(p, {}).get("native_conn_per_s", "-"), num(p, "native_conn_per_s")
     cells.append(f"{v} ({n / base:.2f}x)" if p != "direct" and base and n is not None else v)
 print("| " + " | ".join(cells) + " |")
+print("| " + " | ".join(results.get(p, {}).get("cpu_us_per_stream", "-") + (" CPU-µs/stream" if p in results and "cpu_us_per_stream" in results[p] else "")
+                       for p in NATIVE) + " |")
 
 print()
 print("Memory of the kubetunnel JVMs (RSS from ps; heap used from `jcmd GC.heap_info`, after `GC.run` where marked):")

@@ -3,7 +3,8 @@
 # side by side in one run, on 127.0.0.1 only. Reproduces every figure of docs/benchmarks.md
 # "Tunnel data plane". Usage: bench/tunnel.sh   (env: DURATION=seconds per measurement, default 10;
 # HOLD_STREAMS=idle streams for the heap/RSS-per-idle-stream figure, default 10000, 0 skips it;
-# JAVA_OPTS for the two kubetunnel JVMs). Needs root for apt-get when iperf3/wrk/nginx/gcc are missing.
+# JAVA_OPTS for the kubetunnel JVMs; BASELINE_JAR=an older kubetunnel.jar adds its ws/wss pairs as "before"
+# columns for the one-stream, 16-connection and new-stream figures). Needs root for apt-get when iperf3/wrk/nginx/gcc are missing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,7 @@ JAR=$ROOT/target/kubetunnel.jar
 DURATION=${DURATION:-10}
 HOLD_STREAMS=${HOLD_STREAMS:-10000}
 JAVA_OPTS=${JAVA_OPTS:-}
+BASELINE_JAR=${BASELINE_JAR:-}
 WORK=$(mktemp -d /tmp/kubetunnel-bench.XXXXXX)
 RESULTS=$WORK/results.tsv
 PIDS=()
@@ -21,6 +23,8 @@ RELAY_HTTP=19180; RELAY_IPERF=19281          # the plain TCP relay (bench/relay.
 FWD_RELAY_HTTP=19190; FWD_RELAY_IPERF=19291  # the forwarder in front of the relay
 WS_PORT=19443; WS_PROXY=19108; FWD_WS_HTTP=19390; FWD_WS_IPERF=19391
 WSS_PORT=19543; WSS_PROXY=19208; FWD_WSS_HTTP=19490; FWD_WSS_IPERF=19491
+BWS_PORT=19643; BWS_PROXY=19308; FWD_BWS_HTTP=19590; FWD_BWS_IPERF=19591       # BASELINE_JAR over ws://
+BWSS_PORT=19743; BWSS_PROXY=19408; FWD_BWSS_HTTP=19690; FWD_BWSS_IPERF=19691   # BASELINE_JAR over wss://
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -107,19 +111,19 @@ EOF
     wait_until 20 curl -sf "http://127.0.0.1:$NGINX/1k"
 }
 
-start_kubetunnel() { # start_kubetunnel NAME PORT PROXY_PORT TLS(yes|no): sets SERVER_PID/AGENT_PID
-    local name=$1 port=$2 proxy=$3 tls=$4 scheme=ws status_url tls_args=() ca_args=()
+start_kubetunnel() { # start_kubetunnel NAME PORT PROXY_PORT TLS(yes|no) [JAR]: sets SERVER_PID/AGENT_PID
+    local name=$1 port=$2 proxy=$3 tls=$4 jar=${5:-$JAR} scheme=ws status_url tls_args=() ca_args=()
     if [[ $tls == yes ]]; then
         scheme=wss
         tls_args=(--tls-cert "$WORK/server.crt" --tls-key "$WORK/server.key")
         ca_args=(--ca-file "$WORK/ca.crt")
     fi
     # shellcheck disable=SC2086
-    start "$name-server" java $JAVA_OPTS -jar "$JAR" tunnel-server --bind 127.0.0.1 --port "$port" \
+    start "$name-server" java $JAVA_OPTS -jar "$jar" tunnel-server --bind 127.0.0.1 --port "$port" \
         --proxy-port "$proxy" --token-file "$WORK/token" "${tls_args[@]}"
     SERVER_PID=$LAST_PID
     # shellcheck disable=SC2086
-    start "$name-agent" java $JAVA_OPTS -jar "$JAR" agent --server-url "$scheme://127.0.0.1:$port/tunnel" \
+    start "$name-agent" java $JAVA_OPTS -jar "$jar" agent --server-url "$scheme://127.0.0.1:$port/tunnel" \
         --token-file "$WORK/token" "${ca_args[@]}" --allow "127.0.0.1:$NGINX,127.0.0.1:$IPERF" --max-backoff PT1S
     AGENT_PID=$LAST_PID
     status_url="$scheme://127.0.0.1:$port/status"
@@ -203,6 +207,23 @@ run_wrk() { # run_wrk NAME PORT CONNS FILE LABEL [extra wrk args]: records LABEL
     return 0
 }
 
+run_wrk_cpu() { # run_wrk_cpu NAME HTTP_PORT [tunnel PIDS...]: 1 KiB at 16 conns, plus CPU-microseconds per request
+    local name=$1 http=$2; shift 2
+    local before after
+    before=$( (($#)) && cpu_ticks "$@" || echo 0)
+    run_wrk "$name" "$http" 16 1k 1k_c16
+    after=$( (($#)) && cpu_ticks "$@" || echo 0)
+    (($#)) && per_op "$name" cpu_us_per_req_c16 "$before" "$after" "$(num_of "$name" 1k_c16_rps)"
+    return 0
+}
+
+num_of() { awk -F'\t' -v p="$1" -v m="$2" '$1 == p && $2 == m { print $3 }' "$RESULTS" | tail -1; }
+
+per_op() { # per_op NAME METRIC TICKS_BEFORE TICKS_AFTER OPS_PER_SECOND: records CPU-microseconds per operation
+    python3 -c "import sys; b, a, hz, rate, d = map(float, sys.argv[1:]); print(f'%.0f' % ((a - b) / hz * 1e6 / (rate * d)) if rate > 0 else 'failed')" \
+        "$3" "$4" "$(getconf CLK_TCK)" "${5:-0}" "$DURATION" | { read -r v; record "$1" "$2" "$v"; }
+}
+
 warm_up() { # warm_up HTTP_PORT IPERF_PORT: one round of the load, discarded, so the JIT has compiled the hot paths
     log "warming up through ports $1 and $2"
     timeout $((DURATION + 30)) iperf3 -c 127.0.0.1 -p "$2" -t "$DURATION" >/dev/null 2>&1 || true
@@ -214,7 +235,7 @@ measure_path() { # measure_path NAME HTTP_PORT IPERF_PORT [tunnel PIDS...]
     local name=$1 http=$2 iperf=$3; shift 3
     log "measuring $name"
     run_iperf "$name" "$iperf" "$@"
-    run_wrk "$name" "$http" 16 1k 1k_c16
+    run_wrk_cpu "$name" "$http" "$@"
     run_wrk "$name" "$http" 256 1k 1k_c256 &
     local wrk_pid=$!
     if (($#)); then # RSS and heap of server and agent at 256 active streams, sampled mid-run
@@ -231,10 +252,20 @@ measure_path() { # measure_path NAME HTTP_PORT IPERF_PORT [tunnel PIDS...]
 }
 
 # Records new streams/s with the SOCKS5-speaking client (no forwarder) and, for the tunnels, idle figures.
-measure_native_rate() { # measure_native_rate NAME PORT TARGET_IP|-
-    local n
-    n=$(timeout $((DURATION + 30)) "$WORK/connclient" rate 127.0.0.1 "$2" "$3" "$NGINX" 16 "$DURATION" /1k || echo failed)
-    record "$1" native_conn_per_s "$n"
+measure_native_rate() { # measure_native_rate NAME PORT TARGET_IP|- [tunnel PIDS...]: also CPU-microseconds per stream
+    local name=$1 port=$2 target=$3 n before after; shift 3
+    before=$( (($#)) && cpu_ticks "$@" || echo 0)
+    n=$(timeout $((DURATION + 30)) "$WORK/connclient" rate 127.0.0.1 "$port" "$target" "$NGINX" 16 "$DURATION" /1k || echo failed)
+    after=$( (($#)) && cpu_ticks "$@" || echo 0)
+    record "$name" native_conn_per_s "$n"
+    (($#)) && per_op "$name" cpu_us_per_stream "$before" "$after" "$n"
+    return 0
+}
+
+measure_before() { # measure_before NAME HTTP_PORT IPERF_PORT SERVER_PID AGENT_PID: BASELINE_JAR's key figures
+    log "measuring $1 (BASELINE_JAR)"
+    run_iperf "$1" "$3" "$4" "$5"
+    run_wrk_cpu "$1" "$2" "$4" "$5"
 }
 
 measure_idle() { # measure_idle NAME SERVER_PID AGENT_PID PROXY_PORT
@@ -279,6 +310,16 @@ start_kubetunnel ws "$WS_PORT" "$WS_PROXY" no
 WS_SERVER=$SERVER_PID WS_AGENT=$AGENT_PID
 start_kubetunnel wss "$WSS_PORT" "$WSS_PROXY" yes
 WSS_SERVER=$SERVER_PID WSS_AGENT=$AGENT_PID
+if [[ -n $BASELINE_JAR ]]; then
+    start_kubetunnel before-ws "$BWS_PORT" "$BWS_PROXY" no "$BASELINE_JAR"
+    BWS_SERVER=$SERVER_PID BWS_AGENT=$AGENT_PID
+    start_kubetunnel before-wss "$BWSS_PORT" "$BWSS_PROXY" yes "$BASELINE_JAR"
+    BWSS_SERVER=$SERVER_PID BWSS_AGENT=$AGENT_PID
+    start fwd-bws-http "$WORK/relay" "$FWD_BWS_HTTP" "$BWS_PROXY" "127.0.0.1:$NGINX"
+    start fwd-bws-iperf "$WORK/relay" "$FWD_BWS_IPERF" "$BWS_PROXY" "127.0.0.1:$IPERF"
+    start fwd-bwss-http "$WORK/relay" "$FWD_BWSS_HTTP" "$BWSS_PROXY" "127.0.0.1:$NGINX"
+    start fwd-bwss-iperf "$WORK/relay" "$FWD_BWSS_IPERF" "$BWSS_PROXY" "127.0.0.1:$IPERF"
+fi
 # The forwarders speak HTTP CONNECT to the proxy port, so iperf3 and wrk reach the targets through the tunnel.
 start fwd-ws-http "$WORK/relay" "$FWD_WS_HTTP" "$WS_PROXY" "127.0.0.1:$NGINX"
 start fwd-ws-iperf "$WORK/relay" "$FWD_WS_IPERF" "$WS_PROXY" "127.0.0.1:$IPERF"
@@ -296,6 +337,7 @@ wait_until 20 curl -sf "http://127.0.0.1:$FWD_WSS_HTTP/1k"
     echo "java	$(java -version 2>&1 | head -1)"
     echo "tools	$(iperf3 --version | head -1 | cut -d' ' -f1-2); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1 | cut -d' ' -f3)"
     echo "load_before	$(cut -d' ' -f1-3 /proc/loadavg)"
+    [[ -n $BASELINE_JAR ]] && echo "baseline_jar	$BASELINE_JAR"
 } >"$WORK/machine.tsv"
 
 measure_idle kt-ws "$WS_SERVER" "$WS_AGENT" "$WS_PROXY"
@@ -308,12 +350,22 @@ warm_up "$FWD_WS_HTTP" "$FWD_WS_IPERF"
 warm_up "$FWD_WSS_HTTP" "$FWD_WSS_IPERF"
 measure_path fwd+kt-ws "$FWD_WS_HTTP" "$FWD_WS_IPERF" "$WS_SERVER" "$WS_AGENT"
 measure_path fwd+kt-wss "$FWD_WSS_HTTP" "$FWD_WSS_IPERF" "$WSS_SERVER" "$WSS_AGENT"
+if [[ -n $BASELINE_JAR ]]; then
+    warm_up "$FWD_BWS_HTTP" "$FWD_BWS_IPERF"
+    warm_up "$FWD_BWSS_HTTP" "$FWD_BWSS_IPERF"
+    measure_before fwd+before-ws "$FWD_BWS_HTTP" "$FWD_BWS_IPERF" "$BWS_SERVER" "$BWS_AGENT"
+    measure_before fwd+before-wss "$FWD_BWSS_HTTP" "$FWD_BWSS_IPERF" "$BWSS_SERVER" "$BWSS_AGENT"
+fi
 
 log "new streams/s with a client that speaks SOCKS5 itself"
 measure_native_rate direct "$NGINX" -
 measure_native_rate relay "$RELAY_HTTP" -
-measure_native_rate kt-ws "$WS_PROXY" 127.0.0.1
-measure_native_rate kt-wss "$WSS_PROXY" 127.0.0.1
+measure_native_rate kt-ws "$WS_PROXY" 127.0.0.1 "$WS_SERVER" "$WS_AGENT"
+measure_native_rate kt-wss "$WSS_PROXY" 127.0.0.1 "$WSS_SERVER" "$WSS_AGENT"
+if [[ -n $BASELINE_JAR ]]; then
+    measure_native_rate before-ws "$BWS_PROXY" 127.0.0.1 "$BWS_SERVER" "$BWS_AGENT"
+    measure_native_rate before-wss "$BWSS_PROXY" 127.0.0.1 "$BWSS_SERVER" "$BWSS_AGENT"
+fi
 
 echo "load_after	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.tsv"
 mkdir -p "$ROOT/bench/results"

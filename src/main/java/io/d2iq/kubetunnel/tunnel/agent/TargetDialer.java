@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.NetUtil;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,8 +27,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Connects stream targets from the agent. Names are resolved on a small thread pool (the JDK resolver
- * blocks, and a slow DNS answer must not stall the tunnel's event loop); the socket then lives on the
- * session's event loop, so relaying needs no thread hops.
+ * blocks, and a slow DNS answer must not stall the tunnel's event loop); IP literals need no lookup. The
+ * socket then lives on the session's event loop, so relaying needs no thread hops.
  */
 final class TargetDialer implements AutoCloseable {
 
@@ -49,31 +50,54 @@ final class TargetDialer implements AutoCloseable {
 
     /** Dials {@code target}; {@code done} runs on {@code loop} with the connected channel (AUTO_READ off) or the cause. */
     void dial(Target target, EventLoop loop, BiConsumer<Channel, Throwable> done) {
+        InetAddress literal = ipLiteral(target.host());
+        if (literal != null) {
+            // nothing to look up (the in-cluster API server's address is a literal): no trip through the pool
+            loop.execute(() -> connect(new InetSocketAddress(literal, target.port()), loop, done));
+            return;
+        }
         CompletableFuture.supplyAsync(() -> resolve(target.host()), resolver).whenComplete((address, error) -> loop.execute(() -> {
             if (error != null) {
                 done.accept(null, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-                return;
+            } else {
+                connect(new InetSocketAddress(address, target.port()), loop, done);
             }
-            new Bootstrap()
-                    .group(loop)
-                    .channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) ProtocolConstants.DIAL_TIMEOUT.toMillis())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.MAX_DATA_PAYLOAD))
-                    .handler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            // the stream adds its relay handler once connected
-                        }
-                    })
-                    .connect(new InetSocketAddress(address, target.port()))
-                    .addListener(future -> {
-                        Channel channel = ((io.netty.channel.ChannelFuture) future).channel();
-                        done.accept(future.isSuccess() ? channel : null, future.cause());
-                    });
         }));
+    }
+
+    private static void connect(InetSocketAddress address, EventLoop loop, BiConsumer<Channel, Throwable> done) {
+        new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) ProtocolConstants.DIAL_TIMEOUT.toMillis())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // the stream adds its relay handler once connected
+                    }
+                })
+                .connect(address)
+                .addListener(future -> {
+                    Channel channel = ((io.netty.channel.ChannelFuture) future).channel();
+                    done.accept(future.isSuccess() ? channel : null, future.cause());
+                });
+    }
+
+    /** The address if {@code host} is an IPv4 or IPv6 literal, else null. */
+    private static InetAddress ipLiteral(String host) {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(host);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(host, bytes);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     private static InetAddress resolve(String host) {

@@ -1,10 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
 import io.d2iq.kubetunnel.KubetunnelVersion;
-import io.d2iq.kubetunnel.tunnel.protocol.FrameCodec;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
-import io.d2iq.kubetunnel.tunnel.protocol.WebSocketControlHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -73,6 +71,7 @@ public final class TunnelAgent implements AutoCloseable {
     }
 
     private SslContext clientSslContext() throws SSLException {
+        LOG.info("tunnel TLS by {}", SslContext.defaultClientProvider());
         SslContextBuilder builder = SslContextBuilder.forClient();
         if (settings.caFile() != null) {
             builder.trustManager(settings.caFile().toFile());
@@ -127,9 +126,7 @@ public final class TunnelAgent implements AutoCloseable {
                         pipeline.addLast("http", new HttpClientCodec());
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(ProtocolConstants.MAX_UPGRADE_REQUEST_BYTES));
                         pipeline.addLast("websocket", new WebSocketClientProtocolHandler(webSocketConfig(uri, token)));
-                        pipeline.addLast("ws-control", new WebSocketControlHandler());
-                        pipeline.addLast("tunnel-codec", new FrameCodec());
-                        pipeline.addLast("tunnel-session", session);
+                        session.addTo(pipeline);
                     }
                 });
         ChannelFuture future;

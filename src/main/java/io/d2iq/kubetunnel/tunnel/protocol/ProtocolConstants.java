@@ -12,8 +12,13 @@ public final class ProtocolConstants {
 
     /** Bytes of the fixed header: type (1) and stream id (4). */
     public static final int HEADER_SIZE = 5;
-    /** Largest DATA payload; a local read never returns more, so one read is one frame. */
+    /** Largest DATA payload. */
     public static final int MAX_DATA_PAYLOAD = 32 * 1024;
+    /**
+     * Largest read from a local socket (cut into DATA frames of at most {@link #MAX_DATA_PAYLOAD}); a stream
+     * reads only with this much credit. Bigger reads mean fewer read rounds (read, frame, re-arm) per byte.
+     */
+    public static final int LOCAL_READ_SIZE = 128 * 1024;
     /** Largest frame on the wire (one WebSocket binary message carries exactly one frame). */
     public static final int MAX_FRAME_SIZE = HEADER_SIZE + MAX_DATA_PAYLOAD;
     /** Longest UTF-8 text field (target, reason, software version). */

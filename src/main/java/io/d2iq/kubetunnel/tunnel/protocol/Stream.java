@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.protocol;
 
 import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.INITIAL_WINDOW;
+import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.LOCAL_READ_SIZE;
 import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.MAX_DATA_PAYLOAD;
 import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.WINDOW_UPDATE_THRESHOLD;
 
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One multiplexed stream: the bridge between a local socket and the tunnel. Every method runs on the
  * session's event loop. Flow control: the local socket is read only while the peer has granted at least
- * one full read of credit and the tunnel socket is writable, so a slow reader stalls only its own stream
+ * one full local read of credit and the tunnel socket is writable, so a slow reader stalls only its own stream
  * and at most {@link ProtocolConstants#INITIAL_WINDOW} bytes are buffered for it.
  */
 public final class Stream {
@@ -110,7 +111,7 @@ public final class Stream {
     }
 
     void maybeReadLocal() {
-        if (state == State.OPEN && !localEof && !readPending && sendCredit >= MAX_DATA_PAYLOAD && session.isWritable()) {
+        if (state == State.OPEN && !localEof && !readPending && sendCredit >= LOCAL_READ_SIZE && session.isWritable()) {
             readPending = true;
             local.read();
         }

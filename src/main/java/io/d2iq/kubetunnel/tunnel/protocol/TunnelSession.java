@@ -3,8 +3,10 @@ package io.d2iq.kubetunnel.tunnel.protocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -26,6 +28,12 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSession.class);
 
+    /**
+     * Flushes held back at most before one is forced (Netty's default); the write-buffer water marks bound
+     * the unflushed bytes sooner, as written frames count against them.
+     */
+    private static final int FLUSHES_BEFORE_EXPLICIT_FLUSH = 256;
+
     private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
     private final TunnelMetrics metrics;
     private final KeepAlive keepAlive;
@@ -40,6 +48,19 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     protected TunnelSession(TunnelMetrics metrics, KeepAlive keepAlive) {
         this.metrics = metrics;
         this.keepAlive = keepAlive;
+    }
+
+    /**
+     * Appends the tunnel's handlers after the WebSocket codec: control messages, flush consolidation, the
+     * frame codec and this session. Flushes are consolidated to one per event-loop pass (and one per read
+     * of the tunnel socket): every frame is written with a flush, and a flush per frame was a syscall (and a
+     * TLS record) per frame.
+     */
+    public final void addTo(ChannelPipeline pipeline) {
+        pipeline.addLast("ws-control", new WebSocketControlHandler());
+        pipeline.addLast("flush-consolidation", new FlushConsolidationHandler(FLUSHES_BEFORE_EXPLICIT_FLUSH, true));
+        pipeline.addLast("tunnel-codec", new FrameCodec());
+        pipeline.addLast("tunnel-session", this);
     }
 
     @Override

@@ -7,10 +7,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,7 @@ public final class ProxyServer implements AutoCloseable {
     private final StreamOpener opener;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    private final ChannelGroup clients = new DefaultChannelGroup("proxy-clients", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
     public ProxyServer(StreamOpener opener) {
@@ -38,16 +42,17 @@ public final class ProxyServer implements AutoCloseable {
     /** Binds {@code bind:port} (port 0 picks a free one) and returns the bound address. */
     public InetSocketAddress start(String bind, int port) throws InterruptedException {
         bossGroup = new NioEventLoopGroup(1);
-        workerGroup = new NioEventLoopGroup();
+        workerGroup = new SessionAffineEventLoopGroup(opener::preferredLoop, new NioEventLoopGroup());
         serverChannel = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.MAX_DATA_PAYLOAD))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        clients.add(ch);
                         ch.pipeline().addLast(HANDSHAKE_TIMEOUT_HANDLER, new ReadTimeoutHandler(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("proxy-detector", new ProxyProtocolDetector(opener));
                     }
@@ -63,6 +68,8 @@ public final class ProxyServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        // clients may live on the session's loop, which this server does not own
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (bossGroup != null) {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -4,6 +4,7 @@ import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
 import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
 import io.d2iq.kubetunnel.tunnel.proxy.StreamOpener;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,5 +40,11 @@ public final class SessionRegistry implements StreamOpener {
         } else {
             session.openStream(target, client, listener);
         }
+    }
+
+    @Override
+    public EventLoop preferredLoop() {
+        TunnelServerSession session = current.get();
+        return session == null || session.isClosed() ? null : session.channel().eventLoop();
     }
 }

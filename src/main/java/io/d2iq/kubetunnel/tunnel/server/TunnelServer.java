@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLException;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code tunnel-server} role as an object tests can start and stop: a camel-main application whose
@@ -21,6 +23,8 @@ import org.apache.camel.main.Main;
  * its port is 0, the management port ({@code /observe/health}, {@code /observe/metrics}).
  */
 public final class TunnelServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelServer.class);
 
     static final String ROUTES = "classpath:tunnel-server/http.camel.yaml";
     /** Id of the readiness check that the proxy port is bound. */
@@ -75,6 +79,7 @@ public final class TunnelServer implements AutoCloseable {
         if (settings.tlsCert() == null) {
             return null;
         }
+        LOG.info("tunnel port TLS by {}", SslContext.defaultServerProvider());
         return SslContextBuilder.forServer(settings.tlsCert().toFile(), settings.tlsKey().toFile()).build();
     }
 

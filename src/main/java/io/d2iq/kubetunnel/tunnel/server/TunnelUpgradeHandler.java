@@ -1,9 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
-import io.d2iq.kubetunnel.tunnel.protocol.FrameCodec;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.WebSocketControlHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -63,9 +61,7 @@ final class TunnelUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 ProtocolConstants.TUNNEL_WRITE_LOW_WATER_MARK, ProtocolConstants.TUNNEL_WRITE_HIGH_WATER_MARK));
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast("ws-control", new WebSocketControlHandler());
-        pipeline.addLast("tunnel-codec", new FrameCodec());
-        pipeline.addLast("tunnel-session", sessions.get());
+        sessions.get().addTo(pipeline);
         pipeline.remove(this);
         handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }

@@ -14,6 +14,7 @@ import io.d2iq.kubetunnel.tunnel.support.Socks5Client;
 import io.d2iq.kubetunnel.tunnel.support.TestTarget;
 import io.d2iq.kubetunnel.tunnel.support.TunnelFixture;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,6 +140,20 @@ class TunnelServerHttpIT {
             }
         } finally {
             other.delete();
+        }
+    }
+
+    @Test
+    void anAgentThatDialsANameTheCertificateDoesNotCarryNeverConnects() throws Exception {
+        // the server's certificate is for "localhost" and trusted; dialled as 127.0.0.1 it must still be refused
+        URI byAddress = URI.create(tunnel.serverUri("/").toString().replace("localhost", "127.0.0.1"));
+        TunnelAgent agent = new TunnelAgent(new AgentSettings(byAddress, tunnel.write("token", TunnelFixture.TOKEN),
+                tunnel.caFile(), AllowList.parse(List.of()), ProxyEnvironment.from(Map.of()),
+                TunnelFixture.FAST_KEEP_ALIVE, Duration.ofMillis(200)), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        try (agent) {
+            agent.start();
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> !tunnel.server().agentConnected() && agent.establishedSessions() == 0);
         }
     }
 
