@@ -39,6 +39,7 @@ class HawtioRoutesIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOT = Path.of("target/hawtio-routes.png");
+    private static final Path FAILURE_SCREENSHOT = Path.of("target/hawtio-failure.png");
     private static final String CONNECTION = "kubetunnel-controller";
     private static final String TRACER = "org.apache.camel:context=kubetunnel-controller,type=tracer,name=BacklogTracer";
     // Hawtio, Chromium and the controller share a loaded 2-core machine: every wait is generous
@@ -58,7 +59,7 @@ class HawtioRoutesIT {
                 connect(browser, hawtio, controller.port);
 
                 click(browser, treeNode("routes"));
-                await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+                await("the routes table lists every route").atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
                     String page = browser.findElement(By.tagName("main")).getText();
                     assertThat(page).contains("Routes", "State", "Started").contains(routeIds);
                 });
@@ -67,9 +68,15 @@ class HawtioRoutesIT {
                 click(browser, treeNode("connector-reconcile"));
                 click(browser, By.xpath("//a[contains(@class,'pf-c-nav__link')][normalize-space()='Trace']"));
                 click(browser, button("Start Tracing"));
-                await().atMost(PATIENCE).until(() -> tracerEnabled(controller), enabled -> enabled);
+                await("Start Tracing switches the controller's BacklogTracer on").atMost(PATIENCE)
+                        .until(() -> tracerEnabled(controller), enabled -> enabled);
                 click(browser, button("Stop Tracing"));
-                await().atMost(PATIENCE).until(() -> tracerEnabled(controller), enabled -> !enabled);
+                await("Stop Tracing switches the controller's BacklogTracer off").atMost(PATIENCE)
+                        .until(() -> tracerEnabled(controller), enabled -> !enabled);
+            } catch (RuntimeException | AssertionError e) {
+                // what the browser showed when it went wrong; Hawtio's output is in target/hawtio.log
+                Files.write(FAILURE_SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
+                throw e;
             } finally {
                 browser.quit();
             }
@@ -85,7 +92,7 @@ class HawtioRoutesIT {
         type(browser, "connection-form-port", String.valueOf(jolokiaPort));
         type(browser, "connection-form-path", "/observe/jolokia");
         click(browser, button("Test connection"));
-        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() ->
+        await("Test connection reaches the controller through Hawtio's proxy").atMost(PATIENCE).ignoreExceptions().untilAsserted(() ->
                 assertThat(browser.findElement(By.id("connection-form")).getText()).contains("Connection successful"));
         click(browser, By.xpath("//footer//button[normalize-space()='Add']"));
 
