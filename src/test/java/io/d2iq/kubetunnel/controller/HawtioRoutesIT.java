@@ -61,14 +61,14 @@ class HawtioRoutesIT {
             try {
                 connect(browser, hawtio, controller.port);
 
-                openControllerRoutes(browser);
+                selectInControllerTree(browser, "routes");
                 await("the routes table lists every route").atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
                     String page = browser.findElement(By.tagName("main")).getText();
                     assertThat(page).contains("Routes", "State", "Started").contains(routeIds);
                 });
                 Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
 
-                click(browser, treeNode("connector-reconcile"));
+                selectInControllerTree(browser, "routes", "connector-reconcile");
                 click(browser, By.xpath("//a[contains(@class,'pf-c-nav__link')][normalize-space()='Trace']"));
                 click(browser, button("Start Tracing"));
                 await("Start Tracing switches the controller's BacklogTracer on").atMost(PATIENCE)
@@ -127,26 +127,30 @@ class HawtioRoutesIT {
     }
 
     /**
-     * Selects the routes folder of the controller's context. When the whole suite runs in one fork, other tests'
-     * Camel contexts may share the JVM, and so the MBean server and Hawtio's tree, where only the first context
-     * starts expanded; clicking a context's name toggles it, so it is clicked only while collapsed.
+     * Selects a node below the controller's context in Hawtio's Camel tree, expanding the folders on the way. When
+     * the whole suite runs in one fork, other tests' Camel contexts may share the JVM, and so the MBean server and
+     * the tree, where only the first context starts expanded. A toggle is clicked only while collapsed, since a
+     * click toggles; the generous poll interval lets the tree render in between.
      */
-    private static void openControllerRoutes(ChromeDriver browser) {
-        By context = By.xpath("//li[div//button[contains(@class,'pf-c-tree-view__node-text')][normalize-space()='kubetunnel-controller']]");
-        await("the controller's context in Hawtio's Camel tree").atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                .until(() -> {
-                    WebElement item = browser.findElement(context);
-                    if (!"true".equals(item.getAttribute("aria-expanded"))) {
-                        item.findElement(By.xpath("./div//button[contains(@class,'pf-c-tree-view__node-text')]")).click();
-                        return false;
+    private static void selectInControllerTree(ChromeDriver browser, String... path) {
+        await("the controller's " + String.join("/", path) + " in Hawtio's Camel tree").atMost(PATIENCE).pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions().until(() -> {
+                    WebElement item = browser.findElement(By.xpath(treeItem("kubetunnel-controller")));
+                    for (String name : path) {
+                        if (!"true".equals(item.getAttribute("aria-expanded"))) {
+                            item.findElement(By.xpath("./div//*[contains(@class,'pf-c-tree-view__node-toggle')]")).click();
+                            return false;
+                        }
+                        item = item.findElement(By.xpath("." + treeItem(name)));
                     }
-                    item.findElement(By.xpath(".//button[contains(@class,'pf-c-tree-view__node-text')][normalize-space()='routes']")).click();
+                    item.findElement(By.xpath("./div//button[contains(@class,'pf-c-tree-view__node-text')]")).click();
                     return true;
                 });
     }
 
-    private static By treeNode(String text) {
-        return By.xpath("//button[contains(@class,'pf-c-tree-view__node-text')][normalize-space()='" + text + "']");
+    /** The tree item (with its subtree) whose own label is the name. */
+    private static String treeItem(String name) {
+        return "//li[div//button[contains(@class,'pf-c-tree-view__node-text')][normalize-space()='" + name + "']]";
     }
 
     private static By button(String text) {
