@@ -30,6 +30,14 @@ class JolokiaIT {
             assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + route + "\",\"operation\":\"dumpRouteAsXml()\"}").body())
                     .contains("\"status\":200", "connectorReconciler");
 
+            // Hawtio's Start/Stop Tracing: an exec of the setter, without signature
+            String tracer = "org.apache.camel:context=kubetunnel-controller,type=tracer,name=BacklogTracer";
+            assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + tracer + "\",\"operation\":\"setEnabled\",\"arguments\":[false]}").body())
+                    .contains("\"status\":200");
+
+            String context = "org.apache.camel:context=kubetunnel-controller,type=context,name=\\\"kubetunnel-controller\\\"";
+            assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + context + "\",\"operation\":\"stop()\"}").body())
+                    .contains("\"status\":403");
             assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc()\"}").body())
                     .contains("\"status\":403");
             assertThat(management.post("/observe/jolokia",
