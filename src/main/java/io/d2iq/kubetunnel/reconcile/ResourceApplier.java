@@ -66,8 +66,9 @@ public final class ResourceApplier {
             service.getSpec().setClusterIP(existing.getSpec().getClusterIP());
             service.getSpec().setClusterIPs(existing.getSpec().getClusterIPs());
         }
-        if (desired instanceof Secret secret && current instanceof Secret existing && secret.getData() == null) {
-            // The token controller fills service-account-token Secrets; their data is not ours to clear.
+        if (desired instanceof Secret secret && current instanceof Secret existing && (secret.getData() == null || secret.getData().isEmpty())) {
+            // The token controller fills service-account-token Secrets; their data is not ours to clear
+            // (fabric8's builder leaves an empty map, not null, when we set none).
             secret.setData(existing.getData());
         }
     }

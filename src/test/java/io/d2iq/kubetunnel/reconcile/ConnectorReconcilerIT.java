@@ -160,6 +160,23 @@ class ConnectorReconcilerIT {
     }
 
     @Test
+    void aTokenSecretFilledBeforeItCarriesOurLabelsKeepsItsTokenWhenWeAddThem() {
+        createGateway();
+        String token = Base64.getEncoder().encodeToString("agent-t0ken".getBytes(StandardCharsets.UTF_8));
+        client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName("c1-agent-token").endMetadata()
+                .withType("kubernetes.io/service-account-token").addToData("token", token).build()).create();
+        createConnector("c1", 1080);
+
+        reconciler.reconcile(NS, "c1");
+        reconciler.reconcile(NS, "c1");
+
+        Secret after = client.secrets().inNamespace(NS).withName("c1-agent-token").get();
+        assertThat(after.getMetadata().getLabels()).containsEntry("kubetunnel.d2iq.io/tunnel-connector", "c1");
+        assertThat(after.getData()).containsEntry("token", token);
+        assertThat(connector("c1").getStatus().getTunnelAgent()).isNotNull();
+    }
+
+    @Test
     void restoresAChildDeletedOrEditedByHand() {
         createGateway();
         createConnector("c1", 1080);
