@@ -76,6 +76,12 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         // with the informer's exponential backoff, until the API server is back
         started.exceptionHandler((isStarted, failure) -> true);
         informer = started;
+        InformerCaches caches = getEndpoint().getCamelContext().getRegistry().findSingleByType(InformerCaches.class);
+        if (caches != null) {
+            InformerEndpoint endpoint = getEndpoint();
+            caches.add(new InformerCaches.RunningInformer(endpoint.getApiVersion(), endpoint.getKind(),
+                    endpoint.getNamespace() == null ? "" : endpoint.getNamespace(), started));
+        }
         String uri = getEndpoint().getEndpointUri();
         // Not awaited: a route must start even while the API server is unreachable.
         started.start().whenComplete((ignored, failure) -> {
@@ -106,6 +112,10 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
             informer = null;
         }
         if (running != null) {
+            InformerCaches caches = getEndpoint().getCamelContext().getRegistry().findSingleByType(InformerCaches.class);
+            if (caches != null) {
+                caches.remove(running);
+            }
             running.close();
         }
         super.doStop();

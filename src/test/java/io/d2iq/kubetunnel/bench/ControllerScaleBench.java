@@ -12,6 +12,7 @@ import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
 import io.d2iq.kubetunnel.reconcile.ConnectorReconciler;
 import io.d2iq.kubetunnel.reconcile.ConnectorStatusWriter;
 import io.d2iq.kubetunnel.reconcile.EventRecorder;
+import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -146,7 +147,7 @@ class ControllerScaleBench {
 
     private void reconcileDirectly(KubernetesClient client, KubernetesClient observer, Runnable done) {
         Clock clock = Clock.systemUTC();
-        ConnectorReconciler reconciler = new ConnectorReconciler(client, ControllerSettings.defaults(), new ComponentStatusClient(NOWHERE),
+        ConnectorReconciler reconciler = new ConnectorReconciler(client, ObjectCache.NONE, ControllerSettings.defaults(), new ComponentStatusClient(NOWHERE),
                 (key, kubeconfig) -> null, new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
         for (int i = 0; i < CONNECTORS; i++) {
             reconciler.reconcile(NS, "c" + i);
