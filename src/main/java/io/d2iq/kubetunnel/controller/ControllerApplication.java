@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.controller;
 
+import io.d2iq.kubetunnel.informer.InformerCaches;
 import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
 import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
@@ -52,7 +53,11 @@ public final class ControllerApplication implements AutoCloseable {
         main.bind("kubernetesApiHealthCheck", new KubernetesApiHealthCheck(client));
         main.bind("connectorStates", connectorStates);
         main.bind("connectorKeys", new ConnectorKeys(client));
-        main.bind("connectorReconciler", new ConnectorReconciler(client, options.settings(), new ComponentStatusClient(addresses),
+        // the routes' informers register their caches here; the reconciler reads children from them instead of GETting
+        InformerCaches informerCaches = new InformerCaches();
+        main.bind("informerCaches", informerCaches);
+        main.bind("connectorReconciler", new ConnectorReconciler(client, new InformerObjectCache(informerCaches), options.settings(),
+                new ComponentStatusClient(addresses),
                 probe, statusWriter));
         main.configure().withName("kubetunnel-controller");
         main.configure().withRoutesIncludePattern("file:" + options.routesDirectory().toAbsolutePath() + "/*.camel.yaml");

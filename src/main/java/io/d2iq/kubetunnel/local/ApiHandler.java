@@ -110,13 +110,21 @@ final class ApiHandler implements HttpHandler {
         if (ScaleSubresource.isScale(resource)) {
             return scale(method, path, resource, body, contentType);
         }
-        return switch (method) {
-            case "GET" -> get(path, query, renderer(resource, accept));
-            case "POST", "PUT" -> write(method, path, resource, body);
-            case "PATCH" -> patch(path, resource, body, contentType);
-            case "DELETE" -> delete(path, query, resource);
-            default -> LocalResponse.failure(405, "MethodNotAllowed", "method " + method + " is not supported");
-        };
+        if (method.equals("GET")) {
+            return get(path, query, renderer(resource, accept));
+        }
+        try {
+            return switch (method) {
+                case "POST", "PUT" -> write(method, path, resource, body);
+                case "PATCH" -> patch(path, resource, body, contentType);
+                case "DELETE" -> delete(path, query, resource);
+                default -> LocalResponse.failure(405, "MethodNotAllowed", "method " + method + " is not supported");
+            };
+        } finally {
+            if (path.startsWith(StoredCrds.CRD_PATH)) {
+                crds.changed();
+            }
+        }
     }
 
     /** Tables for custom resources when kubectl asks for them; built-in kinds stay objects (kubectl prints Name and Age). */

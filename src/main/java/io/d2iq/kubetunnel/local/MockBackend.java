@@ -1,6 +1,5 @@
 package io.d2iq.kubetunnel.local;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -18,8 +17,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * fabric8's kubernetes-server-mock in CRUD mode on a loopback port only our layer talks to, and the
- * HTTP client that forwards requests to it.
+ * fabric8's kubernetes-server-mock in CRUD mode, its store indexed ({@link IndexedCrudDispatcher}), on a loopback
+ * port only our layer talks to, and the HTTP client that forwards requests to it.
  */
 final class MockBackend implements AutoCloseable {
 
@@ -35,7 +34,7 @@ final class MockBackend implements AutoCloseable {
     private final ExecutorService httpThreads;
 
     MockBackend() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         httpThreads = Executors.newCachedThreadPool(daemonThreads("local-api-mock-client"));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT)

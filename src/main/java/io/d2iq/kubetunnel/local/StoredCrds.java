@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The CustomResourceDefinitions stored in the mock, read fresh on every use (the mock keeps them in memory). */
+/**
+ * The CustomResourceDefinitions stored in the mock. Every write reaches the mock through our layer, which calls
+ * {@link #changed()} after each write to a CRD, so the parsed list is kept until then instead of being read and
+ * parsed again for every validated write and discovery request.
+ */
 final class StoredCrds {
 
     static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
@@ -16,13 +21,38 @@ final class StoredCrds {
     }
 
     private final MockBackend mock;
+    private final AtomicLong changes = new AtomicLong();
+    private volatile Cached cached;
+
+    /** The versions read while {@link #changes} had the value {@code change}. */
+    private record Cached(long change, List<Version> versions) {
+    }
 
     StoredCrds(MockBackend mock) {
         this.mock = mock;
     }
 
+    /** A CRD was written or deleted: read the list again on next use. */
+    void changed() {
+        changes.incrementAndGet();
+    }
+
     /** Every served version of every stored CRD. */
     List<Version> versions() throws IOException, InterruptedException {
+        long change = changes.get();
+        Cached current = cached;
+        if (current != null && current.change() == change) {
+            return current.versions();
+        }
+        List<Version> versions = read();
+        // kept only if no CRD changed while reading: a list read before a change must not outlive it
+        if (changes.get() == change) {
+            cached = new Cached(change, versions);
+        }
+        return versions;
+    }
+
+    private List<Version> read() throws IOException, InterruptedException {
         String list = mock.get(CRD_PATH);
         List<Version> versions = new ArrayList<>();
         if (list == null) {
@@ -44,7 +74,7 @@ final class StoredCrds {
                 versions.add(new Version(type, version.path("schema").path("openAPIV3Schema"), version.path("additionalPrinterColumns")));
             }
         }
-        return versions;
+        return List.copyOf(versions);
     }
 
     /** The stored CRD version serving a resource path, if the path names a custom resource. */

@@ -46,16 +46,19 @@ public final class ConnectorReconciler {
     static final Duration POLL_WHILE_STEADY = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
+    private final ObjectCache children;
     private final ResourceApplier applier;
     private final ControllerSettings settings;
     private final ComponentStatusClient components;
     private final RemoteApiProbe remoteProbe;
     private final ConnectorStatusWriter statusWriter;
 
-    public ConnectorReconciler(KubernetesClient client, ControllerSettings settings, ComponentStatusClient components,
+    /** @param children where the connector's children are read from before being compared ({@link ObjectCache#NONE}: the API server) */
+    public ConnectorReconciler(KubernetesClient client, ObjectCache children, ControllerSettings settings, ComponentStatusClient components,
                                RemoteApiProbe remoteProbe, ConnectorStatusWriter statusWriter) {
         this.client = client;
-        this.applier = new ResourceApplier(client);
+        this.children = children;
+        this.applier = new ResourceApplier(client, children);
         this.settings = settings;
         this.components = components;
         this.remoteProbe = remoteProbe;
@@ -116,8 +119,10 @@ public final class ConnectorReconciler {
         return secretValue(namespace, ref.getName(), ConnectorResources.CA_KEY);
     }
 
+    /** A Secret's value; read from the children cache when it has the Secret (ours are labelled), else from the server. */
     private String secretValue(String namespace, String secretName, String key) {
-        Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+        Secret cached = children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
+        Secret secret = cached != null ? cached : client.secrets().inNamespace(namespace).withName(secretName).get();
         if (secret == null) {
             return null;
         }
@@ -157,10 +162,10 @@ public final class ConnectorReconciler {
         TunnelConnector connector = inputs.connector();
         String namespace = inputs.namespace();
         String name = inputs.name();
-        writes.add(applier.apply(ServiceAccount.class, namespace, ConnectorResources.agentServiceAccountName(name), AgentAccess.serviceAccount(connector)));
-        writes.add(applier.apply(Role.class, namespace, ConnectorResources.agentRoleName(name), AgentAccess.role(connector)));
-        writes.add(applier.apply(RoleBinding.class, namespace, ConnectorResources.agentRoleBindingName(name), AgentAccess.roleBinding(connector)));
-        writes.add(applier.apply(Secret.class, namespace, ConnectorResources.agentTokenSecretName(name), AgentAccess.tokenSecret(connector)));
+        writes.add(applier.apply(ServiceAccount.class, namespace, ConnectorResources.agentServiceAccountName(name), AgentAccess.serviceAccount(connector)).result());
+        writes.add(applier.apply(Role.class, namespace, ConnectorResources.agentRoleName(name), AgentAccess.role(connector)).result());
+        writes.add(applier.apply(RoleBinding.class, namespace, ConnectorResources.agentRoleBindingName(name), AgentAccess.roleBinding(connector)).result());
+        writes.add(applier.apply(Secret.class, namespace, ConnectorResources.agentTokenSecretName(name), AgentAccess.tokenSecret(connector)).result());
         Deployment tunnelServer = applyWorkload(ConnectorWorkloads.tunnelServer(inputs), inputs, writes);
         applyWorkload(ConnectorWorkloads.kubeconfigWebhook(inputs), inputs, writes);
 
@@ -173,7 +178,7 @@ public final class ConnectorReconciler {
                     + " (or set spec.ingress.loadBalancer on the TunnelGateway)";
         } else {
             writes.add(applier.apply(Secret.class, namespace, ConnectorResources.agentManifestsSecretName(name),
-                    AgentManifests.secret(inputs, settings, endpoints)));
+                    AgentManifests.secret(inputs, settings, endpoints)).result());
         }
         boolean tunnelServerReady = isReady(tunnelServer);
         boolean agentConnected = tunnelServerReady && components.agentConnected(namespace, name);
@@ -186,10 +191,11 @@ public final class ConnectorReconciler {
     private Deployment applyWorkload(ComponentWorkload workload, ConnectorInputs inputs, List<ApplyResult> writes) {
         String namespace = inputs.namespace();
         TunnelConnector connector = inputs.connector();
-        writes.add(applier.apply(Deployment.class, namespace, workload.name(), workload.deployment(connector, settings)));
-        writes.add(applier.apply(Service.class, namespace, workload.name(), workload.service(connector)));
-        writes.add(applier.apply(Ingress.class, namespace, workload.name(), workload.ingress(connector, inputs.ingressSpec())));
-        return client.apps().deployments().inNamespace(namespace).withName(workload.name()).get();
+        ResourceApplier.Applied<Deployment> deployment = applier.apply(Deployment.class, namespace, workload.name(), workload.deployment(connector, settings));
+        writes.add(deployment.result());
+        writes.add(applier.apply(Service.class, namespace, workload.name(), workload.service(connector)).result());
+        writes.add(applier.apply(Ingress.class, namespace, workload.name(), workload.ingress(connector, inputs.ingressSpec())).result());
+        return deployment.object();
     }
 
     private static boolean isReady(Deployment deployment) {

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.HttpURLConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,31 +23,66 @@ public final class ResourceApplier {
     private static final Set<String> FOREIGN_ANNOTATION_DOMAINS = Set.of("deployment.kubernetes.io", "kubectl.kubernetes.io", "kubernetes.io");
 
     private final KubernetesClient client;
+    private final ObjectCache cache;
 
-    public ResourceApplier(KubernetesClient client) {
+    public ResourceApplier(KubernetesClient client, ObjectCache cache) {
         this.client = client;
+        this.cache = cache;
     }
 
-    /** Creates, updates, deletes or leaves the object, and says which. */
-    public <T extends HasMetadata> ApplyResult apply(Class<T> type, String namespace, String name, T desired) {
-        T current = client.resources(type).inNamespace(namespace).withName(name).get();
+    /** What an apply did, and the object as the server has it afterwards (null once deleted or never wanted). */
+    public record Applied<T>(ApplyResult result, T object) {
+    }
+
+    /**
+     * Creates, updates, deletes or leaves the object, and says which. The current object comes from the cache
+     * when it covers the type; a cache that lags shows as a conflict on create or update, answered by reading
+     * the object from the server and deciding again. What is written is always {@code desired}, never the cached object.
+     */
+    public <T extends HasMetadata> Applied<T> apply(Class<T> type, String namespace, String name, T desired) {
         if (desired == null) {
-            if (current == null) {
-                return ApplyResult.NOOP;
+            if (read(type, namespace, name) == null) {
+                return new Applied<>(ApplyResult.NOOP, null);
             }
             client.resources(type).inNamespace(namespace).withName(name).delete();
-            return ApplyResult.DELETED;
+            return new Applied<>(ApplyResult.DELETED, null);
         }
+        boolean fromCache = cache.covers(type, namespace);
+        T current = fromCache ? cache.get(type, namespace, name) : read(type, namespace, name);
         if (current == null) {
-            client.resources(type).inNamespace(namespace).resource(desired).create();
-            return ApplyResult.CREATED;
+            try {
+                return new Applied<>(ApplyResult.CREATED, client.resources(type).inNamespace(namespace).resource(desired).create());
+            } catch (KubernetesClientException e) {
+                current = fromCache && e.getCode() == HttpURLConnection.HTTP_CONFLICT ? read(type, namespace, name) : null;
+                if (current == null) {
+                    throw e;
+                }
+                fromCache = false;
+            }
         }
+        return updateIfDifferent(type, namespace, name, desired, current, fromCache);
+    }
+
+    private <T extends HasMetadata> Applied<T> updateIfDifferent(Class<T> type, String namespace, String name, T desired,
+                                                                 T current, boolean fromCache) {
         if (DesiredStateDiff.isSatisfiedBy(desired, current)) {
-            return ApplyResult.NOOP;
+            return new Applied<>(ApplyResult.NOOP, current);
         }
-        keepServerOwnedFields(desired, current);
-        client.resources(type).inNamespace(namespace).resource(desired).update();
-        return ApplyResult.UPDATED;
+        T update = Serialization.clone(desired);
+        keepServerOwnedFields(update, current);
+        try {
+            return new Applied<>(ApplyResult.UPDATED, client.resources(type).inNamespace(namespace).resource(update).update());
+        } catch (KubernetesClientException e) {
+            T fresh = fromCache && e.getCode() == HttpURLConnection.HTTP_CONFLICT ? read(type, namespace, name) : null;
+            if (fresh == null) {
+                throw e;
+            }
+            return updateIfDifferent(type, namespace, name, desired, fresh, false);
+        }
+    }
+
+    private <T extends HasMetadata> T read(Class<T> type, String namespace, String name) {
+        return client.resources(type).inNamespace(namespace).withName(name).get();
     }
 
     /** Copies into {@code desired} what the server or other controllers own, so an update does not fight them. */
@@ -66,8 +104,9 @@ public final class ResourceApplier {
             service.getSpec().setClusterIP(existing.getSpec().getClusterIP());
             service.getSpec().setClusterIPs(existing.getSpec().getClusterIPs());
         }
-        if (desired instanceof Secret secret && current instanceof Secret existing && secret.getData() == null) {
-            // The token controller fills service-account-token Secrets; their data is not ours to clear.
+        if (desired instanceof Secret secret && current instanceof Secret existing && (secret.getData() == null || secret.getData().isEmpty())) {
+            // The token controller fills service-account-token Secrets; their data is not ours to clear
+            // (fabric8's builder leaves an empty map, not null, when we set none).
             secret.setData(existing.getData());
         }
     }

@@ -1,94 +1,135 @@
 package io.d2iq.kubetunnel.bench;
 
+import io.d2iq.kubetunnel.Main;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.controller.ControllerApplication;
 import io.d2iq.kubetunnel.controller.ControllerOptions;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
+import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
 import io.d2iq.kubetunnel.reconcile.ConnectorReconciler;
 import io.d2iq.kubetunnel.reconcile.ConnectorStatusWriter;
 import io.d2iq.kubetunnel.reconcile.EventRecorder;
+import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scale of the controller: N connectors applied to the embedded API, time until every one has all its
- * children and a status, heap retained, and API requests per connector. Baseline in the same run: the
- * same reconciler called directly, one connector after another, without routes, queue or watches.
+ * Scale of the controller: N connectors applied to the embedded API (the {@code local-api} role in a JVM of
+ * its own, so this JVM's heap is the controller's), time until every one has all its children and a
+ * status, this JVM's heap (retained after GC at the end, and the most used at any time), API requests per
+ * connector as the controller's client sent them. Baseline in the same run, on a fresh API: the same
+ * reconciler called directly, one connector after another, without routes, queue or watches.
  * Run with {@code ./mvnw -Pbench test -Dtest=ControllerScaleBench [-Dbench.connectors=1000]}.
  */
 @Tag("bench")
 class ControllerScaleBench {
 
     private static final int CONNECTORS = Integer.getInteger("bench.connectors", 1000);
+    private static final int WORKERS = Integer.getInteger("bench.workers", 4);
     private static final String NS = "bench";
-    /** SA, Role, RoleBinding, token, manifests, and Deployment, Service, Ingress of two components. */
-    private static final int CHILDREN_PER_CONNECTOR = 11;
     private static final ServiceAddressResolver NOWHERE = (namespace, service, port) -> URI.create("http://127.0.0.1:1");
 
     @Test
     void connectorsUntilEveryOneHasChildrenAndStatus() throws Exception {
         Result baseline = run("baseline: reconciler called in a loop", this::reconcileDirectly);
-        Result controller = run("kubetunnel controller: watches, work queue, 4 workers", this::reconcileWithController);
-        System.out.printf("%nBENCH controller-scale connectors=%d%n", CONNECTORS);
+        Result controller = run("kubetunnel controller: watches, work queue, " + WORKERS + " workers", this::reconcileWithController);
+        System.out.printf("%nBENCH controller-scale connectors=%d cpus=%d maxHeapMiB=%d loadAverage=%.2f%n", CONNECTORS,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (Result r : new Result[] {baseline, controller}) {
-            System.out.printf("BENCH %-55s seconds=%.1f requests/connector=%.1f heapRetainedMiB=%.1f%n",
-                    r.label, r.seconds, r.requestsPerConnector, r.heapMiB);
+            System.out.printf("BENCH %-50s seconds=%.1f requests/connector=%.1f (reads %.1f, writes %.1f)"
+                            + " heapRetainedMiB=%.1f heapMaxUsedMiB=%.1f loadAverage=%.2f%n",
+                    r.label, r.seconds, r.reads + r.writes, r.reads, r.writes, r.heapRetainedMiB, r.heapMaxUsedMiB, r.loadAverage);
         }
         System.out.printf("BENCH ratio controller/baseline time=%.2f%n", controller.seconds / baseline.seconds);
     }
 
-    private record Result(String label, double seconds, double requestsPerConnector, double heapMiB) {
+    private record Result(String label, double seconds, double reads, double writes, double heapRetainedMiB,
+                          double heapMaxUsedMiB, double loadAverage) {
     }
 
     @FunctionalInterface
     private interface Workload {
-        void reconcileAll(KubernetesClient client) throws Exception;
+        /**
+         * Reconciles every connector with {@code client} and calls {@code done} once all are, while everything it
+         * holds is still alive; {@code observer} is the bench's own client, not counted.
+         */
+        void reconcileAll(KubernetesClient client, KubernetesClient observer, Runnable done) throws Exception;
     }
 
     private Result run(String label, Workload workload) throws Exception {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
-        try (KubernetesClient client = server.createClient()) {
-            prepare(client);
-            long heapBefore = usedHeapAfterGc();
-            int requestsBefore = server.getRequestCount();
-            long start = System.nanoTime();
-            workload.reconcileAll(client);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double requests = (server.getRequestCount() - requestsBefore) / (double) CONNECTORS;
-            double heap = (usedHeapAfterGc() - heapBefore) / 1024.0 / 1024.0;
-            return new Result(label, seconds, requests, heap);
+        Path dir = Files.createTempDirectory("bench-api");
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Path out = dir.resolve("out");
+        Process api = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "local-api", "--port", "0", "--kubeconfig-out", kubeconfig.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        RequestCounter requests = new RequestCounter();
+        HeapSampler heap = new HeapSampler();
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!Files.readString(out).contains("listening on")) {
+                if (System.nanoTime() > deadline || !api.isAlive()) {
+                    throw new IllegalStateException("local-api did not start: " + Files.readString(out));
+                }
+                Thread.sleep(100);
+            }
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            try (KubernetesClient observer = new KubernetesClientBuilder().withConfig(config).build();
+                 KubernetesClient counted = new KubernetesClientBuilder().withConfig(config)
+                         .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor("count", requests)).build()) {
+                prepare(observer);
+                heap.start();
+                long start = System.nanoTime();
+                double[] secondsAndRetained = new double[2];
+                long[] readsAndWrites = new long[2];
+                workload.reconcileAll(counted, observer, () -> {
+                    secondsAndRetained[0] = (System.nanoTime() - start) / 1e9;
+                    readsAndWrites[0] = requests.reads.get();
+                    readsAndWrites[1] = requests.writes.get();
+                    secondsAndRetained[1] = usedHeapAfterGc() / 1024.0 / 1024.0;
+                });
+                return new Result(label, secondsAndRetained[0], readsAndWrites[0] / (double) CONNECTORS, readsAndWrites[1] / (double) CONNECTORS,
+                        secondsAndRetained[1], heap.stop() / 1024.0 / 1024.0, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            }
         } finally {
-            server.destroy();
+            heap.stop();
+            api.destroy();
+            api.waitFor(30, TimeUnit.SECONDS);
+            api.destroyForcibly();
         }
     }
 
-    private void prepare(KubernetesClient client) {
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class).build()).create();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelGateway.class).build()).create();
+    private void prepare(KubernetesClient client) throws Exception {
+        for (String crd : new String[] {"tunnelconnectors", "tunnelgateways"}) {
+            client.load(Files.newInputStream(Path.of("deploy/crds/" + crd + ".kubetunnel.d2iq.io-v1.yml"))).create();
+        }
         TunnelGateway gateway = ConnectorFixtures.gateway(NS, "gw", "tunnels.example.com", "/kt", null);
         gateway.getSpec().getIngress().setLoadBalancer(new LoadBalancerIngressBuilder().withHostname("lb.example.com").build());
         client.resource(gateway).create();
@@ -96,7 +137,7 @@ class ControllerScaleBench {
         for (int i = 0; i < CONNECTORS; i++) {
             String name = "c" + i;
             // the token controller's part, done up front so manifests can be built
-            client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName(name + "-agent-token").endMetadata()
+            client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName(ConnectorResources.agentTokenSecretName(name)).endMetadata()
                     .withType("kubernetes.io/service-account-token").addToData("token", token).build()).create();
             TunnelConnector connector = ConnectorFixtures.connector(NS, name, "gw", 1080);
             connector.getMetadata().setUid(null);
@@ -104,36 +145,51 @@ class ControllerScaleBench {
         }
     }
 
-    private void reconcileDirectly(KubernetesClient client) {
+    private void reconcileDirectly(KubernetesClient client, KubernetesClient observer, Runnable done) {
         Clock clock = Clock.systemUTC();
-        ConnectorReconciler reconciler = new ConnectorReconciler(client, ControllerSettings.defaults(), new ComponentStatusClient(NOWHERE),
+        ConnectorReconciler reconciler = new ConnectorReconciler(client, ObjectCache.NONE, ControllerSettings.defaults(), new ComponentStatusClient(NOWHERE),
                 (key, kubeconfig) -> null, new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
         for (int i = 0; i < CONNECTORS; i++) {
             reconciler.reconcile(NS, "c" + i);
         }
-    }
-
-    private void reconcileWithController(KubernetesClient client) throws Exception {
-        ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60), 4, 0, null, false);
-        try (ControllerApplication controller = new ControllerApplication(client, options, NOWHERE, UnaryOperator.identity())) {
-            controller.start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (!allDone(client)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("not every connector reconciled within 10 minutes");
-                }
-                Thread.sleep(200);
-            }
+        done.run();
+        if (!allDone(observer)) {
+            throw new IllegalStateException("the baseline left connectors without children or status");
         }
     }
 
+    private void reconcileWithController(KubernetesClient client, KubernetesClient observer, Runnable done) throws Exception {
+        ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60),
+                WORKERS, 0, null, false);
+        try (ControllerApplication controller = new ControllerApplication(client, options, NOWHERE, UnaryOperator.identity())) {
+            controller.start();
+            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+            while (!allDone(observer)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not every connector reconciled within 15 minutes");
+                }
+                Thread.sleep(500);
+            }
+            done.run();
+        }
+    }
+
+    /** Every connector has a state and its manifests ref, and every one of the 11 children per connector exists. */
     private static boolean allDone(KubernetesClient client) {
         long withStatus = client.resources(TunnelConnector.class).inNamespace(NS).list().getItems().stream()
                 .filter(c -> c.getStatus() != null && c.getStatus().getState() != null && c.getStatus().getTunnelAgent() != null)
                 .count();
-        return withStatus == CONNECTORS
-                && client.secrets().inNamespace(NS).withLabel("app.kubernetes.io/component", "agent").list().getItems().size() >= 2L * CONNECTORS
-                && client.network().v1().ingresses().inNamespace(NS).list().getItems().size() == 2 * CONNECTORS;
+        if (withStatus < CONNECTORS) {
+            return false;
+        }
+        String label = ConnectorResources.CONNECTOR_LABEL;
+        return client.apps().deployments().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
+                && client.services().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
+                && client.network().v1().ingresses().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
+                && client.secrets().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
+                && client.serviceAccounts().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS
+                && client.rbac().roles().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS
+                && client.rbac().roleBindings().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS;
     }
 
     private static long usedHeapAfterGc() {
@@ -141,5 +197,41 @@ class ControllerScaleBench {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Counts the requests a client sends: GETs (lists, watches, reads) apart from writes. */
+    private static final class RequestCounter implements Interceptor {
+
+        final AtomicLong reads = new AtomicLong();
+        final AtomicLong writes = new AtomicLong();
+
+        @Override
+        public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            (request.method().equals("GET") ? reads : writes).incrementAndGet();
+        }
+    }
+
+    /** The most heap in use at any 50 ms sample. */
+    private static final class HeapSampler {
+
+        private final AtomicLong maxUsed = new AtomicLong();
+        private ScheduledExecutorService sampler;
+
+        void start() {
+            sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "heap-sampler");
+                thread.setDaemon(true);
+                return thread;
+            });
+            sampler.scheduleAtFixedRate(() -> maxUsed.accumulateAndGet(
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max), 0, 50, TimeUnit.MILLISECONDS);
+        }
+
+        long stop() {
+            if (sampler != null) {
+                sampler.shutdownNow();
+            }
+            return maxUsed.get();
+        }
     }
 }

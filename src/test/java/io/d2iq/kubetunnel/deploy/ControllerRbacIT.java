@@ -114,10 +114,16 @@ class ControllerRbacIT {
         // Kubernetes refuses to create a Role that grants more than its creator holds
         Set<String> heldToGrant = new TreeSet<>(rules(AgentAccess.role(ConnectorFixtures.connector(NS, "c1", "gw", 1080)).getRules()));
         heldToGrant.removeAll(usedRules);
+        // children are read from the informers' caches; get stays granted on every watched kind for the re-read after
+        // a conflict (a cache that lags) and for reads before a cache has synced
+        Set<String> cacheFallbackReads = usedRules.stream().filter(rule -> rule.endsWith(" list"))
+                .map(rule -> rule.substring(0, rule.length() - " list".length()) + " get").collect(Collectors.toCollection(TreeSet::new));
+        cacheFallbackReads.removeAll(usedRules);
 
         assertThat(granted).containsAll(usedRules);
         Set<String> unused = new TreeSet<>(granted);
         unused.removeAll(usedRules);
+        unused.removeAll(cacheFallbackReads);
         assertThat(unused).as("granted but never called nor needed to grant the agent's Role").isSubsetOf(heldToGrant);
         assertThat(used).filteredOn(p -> leaderElectionRules.contains(p.rule()))
                 .as("leader election stays in its namespace").allMatch(p -> LEASE_NS.equals(p.namespace()));

@@ -12,11 +12,15 @@ import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -59,7 +63,7 @@ class ConnectorReconcilerIT {
         URI statusBase = URI.create("http://127.0.0.1:" + fakeTunnelServerStatus.getAddress().getPort());
         ServiceAddressResolver loopback = (namespace, service, port) -> service.endsWith("-tunnel-server") ? statusBase : URI.create("http://127.0.0.1:1");
         Clock clock = Clock.systemUTC();
-        reconciler = new ConnectorReconciler(client, ControllerSettings.defaults(), new ComponentStatusClient(loopback),
+        reconciler = new ConnectorReconciler(client, ObjectCache.NONE, ControllerSettings.defaults(), new ComponentStatusClient(loopback),
                 (key, kubeconfig) -> new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered"),
                 new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
     }
@@ -158,6 +162,58 @@ class ConnectorReconcilerIT {
 
         assertThat(again.writes()).isZero();
         assertThat(connector("c1").getMetadata().getResourceVersion()).isEqualTo(statusVersion);
+    }
+
+    @Test
+    void aTokenSecretFilledBeforeItCarriesOurLabelsKeepsItsTokenWhenWeAddThem() {
+        createGateway();
+        String token = Base64.getEncoder().encodeToString("agent-t0ken".getBytes(StandardCharsets.UTF_8));
+        client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName("c1-agent-token").endMetadata()
+                .withType("kubernetes.io/service-account-token").addToData("token", token).build()).create();
+        createConnector("c1", 1080);
+
+        reconciler.reconcile(NS, "c1");
+        reconciler.reconcile(NS, "c1");
+
+        Secret after = client.secrets().inNamespace(NS).withName("c1-agent-token").get();
+        assertThat(after.getMetadata().getLabels()).containsEntry("kubetunnel.d2iq.io/tunnel-connector", "c1");
+        assertThat(after.getData()).containsEntry("token", token);
+        assertThat(connector("c1").getStatus().getTunnelAgent()).isNotNull();
+    }
+
+    @Test
+    void aChildCacheThatLagsTheServerCostsARereadNotAWrongWrite() {
+        createGateway();
+        createConnector("c1", 1080);
+        reconciler.reconcile(NS, "c1");
+        // the cache saw an older tunnel-server Service (one label different) and none of the other children yet
+        Service seen = client.services().inNamespace(NS).withName("c1-tunnel-server").get();
+        seen.getMetadata().getLabels().put("kubetunnel.d2iq.io/tunnel-connector", "someone-else");
+        client.services().inNamespace(NS).withName("c1-tunnel-server")
+                .edit(s -> new ServiceBuilder(s).editMetadata().addToAnnotations("example.com/note", "kept").endMetadata().build());
+        ObjectCache lagging = new ObjectCache() {
+            @Override
+            public boolean covers(Class<? extends HasMetadata> type, String namespace) {
+                return true;
+            }
+
+            @Override
+            public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+                return type == Service.class && name.equals("c1-tunnel-server") ? type.cast(Serialization.clone(seen)) : null;
+            }
+        };
+        Clock clock = Clock.systemUTC();
+        ConnectorReconciler cached = new ConnectorReconciler(client, lagging, ControllerSettings.defaults(),
+                new ComponentStatusClient((namespace, service, port) -> URI.create("http://127.0.0.1:1")),
+                (key, kubeconfig) -> null, new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
+
+        ReconcileOutcome outcome = cached.reconcile(NS, "c1");
+
+        // creates of children the cache did not show met 409 and were re-read; the stale Service's update met 409 and was re-read
+        assertThat(outcome.writes()).isZero();
+        Service after = client.services().inNamespace(NS).withName("c1-tunnel-server").get();
+        assertThat(after.getMetadata().getLabels()).containsEntry("kubetunnel.d2iq.io/tunnel-connector", "c1");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("example.com/note", "kept");
     }
 
     @Test
