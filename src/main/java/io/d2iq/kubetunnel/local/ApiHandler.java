@@ -180,6 +180,11 @@ final class ApiHandler implements HttpHandler {
             return unsupported("patch content type " + contentType + " is not supported");
         }
         JsonNode patch = ApiStatus.JSON.readTree(body);
+        boolean strategic = type == Patches.Type.STRATEGIC_MERGE && !Patches.isPlainMerge(patch);
+        if (strategic && crds.find(resource).isPresent()) {
+            // custom resources have no patch merge keys; the real API server refuses these too
+            return unsupported("strategic merge patches are not supported for custom resources; use --type=merge or --type=json");
+        }
         String objectPath = resource.isStatus() ? path.substring(0, path.length() - "/status".length()) : path;
         String current = mock.get(objectPath);
         if (current == null) {
@@ -190,7 +195,7 @@ final class ApiHandler implements HttpHandler {
         if (invalid.isPresent()) {
             return invalid.get();
         }
-        if (type == Patches.Type.STRATEGIC_MERGE && !Patches.isPlainMerge(patch)) {
+        if (strategic) {
             // the mock knows no strategic merge: store the object we merged, guarded by the version we merged into
             return fromMock(mock.send("PUT", path, "application/json", patched.toString().getBytes(StandardCharsets.UTF_8)), resource);
         }

@@ -51,7 +51,7 @@ class LocalApiHttpIT {
     }
 
     @Test
-    void strategicMergeWithAListIsRefusedButWithoutListsItIsAMerge() throws Exception {
+    void strategicMergeWithAListOnACustomResourceIsRefusedButWithoutListsItIsAMerge() throws Exception {
         HttpResponse<String> withList = send("PATCH", CONNECTORS + "/existing", "application/strategic-merge-patch+json",
                 "{\"metadata\":{\"finalizers\":[\"a\"]}}");
         assertStatus(withList, 415, "UnsupportedMediaType", "strategic merge");
