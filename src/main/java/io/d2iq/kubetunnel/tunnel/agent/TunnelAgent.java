@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
 import io.d2iq.kubetunnel.KubetunnelVersion;
+import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,9 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -54,7 +53,7 @@ public final class TunnelAgent implements AutoCloseable {
 
     private final AgentSettings settings;
     private final TunnelMetrics metrics;
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = NettyTransport.newGroup(1);
     private final TargetDialer dialer = new TargetDialer();
     private final Backoff backoff;
     private final SslContext sslContext;
@@ -110,7 +109,7 @@ public final class TunnelAgent implements AutoCloseable {
         AgentSession session = new AgentSession(this, settings.allowList(), dialer, metrics, settings.keepAlive(), KubetunnelVersion.current());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(NettyTransport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) HANDSHAKE_TIMEOUT.toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
@@ -136,7 +135,7 @@ public final class TunnelAgent implements AutoCloseable {
             future = bootstrap.connect(host, port);
         }
         connecting = future.channel();
-        LOG.info("connecting to {}{}", uri, proxy.map(p -> " through proxy " + p).orElse(""));
+        LOG.info("connecting to {}{} ({} sockets)", uri, proxy.map(p -> " through proxy " + p).orElse(""), NettyTransport.describe());
         future.addListener(f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot connect to {}: {}", uri, f.cause().toString());

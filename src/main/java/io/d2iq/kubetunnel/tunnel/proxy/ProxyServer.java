@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
+import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -9,9 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -41,11 +40,11 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Binds {@code bind:port} (port 0 picks a free one) and returns the bound address. */
     public InetSocketAddress start(String bind, int port) throws InterruptedException {
-        bossGroup = new NioEventLoopGroup(1);
-        workerGroup = new SessionAffineEventLoopGroup(opener::preferredLoop, new NioEventLoopGroup());
+        bossGroup = NettyTransport.newGroup(1);
+        workerGroup = new SessionAffineEventLoopGroup(opener::preferredLoop, NettyTransport.newGroup(0));
         serverChannel = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(NettyTransport.serverSocketChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
@@ -59,7 +58,7 @@ public final class ProxyServer implements AutoCloseable {
                 })
                 .bind(bind, port).sync().channel();
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("proxy port (SOCKS5 and HTTP CONNECT) listening on {}", address);
+        LOG.info("proxy port (SOCKS5 and HTTP CONNECT) listening on {} ({} sockets)", address, NettyTransport.describe());
         return address;
     }
 

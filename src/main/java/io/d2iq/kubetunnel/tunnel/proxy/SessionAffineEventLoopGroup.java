@@ -1,11 +1,11 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
+import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoop;
 import io.netty.util.concurrent.AbstractEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -32,8 +32,8 @@ final class SessionAffineEventLoopGroup extends AbstractEventExecutorGroup imple
     @Override
     public EventLoop next() {
         EventLoop loop = sessionLoop.get();
-        // the proxy port's sockets are NIO: they cannot live on another transport's loop
-        return loop instanceof NioEventLoop && !loop.isShuttingDown() ? loop : fallback.next();
+        // a socket can only be registered on a loop of its own transport (see NettyTransport)
+        return loop != null && NettyTransport.runs(loop) && !loop.isShuttingDown() ? loop : fallback.next();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
+import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SslContext;
 import java.util.HashMap;
@@ -30,6 +31,9 @@ public final class UpgradeAwareNettyHttpComponent extends NettyHttpComponent {
         this.upgradeHandlers = upgradeHandlers;
         // a failing route answers 500 without a stack trace
         setMuteException(true);
+        // the session lives on this port's worker loop and the proxy port registers its clients there:
+        // both must use the same transport
+        getConfiguration().setNativeTransport(NettyTransport.EPOLL);
     }
 
     @Override
