@@ -27,6 +27,17 @@ public final class LocalApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
 
+    /** The JDK server's switch for TCP_NODELAY on accepted sockets, read once per JVM when the first server starts. */
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK server writes a response's headers and body as two segments; with Nagle's algorithm on, the body
+        // waits for the client's delayed ACK (~40 ms on Linux) on every keep-alive request: 48 ms against 5 ms a GET.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
+
     private final MockBackend mock;
     private final WatchBridge watches;
     private final HttpServer server;
