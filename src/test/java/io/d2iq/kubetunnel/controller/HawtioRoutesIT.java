@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
+import io.d2iq.kubetunnel.observe.ManagementClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -199,7 +199,7 @@ class HawtioRoutesIT {
 
         static HawtioProcess start() throws Exception {
             String classPath = Files.readString(Path.of("target/hawtio.classpath")).trim();
-            int port = freePort();
+            int port = ManagementClient.freePort();
             Path home = Files.createDirectories(Path.of("target/hawtio-home"));
             Path log = Path.of("target/hawtio.log");
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -233,12 +233,6 @@ class HawtioRoutesIT {
         public void close() throws InterruptedException {
             process.destroy();
             process.waitFor();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

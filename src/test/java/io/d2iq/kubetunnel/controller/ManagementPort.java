@@ -3,6 +3,7 @@ package io.d2iq.kubetunnel.controller;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.model.ControllerSettings;
+import io.d2iq.kubetunnel.observe.ManagementClient;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
@@ -10,12 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +27,7 @@ final class ManagementPort implements AutoCloseable {
     final KubernetesClient client;
     final int port;
     final ControllerApplication controller;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ManagementClient management;
 
     ManagementPort(boolean jolokiaRemote) throws Exception {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
@@ -41,7 +37,8 @@ final class ManagementPort implements AutoCloseable {
                 .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class).build()).create();
         client.apiextensions().v1().customResourceDefinitions()
                 .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelGateway.class).build()).create();
-        port = freePort();
+        port = ManagementClient.freePort();
+        management = new ManagementClient(port);
         ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), "", Duration.ofSeconds(60),
                 2, port, null, jolokiaRemote);
         controller = new ControllerApplication(client, options, (namespace, service, p) -> URI.create("http://127.0.0.1:1"),
@@ -49,34 +46,16 @@ final class ManagementPort implements AutoCloseable {
         controller.start();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     HttpResponse<String> get(String host, String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).timeout(Duration.ofSeconds(20)).GET().build());
+        return management.get(host, path);
     }
 
     HttpResponse<String> get(String path) {
-        return get("127.0.0.1", path);
+        return management.get(path);
     }
 
     HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return management.post(path, json);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.d2iq.kubetunnel.observe;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,9 +19,9 @@ public final class ManagementClient {
         this.port = port;
     }
 
-    /** A free loopback port for a role's {@code --management-port}. */
+    /** A port free on every interface (management ports listen on all of them) for a role's {@code --management-port}. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -34,7 +33,20 @@ public final class ManagementClient {
     }
 
     public HttpResponse<String> get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).GET().build();
+        return get("127.0.0.1", path);
+    }
+
+    /** A GET addressed to {@code host} (a name or another local address), for checks of what listens where. */
+    public HttpResponse<String> get(String host, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).timeout(Duration.ofSeconds(20)).GET().build());
+    }
+
+    public HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
