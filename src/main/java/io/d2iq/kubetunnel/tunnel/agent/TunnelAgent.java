@@ -125,6 +125,7 @@ public final class TunnelAgent implements AutoCloseable {
                         pipeline.addLast("http", new HttpClientCodec());
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(ProtocolConstants.MAX_UPGRADE_REQUEST_BYTES));
                         pipeline.addLast("websocket", new WebSocketClientProtocolHandler(webSocketConfig(uri, token)));
+                        pipeline.addLast("websocket-binary-encoder", new InPlaceMaskingEncoder());
                         session.addTo(pipeline);
                     }
                 });
