@@ -60,6 +60,31 @@ class TunnelDataIT {
     }
 
     @Test
+    void oneHundredMebibytesEchoedBackArriveWithTheSameSha256() throws Exception {
+        // The echo's half travels agent -> server, the direction whose WebSocket frames the agent masks.
+        int size = 100 * 1024 * 1024;
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try (Socket socket = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
+            Future<String> sent = sender.submit(() -> {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                Random random = new Random(3);
+                byte[] chunk = new byte[64 * 1024];
+                for (int written = 0; written < size; written += chunk.length) {
+                    random.nextBytes(chunk);
+                    digest.update(chunk);
+                    socket.getOutputStream().write(chunk);
+                }
+                socket.shutdownOutput();
+                return HexFormat.of().formatHex(digest.digest());
+            });
+            String received = TestTarget.sha256(socket.getInputStream());
+            assertThat(received).isEqualTo(sent.get(60, TimeUnit.SECONDS));
+        } finally {
+            sender.shutdownNow();
+        }
+    }
+
+    @Test
     void halfCloseDeliversTheRemainingReplyAfterTheClientStopsSending() throws Exception {
         try (Socket socket = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
             socket.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
