@@ -122,6 +122,7 @@ row("RSS idle, before any traffic", mib("{side}_rss_idle_kib"))
 row("heap idle, before any traffic", mib("{side}_heap_idle_kib"))
 row("RSS idle after the warm-up", mib("{side}_rss_warm_idle_kib"))
 row("heap idle after the warm-up", mib("{side}_heap_warm_idle_kib"))
+row("streams open at that sample (tunnel-server `/status`)", lambda p, s: text(p, "streams_open_256") if s == "server" else "")
 row("RSS at 256 active streams (wrk 1 KiB)", mib("{side}_rss_256_kib"))
 row("heap at 256 active streams", mib("{side}_heap_256_kib"))
 row("**RSS per active stream** ((256 − idle after warm-up) / 256)",

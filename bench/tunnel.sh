@@ -23,6 +23,7 @@ LIMIT_HOW=none                   # how MEMORY_LIMIT is applied: cgroup, maxram (
 CGROUPS=()                       # the memory cgroups made for the JVMs, removed by cleanup
 MAXRAM_OPTS=()                   # the JVM options standing in for the limit where no memory cgroup can be made
 declare -A CGROUP_OF=()          # JVM name -> its memory cgroup
+declare -A STATUS_URL=()         # kubetunnel pair -> its tunnel-server's /status
 CLIENT=()                        # prefix for iperf3/wrk: empty, or proxychains4 socksifying them into a tunnel
 
 # Ports (all on 127.0.0.1).
@@ -192,7 +193,8 @@ start_kubetunnel() { # start_kubetunnel NAME PORT PROXY_PORT TLS(yes|no) [JAR]: 
         --token-file "$WORK/token" "${ca_args[@]}" --allow "127.0.0.1:$NGINX,127.0.0.1:$IPERF" \
         --max-backoff PT1S "${mgmt_args[@]}"
     AGENT_PID=$LAST_PID
-    wait_until 90 bash -c "curl -sf --cacert '$WORK/ca.crt' '${scheme/ws/http}://127.0.0.1:$port/status' | grep -q '\"agentConnected\":true'"
+    STATUS_URL[$name]=${scheme/ws/http}://127.0.0.1:$port/status
+    wait_until 90 bash -c "curl -sf --cacert '$WORK/ca.crt' '${STATUS_URL[$name]}' | grep -q '\"agentConnected\":true'"
     record_jvm "$name" server "$SERVER_PID"
     record_jvm "$name" agent "$AGENT_PID"
     socks_conf "$name" "$proxy"
@@ -417,6 +419,9 @@ measure_memory() { # measure_memory NAME SERVER_PID AGENT_PID
     record "$name" agent_rss_256_kib "$(rss_kib "$agent")"
     record "$name" server_heap_256_kib "$(heap_used_kib "$server")"
     record "$name" agent_heap_256_kib "$(heap_used_kib "$agent")"
+    # The tunnel-server's own count: proof that wrk's connections are streams of this tunnel.
+    record "$name" streams_open_256 "$(curl -sf --max-time 10 --cacert "$WORK/ca.crt" "${STATUS_URL[$name]}" |
+        grep -oE '"streamsOpen":[0-9]+' | cut -d: -f2 || echo ?)"
     kill -0 "$wrk_pid" 2>/dev/null || log "wrk had ended before the sample at 256 active streams: the figure is not valid"
     wait "$wrk_pid" || true
     unsocksified
