@@ -110,7 +110,7 @@ def mib(metric):
 def per_stream(metric, base_metric, count):
     def render(p, side):
         v, b, n = num(p, metric.format(side=side)), num(p, base_metric.format(side=side)), count(p)
-        return f"{(v - b) / n:.1f} KiB" if None not in (v, b) and n else "-"
+        return f"{(v - b) / n + 0.0:.1f} KiB".replace("-0.0 ", "0.0 ") if None not in (v, b) and n else "-"
     return render
 
 
