@@ -10,9 +10,9 @@ for line in open(sys.argv[2]):
     path, metric, value = line.rstrip("\n").split("\t", 2)
     results.setdefault(path, {})[metric] = value
 
-PATHS = ["direct", "relay", "fwd+relay", "fwd+kt-ws", "fwd+kt-wss"]
-BEFORE = [p for p in ("fwd+before-ws", "fwd+before-wss") if p in results]  # BASELINE_JAR's pairs, if measured
-PATHS += BEFORE
+# The kubetunnel pairs: kt-* are this jar, before-* BASELINE_JAR's (if measured).
+PAIRS = [p for p in ("kt-ws", "kt-wss", "before-ws", "before-wss") if p in results]
+PATHS = ["direct", "relay", "fwd+relay"] + PAIRS + ["fwd+kt-ws", "fwd+kt-wss"]
 
 
 def num(path, metric):
@@ -22,10 +22,13 @@ def num(path, metric):
         return None
 
 
-def cell(path, metric, higher_is_better=True):
-    value = results.get(path, {}).get(metric, "-")
-    base = num("direct", metric)
-    mine = num(path, metric)
+def text(path, metric):
+    return results.get(path, {}).get(metric, "-")
+
+
+def cell(path, metric):
+    """The value, and for every path but direct its ratio to direct."""
+    value, base, mine = text(path, metric), num("direct", metric), num(path, metric)
     if path != "direct" and base and mine is not None:
         return f"{value} ({mine / base:.2f}x)"
     return value
@@ -34,8 +37,16 @@ def cell(path, metric, higher_is_better=True):
 print(f"Run {machine.get('date')}: {machine.get('nproc')} CPUs ({machine.get('cpu')}), kernel {machine.get('kernel')}, "
       f"{machine.get('java')}; {machine.get('tools')}.")
 print(f"Load average (1/5/15 min) before: {machine.get('load_before')}, after: {machine.get('load_after')}.")
+print(f"Memory limit of the kubetunnel JVMs: {machine.get('memory_limit', '-')}."
+      + (f" JAVA_OPTS: `{machine['java_opts']}`." if "java_opts" in machine else ""))
 if "baseline_jar" in machine:
-    print(f"Columns fwd+before-*: the same measurements with BASELINE_JAR={machine['baseline_jar']} (key figures only).")
+    print(f"Columns before-*: the same measurements with BASELINE_JAR={machine['baseline_jar']}.")
+print("Columns kt-*/before-*: iperf3 and wrk under proxychains4 (SOCKS5 to the proxy port from inside the client, "
+      "no forwarder); fwd+*: through bench/relay.c as an HTTP CONNECT forwarder (kept for a few figures).")
+warm = [f"{p} {text(p, 'warmup_rounds')} (JIT {text(p, 'warmup_jit_pct')} % of the JVMs' CPU in the last)"
+        for p in PAIRS if "warmup_rounds" in results[p]]
+if warm:
+    print("Warm-up rounds until the JIT compiler threads used < 5 % of the JVMs' CPU (at most 5): " + "; ".join(warm) + ".")
 print()
 print("| measurement | " + " | ".join(PATHS) + " |")
 print("|---|" + "---|" * len(PATHS))
@@ -53,7 +64,7 @@ ROWS = [
     ("1 MiB, 16 conns, req/s", "1m_c16_rps"),
     ("1 MiB, 16 conns, p50 ms", "1m_c16_p50_ms"),
     ("1 MiB, 16 conns, p99 ms", "1m_c16_p99_ms"),
-    ("new conns/s, wrk `Connection: close`, 16 conns", "close_c16_rps"),
+    ("new conns/s, wrk `Connection: close`, 16 conns (no proxychains)", "close_c16_rps"),
     ("CPU-s per GB (server+agent, iperf3 run, all threads)", "cpu_s_per_gb"),
     ("CPU-s per GB without the JIT compiler threads", "cpu_s_per_gb_without_jit"),
     ("CPU-µs per request (server+agent, 1 KiB, 16 conns)", "cpu_us_per_req_c16"),
@@ -69,56 +80,64 @@ if errors:
 print()
 print("New streams/s with `bench/connclient` (16 threads, connect [+ SOCKS5 CONNECT] + GET 1 KiB + close, no forwarder):")
 print()
-NATIVE = ["direct", "relay", "kt-ws", "kt-wss"] + [p for p in ("before-ws", "before-wss") if p in results]
+NATIVE = ["direct", "relay"] + PAIRS
 print("| " + " | ".join(NATIVE) + " |")
 print("|" + "---|" * len(NATIVE))
-base = num("direct", "native_conn_per_s")
-cells = []
-for p in NATIVE:
-    v, n = results.get(p, {}).get("native_conn_per_s", "-"), num(p, "native_conn_per_s")
-    cells.append(f"{v} ({n / base:.2f}x)" if p != "direct" and base and n is not None else v)
-print("| " + " | ".join(cells) + " |")
-print("| " + " | ".join(results.get(p, {}).get("cpu_us_per_stream", "-") + (" CPU-µs/stream" if p in results and "cpu_us_per_stream" in results[p] else "")
+print("| " + " | ".join(cell(p, "native_conn_per_s") for p in NATIVE) + " |")
+print("| " + " | ".join(text(p, "cpu_us_per_stream") + (" CPU-µs/stream" if num(p, "cpu_us_per_stream") is not None else "")
                        for p in NATIVE) + " |")
 
 print()
-print("Memory of the kubetunnel JVMs (RSS from ps; heap used from `jcmd GC.heap_info`, after `GC.run` where marked):")
+print("Memory of the kubetunnel JVMs (RSS from ps; heap used from `jcmd GC.heap_info`, all after `jcmd GC.run`; "
+      "GC and max heap from `jcmd VM.flags`, the limit as the JVM sees it from `jcmd VM.info`):")
 print()
-print("| | ws server | ws agent | wss server | wss agent |")
-print("|---|---|---|---|---|")
+SIDES = [(p, side) for p in PAIRS for side in ("server", "agent")]
+print("| | " + " | ".join(f"{p} {side}" for p, side in SIDES) + " |")
+print("|---|" + "---|" * len(SIDES))
 
 
-def mem(label, metric_fmt, source_fmt):
-    cells = []
-    for kind in ("ws", "wss"):
-        for side in ("server", "agent"):
-            v = num(source_fmt.format(kind=kind), metric_fmt.format(side=side))
-            cells.append(f"{v / 1024:.1f} MiB" if v is not None else "-")
-    print(f"| {label} | " + " | ".join(cells) + " |")
+def row(label, render):
+    print(f"| {label} | " + " | ".join(render(p, side) for p, side in SIDES) + " |")
 
 
-def per_stream(label, metric_fmt, base_fmt, source_fmt, base_source_fmt, streams):
-    cells = []
-    for kind in ("ws", "wss"):
-        count = streams(kind)
-        for side in ("server", "agent"):
-            v = num(source_fmt.format(kind=kind), metric_fmt.format(side=side))
-            b = num(base_source_fmt.format(kind=kind), base_fmt.format(side=side))
-            cells.append(f"{(v - b) / count:.1f} KiB" if None not in (v, b) and count else "-")
-    print(f"| {label} | " + " | ".join(cells) + " |")
+def mib(metric):
+    def render(p, side):
+        v = num(p, metric.format(side=side))
+        return f"{v / 1024:.1f} MiB" if v is not None else "-"
+    return render
 
 
-mem("RSS idle", "{side}_rss_idle_kib", "kt-{kind}")
-mem("heap idle (after GC)", "{side}_heap_idle_kib", "kt-{kind}")
-mem("RSS at 256 active streams (wrk 1 KiB)", "{side}_rss_256_kib", "fwd+kt-{kind}")
-mem("heap at 256 active streams (no GC)", "{side}_heap_256_kib", "fwd+kt-{kind}")
-held = {k: num(f"kt-{k}", "held_streams") for k in ("ws", "wss")}
-print(f"| idle streams held | {int(held['ws'] or 0)} | | {int(held['wss'] or 0)} | |")
-mem("RSS at the idle streams held", "{side}_rss_held_kib", "kt-{kind}")
-mem("heap at the idle streams held (after GC)", "{side}_heap_held_kib", "kt-{kind}")
-per_stream("RSS per active stream ((256 - idle) / 256)", "{side}_rss_256_kib", "{side}_rss_idle_kib",
-           "fwd+kt-{kind}", "kt-{kind}", lambda k: 256)
-per_stream("RSS per idle stream", "{side}_rss_held_kib", "{side}_rss_idle_kib", "kt-{kind}", "kt-{kind}",
-           lambda k: held[k])
-per_stream("heap per idle stream", "{side}_heap_held_kib", "{side}_heap_idle_kib", "kt-{kind}", "kt-{kind}",
-           lambda k: held[k])
+def per_stream(metric, base_metric, count):
+    def render(p, side):
+        v, b, n = num(p, metric.format(side=side)), num(p, base_metric.format(side=side)), count(p)
+        return f"{(v - b) / n + 0.0:.1f} KiB".replace("-0.0 ", "0.0 ") if None not in (v, b) and n else "-"
+    return render
+
+
+held = lambda p: num(p, "held_streams")
+row("GC chosen by the JVM", lambda p, s: text(p, f"{s}_gc"))
+row("max heap", mib("{side}_max_heap_kib"))
+row("memory limit the JVM sees", lambda p, s: text(p, f"{s}_limit_seen"))
+row("RSS idle, before any traffic", mib("{side}_rss_idle_kib"))
+row("heap idle, before any traffic", mib("{side}_heap_idle_kib"))
+row("RSS idle after the warm-up", mib("{side}_rss_warm_idle_kib"))
+row("heap idle after the warm-up", mib("{side}_heap_warm_idle_kib"))
+row("streams open at that sample (tunnel-server `/status`)", lambda p, s: text(p, "streams_open_256") if s == "server" else "")
+row("RSS at 256 active streams (wrk 1 KiB)", mib("{side}_rss_256_kib"))
+row("heap at 256 active streams", mib("{side}_heap_256_kib"))
+row("**RSS per active stream** ((256 − idle after warm-up) / 256)",
+    per_stream("{side}_rss_256_kib", "{side}_rss_warm_idle_kib", lambda p: 256))
+row("heap per active stream ((256 − idle after warm-up) / 256)",
+    per_stream("{side}_heap_256_kib", "{side}_heap_warm_idle_kib", lambda p: 256))
+row("RSS per active stream, earlier method ((256 − idle before any traffic) / 256)",
+    per_stream("{side}_rss_256_kib", "{side}_rss_idle_kib", lambda p: 256))
+row("idle streams held", lambda p, s: str(int(held(p))) if held(p) is not None and s == "server" else "")
+row("RSS at the idle streams held", mib("{side}_rss_held_kib"))
+row("heap at the idle streams held", mib("{side}_heap_held_kib"))
+row("RSS per idle stream ((held − idle before any traffic) / held)",
+    per_stream("{side}_rss_held_kib", "{side}_rss_idle_kib", held))
+row("heap per idle stream", per_stream("{side}_heap_held_kib", "{side}_heap_idle_kib", held))
+row("peak memory of its cgroup (incl. page cache)", mib("{side}_cg_max_usage_kib"))
+row("times the cgroup hit its limit (memory.failcnt)", lambda p, s: text(p, f"{s}_cg_failcnt"))
+row("OOM kills in the cgroup", lambda p, s: text(p, f"{s}_cg_oom_kills"))
+row("JVM at the end of the run", lambda p, s: text(p, f"{s}_fate"))
