@@ -52,6 +52,7 @@ print("| measurement | " + " | ".join(PATHS) + " |")
 print("|---|" + "---|" * len(PATHS))
 ROWS = [
     ("one stream, iperf3, Gbit/s", "stream_gbps"),
+    ("one stream reversed (iperf3 -R: target -> client, agent -> server), Gbit/s", "stream_gbps_rev"),
     ("1 KiB, 16 conns, req/s", "1k_c16_rps"),
     ("1 KiB, 16 conns, p50 ms", "1k_c16_p50_ms"),
     ("1 KiB, 16 conns, p99 ms", "1k_c16_p99_ms"),
@@ -67,6 +68,7 @@ ROWS = [
     ("new conns/s, wrk `Connection: close`, 16 conns (no proxychains)", "close_c16_rps"),
     ("CPU-s per GB (server+agent, iperf3 run, all threads)", "cpu_s_per_gb"),
     ("CPU-s per GB without the JIT compiler threads", "cpu_s_per_gb_without_jit"),
+    ("CPU-s per GB, reversed stream (all threads)", "cpu_s_per_gb_rev"),
     ("CPU-µs per request (server+agent, 1 KiB, 16 conns)", "cpu_us_per_req_c16"),
 ]
 for label, metric in ROWS:
@@ -129,6 +131,14 @@ row("**RSS per active stream** ((256 − idle after warm-up) / 256)",
     per_stream("{side}_rss_256_kib", "{side}_rss_warm_idle_kib", lambda p: 256))
 row("heap per active stream ((256 − idle after warm-up) / 256)",
     per_stream("{side}_heap_256_kib", "{side}_heap_warm_idle_kib", lambda p: 256))
+row("streams open at the 1000-connection sample", lambda p, s: text(p, "streams_open_1000") if s == "server" else "")
+row("RSS at about 1000 active streams (wrk 1 KiB)", mib("{side}_rss_1000_kib"))
+row("heap at about 1000 active streams", mib("{side}_heap_1000_kib"))
+opened = lambda p: (num(p, "streams_open_1000") or 0) - (num(p, "streams_open_256") or 0)
+row("**RSS per added active stream** ((1000 − 256 sample) / streams added)",
+    per_stream("{side}_rss_1000_kib", "{side}_rss_256_kib", opened))
+row("heap per added active stream",
+    per_stream("{side}_heap_1000_kib", "{side}_heap_256_kib", opened))
 row("RSS per active stream, earlier method ((256 − idle before any traffic) / 256)",
     per_stream("{side}_rss_256_kib", "{side}_rss_idle_kib", lambda p: 256))
 row("idle streams held", lambda p, s: str(int(held(p))) if held(p) is not None and s == "server" else "")

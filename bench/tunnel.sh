@@ -320,24 +320,28 @@ to_ms() { # wrk latency like 1.23ms / 456.00us / 1.02s -> milliseconds
 }
 
 run_iperf() { # run_iperf NAME PORT [PIDS...]: one stream; records Gbit/s and CPU-s per GB for PIDS
-    local name=$1 port=$2 out; shift 2
+    # With IPERF_REVERSE=yes the bytes flow target -> client (iperf3 -R): through a tunnel that is agent -> server,
+    # the direction of API responses (get, logs, watch), whose WebSocket frames the agent masks; metrics get "_rev".
+    local name=$1 port=$2 out reverse=() suffix=""; shift 2
+    [[ ${IPERF_REVERSE:-} == yes ]] && reverse=(-R) suffix=_rev
     CPU_TOTAL=0 CPU_JIT=0
     if (($#)); then cpu_begin "$@"; fi
-    out=$WORK/iperf-$name.json
-    timeout $((DURATION + 30)) "${CLIENT[@]}" iperf3 -c 127.0.0.1 -p "$port" -t "$DURATION" -J >"$out" 2>&1 || true
+    out=$WORK/iperf-$name$suffix.json
+    timeout $((DURATION + 30)) "${CLIENT[@]}" iperf3 -c 127.0.0.1 -p "$port" -t "$DURATION" "${reverse[@]}" -J >"$out" 2>&1 || true
     if (($#)); then cpu_end; fi
-    python3 - "$out" "$CPU_TOTAL" "$CPU_JIT" "$(getconf CLK_TCK)" "$name" "$#" >>"$RESULTS" <<'PY'
+    python3 - "$out" "$CPU_TOTAL" "$CPU_JIT" "$(getconf CLK_TCK)" "$name" "$#" "$suffix" >>"$RESULTS" <<'PY'
 import json, sys
 path, total, jit, hz, name, npids = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
+suffix = sys.argv[7]
 try:
     end = json.load(open(path))["end"]["sum_received"]
 except Exception:
-    print(f"{name}\tstream_gbps\tfailed"); sys.exit()
-print(f"{name}\tstream_gbps\t{end['bits_per_second'] / 1e9:.2f}")
+    print(f"{name}\tstream_gbps{suffix}\tfailed"); sys.exit()
+print(f"{name}\tstream_gbps{suffix}\t{end['bits_per_second'] / 1e9:.2f}")
 if npids:
     gb = end['bytes'] / 1e9
-    print(f"{name}\tcpu_s_per_gb\t{total / hz / gb:.2f}")
-    print(f"{name}\tcpu_s_per_gb_without_jit\t{(total - jit) / hz / gb:.2f}")
+    print(f"{name}\tcpu_s_per_gb{suffix}\t{total / hz / gb:.2f}")
+    print(f"{name}\tcpu_s_per_gb_without_jit{suffix}\t{(total - jit) / hz / gb:.2f}")
 PY
 }
 
@@ -424,6 +428,20 @@ measure_memory() { # measure_memory NAME SERVER_PID AGENT_PID
         grep -oE '"streamsOpen":[0-9]+' | cut -d: -f2 || echo ?)"
     kill -0 "$wrk_pid" 2>/dev/null || log "wrk had ended before the sample at 256 active streams: the figure is not valid"
     wait "$wrk_pid" || true
+    # The marginal cost: from 256 to about 1000 active streams, after the 256-stream run has grown the JVM
+    # to its working size, so one-time growth cannot land in it.
+    timeout 40 "${CLIENT[@]}" wrk -t2 -c1000 -d14s "http://127.0.0.1:$NGINX/1k" >"$WORK/wrk-$name-memory-1000.txt" 2>&1 &
+    wrk_pid=$!
+    sleep 6 # proxychains' SOCKS handshakes of 1000 connections take part of the first seconds
+    gc "$server"; gc "$agent"
+    record "$name" server_rss_1000_kib "$(rss_kib "$server")"
+    record "$name" agent_rss_1000_kib "$(rss_kib "$agent")"
+    record "$name" server_heap_1000_kib "$(heap_used_kib "$server")"
+    record "$name" agent_heap_1000_kib "$(heap_used_kib "$agent")"
+    record "$name" streams_open_1000 "$(curl -sf --max-time 10 --cacert "$WORK/ca.crt" "${STATUS_URL[$name]}" |
+        grep -oE '"streamsOpen":[0-9]+' | cut -d: -f2 || echo ?)"
+    kill -0 "$wrk_pid" 2>/dev/null || log "wrk had ended before the sample at 1000 active streams: the figure is not valid"
+    wait "$wrk_pid" || true
     unsocksified
 }
 
@@ -431,6 +449,7 @@ measure_path() { # measure_path NAME HTTP_PORT IPERF_PORT [tunnel PIDS...]: thro
     local name=$1 http=$2 iperf=$3; shift 3
     log "measuring $name"
     run_iperf "$name" "$iperf" "$@"
+    IPERF_REVERSE=yes run_iperf "$name" "$iperf" "$@"
     run_wrk_cpu "$name" "$http" "$@"
     run_wrk "$name" "$http" 256 1k 1k_c256
     run_wrk "$name" "$http" 1000 1k 1k_c1000
