@@ -60,7 +60,7 @@ final class AgentSession extends TunnelSession {
                 throw new ProtocolException("server chose unsupported protocol version " + version);
             }
             helloDeadline.cancel(false);
-            established();
+            established(version);
             LOG.info("tunnel to {} established (server {}, protocol {})", agent.serverUri(), frame.text(), version);
             agent.onEstablished(this);
         } else if (frame.type() == FrameType.OPEN) {

@@ -98,7 +98,7 @@ public final class FrameCodec extends MessageToMessageCodec<BinaryWebSocketFrame
             case RESET -> Frame.reset(streamId, readText(in, type));
             case WINDOW_UPDATE -> {
                 int increment = readInt(in, type);
-                if (increment <= 0 || increment > ProtocolConstants.INITIAL_WINDOW) {
+                if (increment <= 0 || increment > ProtocolConstants.WINDOW) {
                     throw new ProtocolException("WINDOW_UPDATE with an invalid increment " + increment);
                 }
                 yield Frame.windowUpdate(streamId, increment);

@@ -1,9 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.protocol;
 
-import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.INITIAL_WINDOW;
 import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.LOCAL_READ_SIZE;
 import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.MAX_DATA_PAYLOAD;
-import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.WINDOW_UPDATE_THRESHOLD;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -17,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * One multiplexed stream: the bridge between a local socket and the tunnel. Every method runs on the
  * session's event loop. Flow control: the local socket is read only while the peer has granted at least
  * one full local read of credit and the tunnel socket is writable, so a slow reader stalls only its own stream
- * and at most {@link ProtocolConstants#INITIAL_WINDOW} bytes are buffered for it.
+ * and at most its window ({@link ProtocolConstants#streamWindow}) is buffered for it.
  */
 public final class Stream {
 
@@ -35,7 +33,9 @@ public final class Stream {
     private ScheduledFuture<?> openTimeout;
     private final ArrayDeque<ByteBuf> earlyData = new ArrayDeque<>(1);
 
-    private int sendCredit = INITIAL_WINDOW;
+    private final int window;
+    private final int windowUpdateThreshold;
+    private int sendCredit;
     private int receivedUncredited;
     private int consumedUncredited;
     private int pendingLocalWrites;
@@ -48,6 +48,9 @@ public final class Stream {
         this.session = session;
         this.id = id;
         this.target = target;
+        this.window = session.streamWindow();
+        this.windowUpdateThreshold = ProtocolConstants.windowUpdateThreshold(window);
+        this.sendCredit = window;
     }
 
     public int id() {
@@ -191,7 +194,7 @@ public final class Stream {
             reset("DATA on a stream that is not open for receiving");
             return;
         }
-        if ((long) receivedUncredited + bytes > INITIAL_WINDOW) {
+        if ((long) receivedUncredited + bytes > window) {
             reset("peer exceeded the flow-control window");
             return;
         }
@@ -211,7 +214,7 @@ public final class Stream {
             return;
         }
         consumedUncredited += bytes;
-        if (consumedUncredited >= WINDOW_UPDATE_THRESHOLD && !receivedClose) {
+        if (consumedUncredited >= windowUpdateThreshold && !receivedClose) {
             session.write(Frame.windowUpdate(id, consumedUncredited));
             receivedUncredited -= consumedUncredited;
             consumedUncredited = 0;
@@ -252,8 +255,8 @@ public final class Stream {
         if (state == State.CLOSED) {
             return;
         }
-        if ((long) sendCredit + increment > INITIAL_WINDOW) {
-            reset("WINDOW_UPDATE beyond the initial window");
+        if ((long) sendCredit + increment > window) {
+            reset("WINDOW_UPDATE beyond the window");
             return;
         }
         sendCredit += increment;

@@ -42,6 +42,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> pongDeadline;
     private long outstandingPing;
     private boolean established;
+    private int streamWindow = ProtocolConstants.VERSION_1_WINDOW;
     private int lastStreamId;
     private volatile boolean closed;
 
@@ -115,12 +116,17 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
         write(frame);
     }
 
-    /** The HELLO exchange finished: start pinging. */
-    protected final void established() {
+    /** The HELLO exchange settled on {@code version}: streams get its window; start pinging. */
+    protected final void established(int version) {
         established = true;
+        streamWindow = ProtocolConstants.streamWindow(version);
         metrics.sessionOpened();
         long intervalMillis = keepAlive.interval().toMillis();
         pingTask = channel.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    final int streamWindow() {
+        return streamWindow;
     }
 
     protected final boolean isEstablished() {

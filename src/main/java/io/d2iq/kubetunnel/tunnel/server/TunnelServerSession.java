@@ -69,7 +69,7 @@ final class TunnelServerSession extends TunnelSession {
         agentVersion = frame.text();
         connectedSince = Instant.now();
         send(Frame.hello(version, version, serverVersion));
-        established();
+        established(version);
         LOG.info("agent {} connected from {} (protocol {})", agentVersion, remoteAddress(), version);
         registry.install(this);
     }

@@ -144,7 +144,7 @@ class FrameFuzzTest {
             }
             case CLOSE -> Frame.close(stream);
             case RESET -> Frame.reset(random.nextBoolean() ? 0 : stream, "r");
-            case WINDOW_UPDATE -> Frame.windowUpdate(stream, 1 + random.nextInt(ProtocolConstants.INITIAL_WINDOW));
+            case WINDOW_UPDATE -> Frame.windowUpdate(stream, 1 + random.nextInt(ProtocolConstants.WINDOW));
             case PING -> Frame.ping(random.nextLong());
             case PONG -> Frame.pong(random.nextLong());
         };

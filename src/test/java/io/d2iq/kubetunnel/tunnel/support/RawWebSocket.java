@@ -4,8 +4,10 @@ import io.d2iq.kubetunnel.tunnel.protocol.Frame;
 import io.d2iq.kubetunnel.tunnel.protocol.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,6 +75,29 @@ public final class RawWebSocket implements AutoCloseable {
         out.write(new byte[4]);
         out.write(payload);
         out.flush();
+    }
+
+    /**
+     * Reads the next tunnel frame the server sends (its binary messages are unmasked), skipping WebSocket
+     * pings; throws {@link java.net.SocketTimeoutException} if none comes within {@code timeoutMillis}.
+     */
+    public Frame receive(int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        while (true) {
+            int opcode = in.readUnsignedByte() & 0x0F;
+            int length = in.readUnsignedByte() & 0x7F;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = Math.toIntExact(in.readLong());
+            }
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            if (opcode == 0x2) {
+                return FrameCodec.decode(Unpooled.wrappedBuffer(payload));
+            }
+        }
     }
 
     /** Reads until the server closes the connection; true if it did within the socket timeout. */
