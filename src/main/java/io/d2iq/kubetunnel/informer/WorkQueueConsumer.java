@@ -56,13 +56,16 @@ final class WorkQueueConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
-        getEndpoint().getQueue().wakeUpWaiters();
+        WorkQueue queue = getEndpoint().getQueue();
+        queue.wakeUpWaiters();
         if (workers != null) {
+            LOG.info("workqueue {} stopping: {} runs in flight, {} keys stay queued", getEndpoint().getQueueName(),
+                    queue.inFlight().size(), queue.depth() + queue.delayedCount());
             // Not shutdownGraceful: after its timeout it interrupts the runs still going, and every interrupted
             // run fails its API call and logs an error. shutdown() also stops Camel from forcing this pool later.
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(workers);
             if (!workers.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                var abandoned = getEndpoint().getQueue().inFlight();
+                var abandoned = queue.inFlight();
                 // not interrupted either: they end with the process; an informer's next list enqueues their keys again
                 LOG.warn("workqueue {} stopped with {} runs still in flight after {} s, abandoned: {}",
                         getEndpoint().getQueueName(), abandoned.size(), STOP_GRACE.toSeconds(), abandoned);
