@@ -22,6 +22,7 @@ import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.main.Main;
+import sun.misc.Signal;
 
 /**
  * The controller as a camel-main application: routes from {@code routes/*.camel.yaml} wire watch events
@@ -30,10 +31,14 @@ import org.apache.camel.main.Main;
 public final class ControllerApplication implements AutoCloseable {
 
     /** The master: namespace that every watch route shares, so one Lease decides who watches. */
-    static final String LEADER_PREFIX = "master:controller:";
+    static final String LEADER_GROUP = "controller";
+    static final String LEADER_PREFIX = "master:" + LEADER_GROUP + ":";
     /** Labels of the controller pods; Camel's leader election counts only pods with them as members. */
     public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
             "app.kubernetes.io/name", "kubetunnel", "app.kubernetes.io/component", "controller");
+
+    /** Bound of the whole stop, under Kubernetes' default termination grace of 30 s. */
+    static final int SHUTDOWN_TIMEOUT_SECONDS = 20;
 
     private final Main main = new Main();
     private final KubeconfigRemoteApiProbe probe;
@@ -65,6 +70,12 @@ public final class ControllerApplication implements AutoCloseable {
         // Hawtio's trace view switches the backlog tracer on over JMX; standby costs nothing until then
         main.addInitialProperty("camel.trace.standby", "true");
         main.configure().withJmxEnabled(true);
+        // Stop in file order: the watches first (no new keys), then the reconcile route (the work queue lets the runs
+        // in flight finish, up to 15 s), then connector-state-changed, which those runs still call.
+        main.configure().withShutdownRoutesInReverseOrder(false);
+        // Camel's 45 s default exceeds Kubernetes' 30 s termination grace. Camel also waits for a run the work queue
+        // abandoned (after 15 s) until this timeout, then stops the routes regardless.
+        main.configure().withShutdownTimeout(SHUTDOWN_TIMEOUT_SECONDS);
         main.addInitialProperty("kubetunnel.namespace", options.namespace() == null ? "" : options.namespace());
         main.addInitialProperty("kubetunnel.resync-millis", Long.toString(options.resync().toMillis()));
         main.addInitialProperty("kubetunnel.workers", Integer.toString(options.workers()));
@@ -87,7 +98,7 @@ public final class ControllerApplication implements AutoCloseable {
         KubernetesConfiguration configuration = new KubernetesConfiguration();
         // A client of its own: Camel closes the cluster service's client when the service stops.
         configuration.setKubernetesClient(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build());
-        KubernetesClusterService service = new KubernetesClusterService(configuration);
+        KubernetesClusterService service = new LeaseReleasingClusterService(configuration, client, LEADER_GROUP);
         service.setLeaseResourceType(LeaseResourceType.Lease);
         service.setKubernetesNamespace(election.namespace());
         service.setNamespace(election.namespace());
@@ -108,8 +119,12 @@ public final class ControllerApplication implements AutoCloseable {
         main.start();
     }
 
-    /** Runs until the JVM is asked to stop (SIGTERM), then shuts down cleanly. */
+    /**
+     * Runs until SIGTERM (or the JVM is asked to stop otherwise), then shuts down cleanly. SIGTERM completes the run
+     * like a normal end instead of starting the JVM's shutdown, so a clean stop exits 0 rather than 143.
+     */
     public void runUntilShutdown() throws Exception {
+        Signal.handle(new Signal("TERM"), signal -> main.completed());
         main.run();
     }
 

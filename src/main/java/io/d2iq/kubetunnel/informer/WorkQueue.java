@@ -3,6 +3,7 @@ package io.d2iq.kubetunnel.informer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -110,6 +111,16 @@ final class WorkQueue {
         lock.lock();
         try {
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keys handed to a worker and not yet {@link #done}. */
+    List<String> inFlight() {
+        lock.lock();
+        try {
+            return processing.stream().sorted().toList();
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.informer;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -11,11 +12,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs queued keys on {@code concurrentConsumers} threads: one exchange per key, body and header
  * {@link KubetunnelHeaders#KEY} the key. A failed exchange requeues the key with backoff; a
- * {@link KubetunnelHeaders#REQUEUE_AFTER} header requeues it after that many milliseconds.
+ * {@link KubetunnelHeaders#REQUEUE_AFTER} header requeues it after that many milliseconds. Stopping takes no new
+ * key and waits up to {@link #STOP_GRACE} for the runs in flight.
  */
 final class WorkQueueConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueueConsumer.class);
+    /**
+     * How long a stop waits for the runs in flight: well under Kubernetes' default termination grace of 30 s, so
+     * the process still exits by itself, and far above a healthy reconcile (milliseconds).
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
     private final KeyBackoff backoff;
     private volatile boolean running;
@@ -49,10 +56,20 @@ final class WorkQueueConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
-        getEndpoint().getQueue().wakeUpWaiters();
+        WorkQueue queue = getEndpoint().getQueue();
+        queue.wakeUpWaiters();
         if (workers != null) {
-            // graceful: a key in flight finishes its run; waiting workers return at once
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
+            LOG.info("workqueue {} stopping: {} runs in flight, {} keys stay queued", getEndpoint().getQueueName(),
+                    queue.inFlight().size(), queue.depth() + queue.delayedCount());
+            // Not shutdownGraceful: after its timeout it interrupts the runs still going, and every interrupted
+            // run fails its API call and logs an error. shutdown() also stops Camel from forcing this pool later.
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(workers);
+            if (!workers.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                var abandoned = queue.inFlight();
+                // not interrupted either: they end with the process; an informer's next list enqueues their keys again
+                LOG.warn("workqueue {} stopped with {} runs still in flight after {} s, abandoned: {}",
+                        getEndpoint().getQueueName(), abandoned.size(), STOP_GRACE.toSeconds(), abandoned);
+            }
             workers = null;
         }
         super.doStop();
@@ -62,7 +79,8 @@ final class WorkQueueConsumer extends DefaultConsumer {
         WorkQueue queue = getEndpoint().getQueue();
         try {
             String key;
-            while ((key = queue.take(() -> running)) != null) {
+            // once stopping, a worker takes no new key: queued keys wait for the next start
+            while (running && (key = queue.take(() -> running)) != null) {
                 try {
                     run(key);
                 } finally {

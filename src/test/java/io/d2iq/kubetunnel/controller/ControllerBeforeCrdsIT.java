@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.informer.CapturedLog;
 import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ControllerSettings;
@@ -13,15 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 
 /** A controller started before its CRDs are installed keeps running, says once which kind it waits for, and then works. */
@@ -60,47 +53,6 @@ class ControllerBeforeCrdsIT {
             assertThat(client.apps().deployments().inNamespace(NS).withName("c1-tunnel-server").get()).isNotNull();
         } finally {
             log.detach();
-        }
-    }
-
-    /** Every log line of the test JVM, captured through a log4j2 appender on the root logger. */
-    private static final class CapturedLog extends AbstractAppender {
-
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        private CapturedLog() {
-            super("captured", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        static CapturedLog attach() {
-            CapturedLog appender = new CapturedLog();
-            appender.start();
-            root().addAppender(appender, null, null);
-            context().updateLoggers();
-            return appender;
-        }
-
-        void detach() {
-            root().removeAppender(getName());
-            context().updateLoggers();
-            stop();
-        }
-
-        long count(String fragment) {
-            return lines.stream().filter(line -> line.contains(fragment)).count();
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            lines.add(event.getMessage().getFormattedMessage());
-        }
-
-        private static LoggerContext context() {
-            return (LoggerContext) LogManager.getContext(false);
-        }
-
-        private static LoggerConfig root() {
-            return context().getConfiguration().getRootLogger();
         }
     }
 }

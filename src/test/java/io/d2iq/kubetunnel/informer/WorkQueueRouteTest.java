@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +27,8 @@ class WorkQueueRouteTest extends CamelTestSupport {
 
     private final AtomicInteger runs = new AtomicInteger();
     private final CountDownLatch releaseFirstRun = new CountDownLatch(1);
+    private final CountDownLatch releaseHeldRuns = new CountDownLatch(1);
+    private final AtomicInteger interruptedRuns = new AtomicInteger();
     private final Map<String, AtomicInteger> inFlightPerKey = new ConcurrentHashMap<>();
     private final AtomicInteger inFlightTotal = new AtomicInteger();
     private final AtomicInteger maxInFlightPerKey = new AtomicInteger();
@@ -34,6 +37,11 @@ class WorkQueueRouteTest extends CamelTestSupport {
     private final List<String> keysSeen = new CopyOnWriteArrayList<>();
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /**
+     * Above the work queue's grace, as in the controller, so Camel does not cut the grace short; Camel itself still
+     * waits for an abandoned run up to this timeout before it forces the route down.
+     */
+    private static final Duration CAMEL_SHUTDOWN_TIMEOUT = WorkQueueConsumer.STOP_GRACE.plusSeconds(2);
 
     @Override
     protected void bindToRegistry(Registry registry) {
@@ -92,6 +100,15 @@ class WorkQueueRouteTest extends CamelTestSupport {
 
                 from("workqueue:stopping?concurrentConsumers=3").routeId("stopping").autoStartup(false)
                         .process(exchange -> runs.incrementAndGet());
+
+                // a run holds until the test releases it, like a reconcile waiting for the API server
+                from("workqueue:held?concurrentConsumers=2").routeId("held").autoStartup(false)
+                        .process(exchange -> {
+                            keysSeen.add(exchange.getMessage().getBody(String.class));
+                            boolean released = releaseHeldRuns.await(60, TimeUnit.SECONDS);
+                            interruptedRuns.addAndGet(released && !Thread.currentThread().isInterrupted() ? 0 : 1);
+                            runs.incrementAndGet();
+                        });
             }
         };
     }
@@ -218,6 +235,58 @@ class WorkQueueRouteTest extends CamelTestSupport {
 
         context.getRouteController().startRoute("stopping");
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2);
+    }
+
+    @Test
+    void stoppingTakesNoNewKeyAndLetsTheRunsInFlightFinish() throws Exception {
+        context.getRouteController().startRoute("held");
+        for (String key : new String[] {"ns/a", "ns/b", "ns/c", "ns/d"}) {
+            template.sendBody("workqueue:held", key);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 2);
+
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(this::stopHeldRoute);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !stopped.isDone());
+        releaseHeldRuns.countDown();
+        stopped.get(10, TimeUnit.SECONDS);
+
+        assertThat(runs.get()).as("both runs in flight finished").isEqualTo(2);
+        assertThat(interruptedRuns.get()).isZero();
+        assertThat(keysSeen).as("no key taken after the stop began").hasSize(2);
+        assertThat(meters.get("kubetunnel.workqueue.depth").tag("queue", "held").gauge().value()).as("the rest stay queued").isEqualTo(2.0);
+    }
+
+    @Test
+    void aRunThatOutlastsTheStopGraceIsAbandonedWithOneWarningAndNotInterrupted() throws Exception {
+        CapturedLog log = CapturedLog.attach();
+        try {
+            context.getRouteController().startRoute("held");
+            template.sendBody("workqueue:held", "ns/slow");
+            await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 1);
+
+            long start = System.nanoTime();
+            stopHeldRoute();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).isBetween(WorkQueueConsumer.STOP_GRACE, CAMEL_SHUTDOWN_TIMEOUT.plusSeconds(10));
+            assertThat(log.lines()).filteredOn(line -> line.contains("abandoned"))
+                    .containsExactly("WARN workqueue held stopped with 1 runs still in flight after 15 s, abandoned: [ns/slow]");
+            assertThat(log.lines()).noneMatch(line -> line.startsWith("ERROR"));
+            releaseHeldRuns.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+            assertThat(interruptedRuns.get()).isZero();
+        } finally {
+            log.detach();
+        }
+    }
+
+    private void stopHeldRoute() {
+        try {
+            context.getShutdownStrategy().setTimeout(CAMEL_SHUTDOWN_TIMEOUT.toSeconds());
+            context.getRouteController().stopRoute("held");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
