@@ -402,12 +402,32 @@ warm_up() { # warm_up NAME SERVER_PID AGENT_PID: discarded rounds of load throug
     unsocksified
 }
 
+# sample_active NAME SERVER_PID AGENT_PID CONNS SECONDS AT: a wrk run of CONNS connections (1 KiB) for SECONDS;
+# AT seconds in, after a full GC, records RSS and heap of both JVMs and the tunnel-server's open streams.
+sample_active() {
+    local name=$1 server=$2 agent=$3 conns=$4 secs=$5 at=$6 wrk_pid
+    timeout $((secs + 30)) "${CLIENT[@]}" wrk -t2 -c"$conns" -d"${secs}s" "http://127.0.0.1:$NGINX/1k" \
+        >"$WORK/wrk-$name-memory-$conns.txt" 2>&1 &
+    wrk_pid=$!
+    sleep "$at"
+    gc "$server"; gc "$agent"
+    record "$name" "server_rss_${conns}_kib" "$(rss_kib "$server")"
+    record "$name" "agent_rss_${conns}_kib" "$(rss_kib "$agent")"
+    record "$name" "server_heap_${conns}_kib" "$(heap_used_kib "$server")"
+    record "$name" "agent_heap_${conns}_kib" "$(heap_used_kib "$agent")"
+    # The tunnel-server's own count: proof that wrk's connections are streams of this tunnel.
+    record "$name" "streams_open_$conns" "$(curl -sf --max-time 10 --cacert "$WORK/ca.crt" "${STATUS_URL[$name]}" |
+        grep -oE '"streamsOpen":[0-9]+' | cut -d: -f2 || echo ?)"
+    kill -0 "$wrk_pid" 2>/dev/null || log "wrk had ended before the sample at $conns active streams: the figure is not valid"
+    wait "$wrk_pid" || true
+}
+
 # Memory per active stream must not be charged with one-time growth (JIT code, the heap grown to its working
 # size, allocator arenas): the baseline is taken again after the warm-up, and both samples after a full GC.
 # The 256 streams get their own wrk run, so the forced GC does not land in a measured latency.
 measure_memory() { # measure_memory NAME SERVER_PID AGENT_PID
-    local name=$1 server=$2 agent=$3 wrk_pid
-    log "memory of $name: idle after the warm-up, then at 256 active streams"
+    local name=$1 server=$2 agent=$3
+    log "memory of $name: idle after the warm-up, then at 256 and 1000 active streams"
     sleep 2
     gc "$server"; gc "$agent"
     record "$name" server_rss_warm_idle_kib "$(rss_kib "$server")"
@@ -415,33 +435,11 @@ measure_memory() { # measure_memory NAME SERVER_PID AGENT_PID
     record "$name" server_heap_warm_idle_kib "$(heap_used_kib "$server")"
     record "$name" agent_heap_warm_idle_kib "$(heap_used_kib "$agent")"
     socksified "$name"
-    timeout 40 "${CLIENT[@]}" wrk -t2 -c256 -d12s "http://127.0.0.1:$NGINX/1k" >"$WORK/wrk-$name-memory.txt" 2>&1 &
-    wrk_pid=$!
-    sleep 4
-    gc "$server"; gc "$agent"
-    record "$name" server_rss_256_kib "$(rss_kib "$server")"
-    record "$name" agent_rss_256_kib "$(rss_kib "$agent")"
-    record "$name" server_heap_256_kib "$(heap_used_kib "$server")"
-    record "$name" agent_heap_256_kib "$(heap_used_kib "$agent")"
-    # The tunnel-server's own count: proof that wrk's connections are streams of this tunnel.
-    record "$name" streams_open_256 "$(curl -sf --max-time 10 --cacert "$WORK/ca.crt" "${STATUS_URL[$name]}" |
-        grep -oE '"streamsOpen":[0-9]+' | cut -d: -f2 || echo ?)"
-    kill -0 "$wrk_pid" 2>/dev/null || log "wrk had ended before the sample at 256 active streams: the figure is not valid"
-    wait "$wrk_pid" || true
+    sample_active "$name" "$server" "$agent" 256 12 4
     # The marginal cost: from 256 to about 1000 active streams, after the 256-stream run has grown the JVM
-    # to its working size, so one-time growth cannot land in it.
-    timeout 40 "${CLIENT[@]}" wrk -t2 -c1000 -d14s "http://127.0.0.1:$NGINX/1k" >"$WORK/wrk-$name-memory-1000.txt" 2>&1 &
-    wrk_pid=$!
-    sleep 6 # proxychains' SOCKS handshakes of 1000 connections take part of the first seconds
-    gc "$server"; gc "$agent"
-    record "$name" server_rss_1000_kib "$(rss_kib "$server")"
-    record "$name" agent_rss_1000_kib "$(rss_kib "$agent")"
-    record "$name" server_heap_1000_kib "$(heap_used_kib "$server")"
-    record "$name" agent_heap_1000_kib "$(heap_used_kib "$agent")"
-    record "$name" streams_open_1000 "$(curl -sf --max-time 10 --cacert "$WORK/ca.crt" "${STATUS_URL[$name]}" |
-        grep -oE '"streamsOpen":[0-9]+' | cut -d: -f2 || echo ?)"
-    kill -0 "$wrk_pid" 2>/dev/null || log "wrk had ended before the sample at 1000 active streams: the figure is not valid"
-    wait "$wrk_pid" || true
+    # to its working size, so one-time growth cannot land in it. proxychains' SOCKS handshakes of 1000
+    # connections take part of the first seconds, hence the later sample.
+    sample_active "$name" "$server" "$agent" 1000 14 6
     unsocksified
 }
 
