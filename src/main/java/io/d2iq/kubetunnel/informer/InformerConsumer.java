@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
@@ -145,7 +146,14 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         emit(InformerEventType.DELETED, resource);
     }
 
+    private boolean stopping() {
+        return !isRunAllowed() || getEndpoint().getCamelContext().isStopping();
+    }
+
     private void emit(InformerEventType type, GenericKubernetesResource resource) {
+        if (stopping()) {
+            return; // the route is stopping: an event that lands now is dropped; the next leader's list has it
+        }
         Exchange exchange = createExchange(false);
         String namespace = resource.getMetadata().getNamespace();
         String name = resource.getMetadata().getName();
@@ -160,7 +168,10 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         } catch (Exception e) {
             exchange.setException(e);
         } finally {
-            if (exchange.getException() != null) {
+            if (exchange.getException() instanceof RejectedExecutionException && stopping()) {
+                // the route stopped while the event was on its way: dropped, the next leader's list has the object
+                LOG.debug("dropped {} {} {}/{}: the route is stopping", type, getEndpoint().getKind(), namespace, name);
+            } else if (exchange.getException() != null) {
                 getExceptionHandler().handleException(
                         "Failed to process " + type + " " + getEndpoint().getKind() + " " + namespace + "/" + name,
                         exchange, exchange.getException());
