@@ -40,8 +40,8 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // Netty's leak detector records a stack trace for one buffer in 128; under tunnel traffic that was the
-        // event loops' busiest user-space function (1.5-1.7 % of their CPU, perf). Tests, which call execute(),
-        // keep it; -Dio.netty.leakDetection.level=simple turns it back on.
+        // event loops' busiest user-space function (1.5-1.7 % of their CPU, perf). Tests that call execute()
+        // in-process keep it; -Dio.netty.leakDetection.level=simple turns it back on.
         if (System.getProperty(NETTY_LEAK_DETECTION_LEVEL) == null) {
             System.setProperty(NETTY_LEAK_DETECTION_LEVEL, "disabled");
         }

@@ -245,8 +245,16 @@ class WorkQueueRouteTest extends CamelTestSupport {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 2);
 
-        CompletableFuture<Void> stopped = CompletableFuture.runAsync(this::stopHeldRoute);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !stopped.isDone());
+        CapturedLog log = CapturedLog.attach();
+        CompletableFuture<Void> stopped;
+        try {
+            stopped = CompletableFuture.runAsync(this::stopHeldRoute);
+            // the runs are released only once the stop has begun, so a key taken after it would show
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.count("workqueue held stopping:") == 1);
+            assertThat(stopped).isNotDone();
+        } finally {
+            log.detach();
+        }
         releaseHeldRuns.countDown();
         stopped.get(10, TimeUnit.SECONDS);
 

@@ -65,6 +65,7 @@ class TunnelDataIT {
         int size = 100 * 1024 * 1024;
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (Socket socket = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
+            socket.setSoTimeout(60_000); // a stall fails the test instead of hanging the build
             Future<String> sent = sender.submit(() -> {
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
                 Random random = new Random(3);

@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.protocol;
 
-/** The frame types of protocol version 1; the code is the first byte of every frame. */
+/** The frame types of protocol versions 1 and 2 (the same set); the code is the first byte of every frame. */
 public enum FrameType {
     /** Session (stream 0): min and max protocol version and the sender's software version; the server answers with the chosen version. */
     HELLO(0x01, false),
