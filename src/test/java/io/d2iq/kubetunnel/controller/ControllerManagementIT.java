@@ -36,14 +36,7 @@ class ControllerManagementIT {
 
         management.server.destroy();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> unready = management.get("/observe/health/ready");
-            assertThat(unready.statusCode()).isEqualTo(503);
-            assertThat(unready.body()).contains("{\"name\":\"kubernetes-api\",\"status\":\"DOWN\"");
-        });
-        HttpResponse<String> live = management.get("/observe/health/live");
-        assertThat(live.statusCode()).isEqualTo(200);
-        assertThat(live.body()).doesNotContain("kubernetes-api");
+        management.awaitUnreadyWhileLiveWithoutKubernetesApi(Duration.ofSeconds(30));
     }
 
     @Test

@@ -54,6 +54,10 @@ final class ManagementPort implements AutoCloseable {
         return management.get(path);
     }
 
+    void awaitUnreadyWhileLiveWithoutKubernetesApi(Duration wait) {
+        management.awaitUnreadyWhileLiveWithoutKubernetesApi(wait);
+    }
+
     HttpResponse<String> post(String path, String json) {
         return management.post(path, json);
     }

@@ -1,5 +1,8 @@
 package io.d2iq.kubetunnel.observe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -9,7 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** GETs on a role's management port over real HTTP, as the kubelet and Prometheus do. */
+/** GETs on a role's management port over real HTTP, as the kubelet and Prometheus do, and the checks roles share. */
 public final class ManagementClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,6 +58,21 @@ public final class ManagementClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * For a role whose Kubernetes API has just gone: waits until readiness answers 503 with the API check down,
+     * then asserts that liveness still answers 200 and does not look at the API (a lost API is no reason to restart).
+     */
+    public void awaitUnreadyWhileLiveWithoutKubernetesApi(Duration wait) {
+        await().atMost(wait).untilAsserted(() -> {
+            HttpResponse<String> unready = get("/observe/health/ready");
+            assertThat(unready.statusCode()).isEqualTo(503);
+            assertThat(unready.body()).contains("{\"name\":\"kubernetes-api\",\"status\":\"DOWN\"");
+        });
+        HttpResponse<String> live = get("/observe/health/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).doesNotContain("kubernetes-api");
     }
 
     /** {@code /observe/metrics}, asserting nothing but returning the body (empty unless 200). */

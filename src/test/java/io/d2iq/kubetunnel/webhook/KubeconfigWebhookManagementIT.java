@@ -40,14 +40,7 @@ class KubeconfigWebhookManagementIT {
 
         webhook.api.destroy();
 
-        await().atMost(WAIT).untilAsserted(() -> {
-            HttpResponse<String> unready = management.get("/observe/health/ready");
-            assertThat(unready.statusCode()).isEqualTo(503);
-            assertThat(unready.body()).contains("{\"name\":\"kubernetes-api\",\"status\":\"DOWN\"");
-        });
-        HttpResponse<String> live = management.get("/observe/health/live");
-        assertThat(live.statusCode()).isEqualTo(200);
-        assertThat(live.body()).doesNotContain("kubernetes-api");
+        management.awaitUnreadyWhileLiveWithoutKubernetesApi(WAIT);
     }
 
     @Test
