@@ -315,6 +315,15 @@ heap_used_kib() { # heap_used_kib PID: used heap (all generations) as the JVM ac
              END { if (NR) print sum + 0 }'
 }
 
+record_memory() { # record_memory NAME SERVER_PID AGENT_PID POINT: after a full GC, RSS and heap of both JVMs as *_POINT_kib
+    local name=$1 server=$2 agent=$3 point=$4
+    gc "$server"; gc "$agent"
+    record "$name" "server_rss_${point}_kib" "$(rss_kib "$server")"
+    record "$name" "agent_rss_${point}_kib" "$(rss_kib "$agent")"
+    record "$name" "server_heap_${point}_kib" "$(heap_used_kib "$server")"
+    record "$name" "agent_heap_${point}_kib" "$(heap_used_kib "$agent")"
+}
+
 to_ms() { # wrk latency like 1.23ms / 456.00us / 1.02s -> milliseconds
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
@@ -410,11 +419,7 @@ sample_active() {
         >"$WORK/wrk-$name-memory-$conns.txt" 2>&1 &
     wrk_pid=$!
     sleep "$at"
-    gc "$server"; gc "$agent"
-    record "$name" "server_rss_${conns}_kib" "$(rss_kib "$server")"
-    record "$name" "agent_rss_${conns}_kib" "$(rss_kib "$agent")"
-    record "$name" "server_heap_${conns}_kib" "$(heap_used_kib "$server")"
-    record "$name" "agent_heap_${conns}_kib" "$(heap_used_kib "$agent")"
+    record_memory "$name" "$server" "$agent" "$conns"
     # The tunnel-server's own count: proof that wrk's connections are streams of this tunnel.
     record "$name" "streams_open_$conns" "$(curl -sf --max-time 10 --cacert "$WORK/ca.crt" "${STATUS_URL[$name]}" |
         grep -oE '"streamsOpen":[0-9]+' | cut -d: -f2 || echo ?)"
@@ -429,11 +434,7 @@ measure_memory() { # measure_memory NAME SERVER_PID AGENT_PID
     local name=$1 server=$2 agent=$3
     log "memory of $name: idle after the warm-up, then at 256 and 1000 active streams"
     sleep 2
-    gc "$server"; gc "$agent"
-    record "$name" server_rss_warm_idle_kib "$(rss_kib "$server")"
-    record "$name" agent_rss_warm_idle_kib "$(rss_kib "$agent")"
-    record "$name" server_heap_warm_idle_kib "$(heap_used_kib "$server")"
-    record "$name" agent_heap_warm_idle_kib "$(heap_used_kib "$agent")"
+    record_memory "$name" "$server" "$agent" warm_idle
     socksified "$name"
     sample_active "$name" "$server" "$agent" 256 12 4
     # The marginal cost: from 256 to about 1000 active streams, after the 256-stream run has grown the JVM
@@ -487,11 +488,7 @@ measure_native_rate() { # measure_native_rate NAME PORT TARGET_IP|- [tunnel PIDS
 
 measure_idle() { # measure_idle NAME SERVER_PID AGENT_PID PROXY_PORT [hold]: before any traffic; with hold, idle streams
     local name=$1 server=$2 agent=$3 proxy=$4
-    gc "$server"; gc "$agent"
-    record "$name" server_rss_idle_kib "$(rss_kib "$server")"
-    record "$name" agent_rss_idle_kib "$(rss_kib "$agent")"
-    record "$name" server_heap_idle_kib "$(heap_used_kib "$server")"
-    record "$name" agent_heap_idle_kib "$(heap_used_kib "$agent")"
+    record_memory "$name" "$server" "$agent" idle
     [[ ${5:-} == hold ]] && ((HOLD_STREAMS > 0)) || return 0
     log "holding $HOLD_STREAMS idle streams through $name"
     local count
@@ -501,11 +498,7 @@ measure_idle() { # measure_idle NAME SERVER_PID AGENT_PID PROXY_PORT [hold]: bef
     count=$(head -1 "$holder")
     sleep 2
     record "$name" held_streams "${count:-0}"
-    gc "$server"; gc "$agent"
-    record "$name" server_rss_held_kib "$(rss_kib "$server")"
-    record "$name" agent_rss_held_kib "$(rss_kib "$agent")"
-    record "$name" server_heap_held_kib "$(heap_used_kib "$server")"
-    record "$name" agent_heap_held_kib "$(heap_used_kib "$agent")"
+    record_memory "$name" "$server" "$agent" held
     kill -TERM "$hold_pid" 2>/dev/null || true
     wait "$hold_pid" 2>/dev/null || true
     sleep 3 # let both sides tear the held streams down before the next measurement
