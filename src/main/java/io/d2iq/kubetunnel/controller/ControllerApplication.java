@@ -11,14 +11,10 @@ import io.d2iq.kubetunnel.reconcile.EventRecorder;
 import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.kubernetes.KubernetesConfiguration;
-import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
-import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.main.Main;
@@ -33,7 +29,7 @@ public final class ControllerApplication implements AutoCloseable {
     /** The master: namespace that every watch route shares, so one Lease decides who watches. */
     static final String LEADER_GROUP = "controller";
     static final String LEADER_PREFIX = "master:" + LEADER_GROUP + ":";
-    /** Labels of the controller pods; Camel's leader election counts only pods with them as members. */
+    /** Labels of the controller pods, which deploy/'s Service and ServiceMonitor select. */
     public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
             "app.kubernetes.io/name", "kubetunnel", "app.kubernetes.io/component", "controller");
 
@@ -87,31 +83,11 @@ public final class ControllerApplication implements AutoCloseable {
             main.bind(LoopbackJolokiaPlugin.ID, new LoopbackJolokiaPlugin(options.jolokiaRemote()));
         }
         if (options.leaderElection() != null) {
-            main.bind("kubernetesClusterService", clusterService(client, options.leaderElection()));
+            main.bind("leaseClusterService", new LeaseClusterService(client, options.leaderElection()));
             main.addInitialProperty("kubetunnel.leader-prefix", LEADER_PREFIX);
         } else {
             main.addInitialProperty("kubetunnel.leader-prefix", "");
         }
-    }
-
-    private static KubernetesClusterService clusterService(KubernetesClient client, ControllerOptions.LeaderElection election) {
-        KubernetesConfiguration configuration = new KubernetesConfiguration();
-        // A client of its own: Camel closes the cluster service's client when the service stops.
-        configuration.setKubernetesClient(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build());
-        KubernetesClusterService service = new LeaseReleasingClusterService(configuration, client, LEADER_GROUP);
-        service.setLeaseResourceType(LeaseResourceType.Lease);
-        service.setKubernetesNamespace(election.namespace());
-        service.setNamespace(election.namespace());
-        service.setKubernetesResourcesNamespace(election.namespace());
-        // Camel counts as members only pods with these labels (deploy/ sets them on the controller pods)
-        service.setClusterLabels(CONTROLLER_POD_LABELS);
-        service.setKubernetesResourceName(election.name());
-        service.setPodName(election.identity());
-        long lease = election.leaseDuration().toMillis();
-        service.setLeaseDurationMillis(lease);
-        service.setRenewDeadlineMillis(lease * 2 / 3);
-        service.setRetryPeriodMillis(Math.max(500, lease / 5));
-        return service;
     }
 
     /** Starts the routes and returns. */

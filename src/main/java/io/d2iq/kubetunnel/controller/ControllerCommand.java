@@ -57,8 +57,9 @@ public final class ControllerCommand implements Callable<Integer> {
             description = "Hold a Lease before watching, so only one replica writes (default: ${DEFAULT-VALUE}).")
     boolean leaderElection;
 
-    @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-kubetunnel-system}",
-            description = "Namespace of the leader Lease (env POD_NAMESPACE; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-}",
+            description = "Namespace of the leader Lease (env POD_NAMESPACE; default: the pod's namespace in a cluster, "
+                    + "else the kubeconfig context's namespace, else default).")
     String leaseNamespace;
 
     @Option(names = "--lease-name", defaultValue = "kubetunnel",
@@ -76,19 +77,42 @@ public final class ControllerCommand implements Callable<Integer> {
         if (!Files.isDirectory(routes)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--routes " + routes + " is not a directory");
         }
+        try (KubernetesClient client = kubernetes.newClient()) {
+            return run(client);
+        }
+    }
+
+    private int run(KubernetesClient client) throws Exception {
         ControllerOptions options = new ControllerOptions(routes, new ControllerSettings(image, agentClusterRole), namespace,
                 Duration.ofSeconds(resyncSeconds), workers, managementPort,
-                leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace, leaseName, identity(), Duration.ofSeconds(leaseSeconds)) : null,
+                leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace(client), leaseName, identity(),
+                        Duration.ofSeconds(leaseSeconds)) : null,
                 jolokiaRemote);
-        try (KubernetesClient client = kubernetes.newClient();
-             ControllerApplication application = new ControllerApplication(client, options, ServiceAddressResolver.clusterDns(), UnaryOperator.identity())) {
+        try (ControllerApplication application = new ControllerApplication(client, options, ServiceAddressResolver.clusterDns(), UnaryOperator.identity())) {
             application.runUntilShutdown();
         }
         return 0;
     }
 
+    /**
+     * Where the Lease lives when no flag says: the pod's namespace (POD_NAMESPACE, or the service account's namespace
+     * file that fabric8 reads in a pod), else the kubeconfig context's, else {@code default}. So a controller started
+     * from a laptop with only {@code --kubeconfig} elects itself in a namespace that exists, and reconciles.
+     */
+    private String leaseNamespace(KubernetesClient client) {
+        if (!leaseNamespace.isBlank()) {
+            return leaseNamespace;
+        }
+        String configured = client.getConfiguration().getNamespace();
+        return configured == null || configured.isBlank() ? "default" : configured;
+    }
+
+    /**
+     * The pod name (HOSTNAME) plus a random suffix, as client-go's election does: two processes on one laptop, or a
+     * restarted container of the same pod, never share an identity, so neither believes it holds the other's Lease.
+     */
     private static String identity() {
         String hostname = System.getenv("HOSTNAME");
-        return hostname == null || hostname.isBlank() ? "controller-" + UUID.randomUUID() : hostname;
+        return (hostname == null || hostname.isBlank() ? "controller" : hostname) + "_" + UUID.randomUUID();
     }
 }

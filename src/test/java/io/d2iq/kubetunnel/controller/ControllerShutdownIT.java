@@ -9,7 +9,6 @@ import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,20 +102,18 @@ class ControllerShutdownIT {
     }
 
     @Test
-    void theLeaderReleasesItsLeaseOnSigterm() throws Exception {
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("controller-0")
-                .withLabels(ControllerApplication.CONTROLLER_POD_LABELS).endMetadata()
-                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                .build()).create();
-        controller = startController(List.of("--lease-namespace", NS, "--lease-seconds", "4"), "controller-0");
+    void aControllerStartedOutsideAClusterWithOnlyAKubeconfigLeadsReconcilesAndReleasesItsLeaseOnSigterm() throws Exception {
+        // no pod exists and no Lease flag is given: the Lease goes to the kubeconfig's namespace (default)
+        controller = startController(List.of(), "laptop");
         await().atMost(Duration.ofMinutes(2)).until(() -> count(RECONCILED) >= 1);
-        assertThat(leaseHolder()).isEqualTo("controller-0");
+        assertThat(leaseHolder()).startsWith("laptop_");
+        assertThat(lines()).anyMatch(line -> line.contains("leader election: leading, Lease default/kubetunnel-controller"));
 
         controller.destroy(); // SIGTERM
         assertThat(controller.waitFor(STOP_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
         assertThat(controller.exitValue()).isZero();
-        assertThat(leaseHolder()).as("the next replica can take over at once instead of waiting for the Lease to expire").isNull();
+        assertThat(leaseHolder()).as("the next replica can take over at once instead of waiting for the Lease to expire").isEmpty();
         assertThat(lines()).noneMatch(line -> line.contains("level=ERROR") || line.startsWith("\tat "))
                 .anyMatch(line -> line.contains("released Lease default/kubetunnel-controller"));
     }
