@@ -1,12 +1,17 @@
 package io.d2iq.kubetunnel.local;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The built-in resource types discovery announces: what kubetunnel, its tests and everyday kubectl use.
  * The mock stores any path, so this list only decides what kubectl can name.
  */
 final class BuiltInResources {
+
+    /** The types a real API server puts in category {@code all} (of those below; declared first, as ALL's initialiser reads it). */
+    private static final Set<String> IN_CATEGORY_ALL = Set.of("pods", "services", "deployments", "statefulsets", "daemonsets",
+            "replicasets", "jobs");
 
     static final List<ResourceType> ALL = List.of(
             core("namespaces", "Namespace", false, true, "ns"),
@@ -43,6 +48,6 @@ final class BuiltInResources {
 
     private static ResourceType type(String group, String plural, String kind, boolean namespaced, boolean hasStatus, String... shortNames) {
         return new ResourceType(group, "v1", plural, kind.toLowerCase(java.util.Locale.ROOT), kind, namespaced,
-                List.of(shortNames), hasStatus);
+                List.of(shortNames), IN_CATEGORY_ALL.contains(plural) ? List.of("all") : List.of(), hasStatus);
     }
 }

@@ -119,6 +119,9 @@ final class Discovery {
             if (!type.shortNames().isEmpty()) {
                 type.shortNames().forEach(resource.putArray("shortNames")::add);
             }
+            if (!type.categories().isEmpty()) {
+                type.categories().forEach(resource.putArray("categories")::add);
+            }
             if (type.hasStatus()) {
                 ObjectNode status = resources.addObject().put("name", type.plural() + "/status").put("singularName", "")
                         .put("namespaced", type.namespaced()).put("kind", type.kind());

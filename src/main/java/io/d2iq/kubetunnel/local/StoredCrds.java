@@ -63,13 +63,15 @@ final class StoredCrds {
             JsonNode names = spec.path("names");
             List<String> shortNames = new ArrayList<>();
             names.path("shortNames").forEach(n -> shortNames.add(n.asText()));
+            List<String> categories = new ArrayList<>();
+            names.path("categories").forEach(n -> categories.add(n.asText()));
             for (JsonNode version : spec.path("versions")) {
                 if (!version.path("served").asBoolean(true)) {
                     continue;
                 }
                 ResourceType type = new ResourceType(spec.path("group").asText(), version.path("name").asText(),
                         names.path("plural").asText(), names.path("singular").asText(names.path("kind").asText().toLowerCase(java.util.Locale.ROOT)),
-                        names.path("kind").asText(), !"Cluster".equals(spec.path("scope").asText()), List.copyOf(shortNames),
+                        names.path("kind").asText(), !"Cluster".equals(spec.path("scope").asText()), List.copyOf(shortNames), List.copyOf(categories),
                         version.path("subresources").has("status"));
                 versions.add(new Version(type, version.path("schema").path("openAPIV3Schema"), version.path("additionalPrinterColumns")));
             }

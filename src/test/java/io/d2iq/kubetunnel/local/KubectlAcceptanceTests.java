@@ -176,6 +176,18 @@ abstract class KubectlAcceptanceTests {
     }
 
     @Test
+    void getAllListsWorkloadsAndServicesThroughTheAllCategoryAsARealApiServerDoes() {
+        String manifests = coreObjects(1).replace("team-a", "team-all");
+        kubectl.runWithInput(manifests, "apply", "-f", "-").ok();
+        try {
+            assertThat(kubectl.run("get", "all", "-n", "team-all", "-o", "name").ok()).contains("deployment.apps/web")
+                    .doesNotContain("secret/");
+        } finally {
+            kubectl.runWithInput(manifests, "delete", "-f", "-").ok();
+        }
+    }
+
+    @Test
     void coreObjectsApplyGetReapplyAndDelete() {
         String manifests = coreObjects(1);
         assertThat(kubectl.runWithInput(manifests, "apply", "-f", "-").ok())
