@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -146,11 +147,22 @@ final class ApiHandler implements HttpHandler {
 
     /** GET of an object or a list; a list gets the resourceVersion the mock leaves out, so that watches resume from it. */
     private LocalResponse get(String path, Query query, UnaryOperator<JsonNode> render) throws IOException, InterruptedException {
-        MockBackend.Reply reply = mock.send("GET", path + query.keep(LIST_PARAMETERS), null, new byte[0]);
+        MockBackend.Reply reply = mock.send("GET", path + query.keep("labelSelector"), null, new byte[0]);
         if (reply.status() != 200 || reply.body().isEmpty()) {
             return fromMock(reply, ApiPath.parse(path));
         }
         JsonNode node = ApiStatus.JSON.readTree(reply.body());
+        FieldSelector fields = FieldSelector.parse(query.get("fieldSelector"));
+        if (!fields.isEmpty() && node.path("items").isArray()) {
+            ((ArrayNode) node.path("items")).removeIf(item -> !fields.matches(item));
+        }
+        if ("List".equals(node.path("kind").asText())) {
+            // the mock answers kind List; typed clients (kubectl describe's Event search) decode only <Kind>List
+            Optional<ResourceType> type = discovery.type(ApiPath.parse(path));
+            if (type.isPresent()) {
+                ((ObjectNode) node).put("kind", type.get().kind() + "List");
+            }
+        }
         if (node.has("items")) {
             long newest = 0;
             for (JsonNode item : node.path("items")) {

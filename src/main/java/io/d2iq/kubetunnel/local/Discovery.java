@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,6 +55,15 @@ final class Discovery {
     }
 
     /** Every resource type discovery announces now. */
+    /** The type a resource path names, if discovery announces it. */
+    Optional<ResourceType> type(ApiPath path) throws IOException, InterruptedException {
+        if (path == null) {
+            return Optional.empty();
+        }
+        return types().stream().filter(t -> t.group().equals(path.group()) && t.version().equals(path.version())
+                && t.plural().equals(path.plural())).findFirst();
+    }
+
     List<ResourceType> types() throws IOException, InterruptedException {
         List<ResourceType> types = new ArrayList<>(BuiltInResources.ALL);
         crds.versions().forEach(v -> types.add(v.type()));

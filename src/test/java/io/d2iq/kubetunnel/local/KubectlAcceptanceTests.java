@@ -176,6 +176,29 @@ abstract class KubectlAcceptanceTests {
     }
 
     @Test
+    void describeShowsTheEventsOfThatObjectOnlyAsARealApiServerDoes() {
+        kubectl.run("apply", "-f", SAMPLES.toString()).ok();
+        String uid = kubectl.run("get", "tunnelconnector", "demo-cluster", "-n", "default", "-o", "jsonpath={.metadata.uid}").ok();
+        try {
+            kubectl.runWithInput(event("about-demo-cluster", "demo-cluster", uid, "BecameListening")
+                    + "---\n" + event("about-another", "another", "00000000-0000-0000-0000-000000000000", "SomethingElse"),
+                    "apply", "-f", "-").ok();
+            assertThat(kubectl.run("describe", "tunnelconnector", "demo-cluster", "-n", "default").ok())
+                    .contains("BecameListening").doesNotContain("SomethingElse").doesNotContain("Events:  <none>");
+        } finally {
+            kubectl.run("delete", "events", "about-demo-cluster", "about-another", "-n", "default", "--ignore-not-found").ok();
+            kubectl.run("delete", "-f", SAMPLES.toString()).ok();
+        }
+    }
+
+    private static String event(String name, String connector, String uid, String reason) {
+        return "apiVersion: v1\nkind: Event\nmetadata:\n  name: " + name + "\n  namespace: default\n"
+                + "involvedObject:\n  apiVersion: kubetunnel.d2iq.io/v1alpha1\n  kind: TunnelConnector\n  namespace: default\n"
+                + "  name: " + connector + "\n  uid: " + uid + "\nreason: " + reason + "\nmessage: state changed\ntype: Normal\n"
+                + "firstTimestamp: \"2026-01-01T00:00:00Z\"\nlastTimestamp: \"2026-01-01T00:00:00Z\"\ncount: 1\n";
+    }
+
+    @Test
     void getAllListsWorkloadsAndServicesThroughTheAllCategoryAsARealApiServerDoes() {
         String manifests = coreObjects(1).replace("team-a", "team-all");
         kubectl.runWithInput(manifests, "apply", "-f", "-").ok();
