@@ -31,6 +31,16 @@ class RemoteClientConfigTest {
         assertThat(config.getRequestRetryBackoffLimit()).isZero();
     }
 
+    /** The control: the exec fixture the other tests refuse is live, fabric8's own loader runs its command. */
+    @Test
+    void theExecFixtureIsLiveFabric8sKubeconfigLoaderRunsIt(@TempDir Path dir) {
+        Path marker = dir.resolve("pwned");
+
+        Config.fromKubeconfig(HostileKubeconfig.exec(marker).applyTo(REGISTERED.toYaml()));
+
+        assertThat(marker).as("file written by the exec plugin").exists();
+    }
+
     /** What fabric8 would read on its own: a kubeconfig file (here one with an exec plugin), system properties. */
     @Test
     void readsNoKubeconfigFileEnvironmentOrSystemProperty(@TempDir Path dir) throws Exception {
