@@ -13,7 +13,6 @@ import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,13 +41,12 @@ public final class ControllerApplication implements AutoCloseable {
 
     /**
      * @param client the management cluster
-     * @param addresses where Services are reached (cluster DNS in a cluster, loopback ports in local mode)
-     * @param proxyUrlRewriter maps a kubeconfig's proxy URL to one this process can reach
+     * @param addresses where Services are reached (cluster DNS in a cluster, loopback ports in local mode): the
+     *        components' status and each connector's proxy port, which the probe uses whatever the kubeconfig says
      */
-    public ControllerApplication(KubernetesClient client, ControllerOptions options, ServiceAddressResolver addresses,
-                                 UnaryOperator<String> proxyUrlRewriter) {
+    public ControllerApplication(KubernetesClient client, ControllerOptions options, ServiceAddressResolver addresses) {
         Clock clock = Clock.systemUTC();
-        probe = new KubeconfigRemoteApiProbe(proxyUrlRewriter);
+        probe = new KubeconfigRemoteApiProbe(addresses);
         ConnectorStatusWriter statusWriter = new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock);
         main.bind("kubernetesClient", client);
         main.bind("kubernetesApiHealthCheck", new KubernetesApiHealthCheck(client));

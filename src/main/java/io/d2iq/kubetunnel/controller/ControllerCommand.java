@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,7 +87,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace(client), leaseName, identity(),
                         Duration.ofSeconds(leaseSeconds)) : null,
                 jolokiaRemote);
-        try (ControllerApplication application = new ControllerApplication(client, options, ServiceAddressResolver.clusterDns(), UnaryOperator.identity())) {
+        try (ControllerApplication application = new ControllerApplication(client, options, ServiceAddressResolver.clusterDns())) {
             application.runUntilShutdown();
         }
         return 0;

@@ -84,9 +84,8 @@ final class Demo implements AutoCloseable {
         Path routes = DemoResources.copy(List.of(DemoResources.ROUTES), out.resolve("routes"));
         ControllerOptions options = new ControllerOptions(routes, new ControllerSettings("kubetunnel:local", ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE),
                 "", Duration.ofSeconds(60), 2, 0, null, false);
-        LocalRunner runner = managementRunner;
-        ControllerApplication controller = started(new ControllerApplication(started(management.newClient()), options, runner.addressResolver(),
-                proxyUrl -> runner.rewrite(URI.create(proxyUrl)).toString()));
+        ControllerApplication controller = started(new ControllerApplication(started(management.newClient()), options,
+                managementRunner.addressResolver()));
         controller.start();
     }
 

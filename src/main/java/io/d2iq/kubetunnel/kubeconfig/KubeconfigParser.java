@@ -2,33 +2,47 @@ package io.d2iq.kubetunnel.kubeconfig;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.fabric8.kubernetes.api.model.AuthInfo;
-import io.fabric8.kubernetes.api.model.Cluster;
-import io.fabric8.kubernetes.api.model.Config;
-import io.fabric8.kubernetes.api.model.Context;
-import io.fabric8.kubernetes.api.model.NamedAuthInfo;
-import io.fabric8.kubernetes.api.model.NamedCluster;
-import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
-import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 
 /**
- * Turns a posted kubeconfig into a {@link Kubeconfig}, or says in one sentence why it is unusable from
- * another cluster: exactly one cluster, user and context, the current context naming them, an https server,
- * an embedded CA, and embedded credentials (a token, or a client certificate and key). File paths, exec
- * plugins and auth providers are refused: they point at things that exist only on the remote machine.
- * Messages never quote the input, which may hold credentials; parse errors give only a line and column.
+ * The one reader of kubeconfigs that come from another cluster: turns one into a {@link Kubeconfig}, or says
+ * in one sentence why it is refused. A kubeconfig is data, never code, so only what reaches one API server is
+ * accepted: exactly one cluster, user and context, the current context naming them, an https server, an
+ * embedded CA, an optional TLS server name, and embedded credentials (a token, or a client certificate and
+ * key). Everything that makes a client read files, run plugins, skip verification or act as someone else is
+ * refused with the field's path ({@code users[0].user.exec is not allowed: ...}), and so is any key this
+ * parser does not know ({@link KubeconfigFields}).
+ *
+ * <p>It reads the raw YAML tree rather than fabric8's model, which drops keys it does not map and would hide
+ * them. Messages never quote a value of the input, which may hold credentials: they name fields by path,
+ * and parse errors give only a line and column.
  */
 public final class KubeconfigParser {
 
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** Duplicate keys are refused: two readers that pick different copies would see different kubeconfigs. */
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** An entry of {@code clusters}, {@code users} or {@code contexts}: its name and its body at {@code path}. */
+    private record Entry(String name, JsonNode body, String path) {
+
+        String text(String key) throws InvalidKubeconfigException {
+            return KubeconfigParser.text(body, path, key);
+        }
+    }
 
     private KubeconfigParser() {
     }
@@ -37,33 +51,37 @@ public final class KubeconfigParser {
         if (yaml == null || yaml.isBlank()) {
             throw new InvalidKubeconfigException("the body is empty: a kubeconfig is required");
         }
-        Config config = read(yaml);
-        if (config.getKind() != null && !"Config".equals(config.getKind())) {
-            throw new InvalidKubeconfigException("kind is '" + config.getKind() + "': a kubeconfig has kind Config");
+        JsonNode root = read(yaml);
+        KubeconfigFields.checkKeys(root, "", KubeconfigFields.TOP_LEVEL);
+        String kind = text(root, "", "kind");
+        if (kind != null && !"Config".equals(kind)) {
+            throw new InvalidKubeconfigException("kind is not Config: a kubeconfig has kind Config");
         }
-        NamedCluster cluster = single(config.getClusters(), "clusters");
-        NamedAuthInfo user = single(config.getUsers(), "users");
-        NamedContext context = single(config.getContexts(), "contexts");
-        checkNamed(cluster.getName(), cluster.getCluster(), "cluster");
-        checkNamed(user.getName(), user.getUser(), "user");
-        checkNamed(context.getName(), context.getContext(), "context");
-        checkContext(config.getCurrentContext(), context, cluster.getName(), user.getName());
-        Cluster c = cluster.getCluster();
-        return new Kubeconfig(cluster.getName(), httpsServer(c.getServer()), certificateAuthority(c),
-                blankToNull(c.getTlsServerName()), blankToNull(c.getProxyUrl()), user.getName(), credentials(user.getUser()), context.getName());
+        Entry cluster = single(root, "clusters", "cluster", KubeconfigFields.CLUSTER);
+        Entry user = single(root, "users", "user", KubeconfigFields.USER);
+        Entry context = single(root, "contexts", "context", KubeconfigFields.CONTEXT);
+        checkContext(text(root, "", "current-context"), context, cluster, user);
+        return new Kubeconfig(cluster.name(), httpsServer(cluster), certificateAuthority(cluster),
+                cluster.text("tls-server-name"), cluster.text("proxy-url"), user.name(), credentials(user), context.name());
     }
 
-    private static Config read(String yaml) throws InvalidKubeconfigException {
-        Config config;
+    private static JsonNode read(String yaml) throws InvalidKubeconfigException {
+        JsonNode root;
         try {
-            config = SERIALIZATION.unmarshal(yaml, Config.class);
-        } catch (RuntimeException e) {
-            throw new InvalidKubeconfigException("the body is not a YAML kubeconfig" + location(e));
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new InvalidKubeconfigException("the body is not a YAML kubeconfig" + (isDuplicateKey(e) ? ": a key appears twice" : "")
+                    + location(e));
         }
-        if (config == null) {
+        if (root == null || !root.isObject()) {
             throw new InvalidKubeconfigException("the body is not a YAML kubeconfig");
         }
-        return config;
+        return root;
+    }
+
+    private static boolean isDuplicateKey(Exception e) {
+        return e instanceof JsonProcessingException jpe && jpe.getOriginalMessage() != null
+                && jpe.getOriginalMessage().startsWith("Duplicate field");
     }
 
     private static String location(Throwable e) {
@@ -76,49 +94,66 @@ public final class KubeconfigParser {
         return "";
     }
 
-    private static <T> T single(List<T> entries, String field) throws InvalidKubeconfigException {
-        int count = entries == null ? 0 : entries.size();
+    /** The one entry of list {@code list}, whose body (key {@code bodyKey}) may hold only {@code bodyFields}. */
+    private static Entry single(JsonNode root, String list, String bodyKey, Set<String> bodyFields) throws InvalidKubeconfigException {
+        JsonNode entries = root.get(list);
+        if (entries != null && !entries.isNull() && !entries.isArray()) {
+            throw new InvalidKubeconfigException(list + " is not a list");
+        }
+        int count = entries == null || entries.isNull() ? 0 : entries.size();
         if (count != 1) {
-            throw new InvalidKubeconfigException("the kubeconfig has " + count + " " + field + ": exactly one is required");
+            throw new InvalidKubeconfigException("the kubeconfig has " + count + " " + list + ": exactly one is required");
         }
-        T entry = entries.get(0);
-        if (entry == null) {
-            throw new InvalidKubeconfigException("the kubeconfig's " + field + " entry is empty");
+        String at = list + "[0]";
+        JsonNode entry = entries.get(0);
+        if (!entry.isObject()) {
+            throw new InvalidKubeconfigException(at + " is empty or not a map");
         }
-        return entry;
+        KubeconfigFields.checkKeys(entry, at, Set.of("name", bodyKey));
+        String name = text(entry, at, "name");
+        if (name == null) {
+            throw new InvalidKubeconfigException(at + ".name is not set");
+        }
+        String path = at + "." + bodyKey;
+        JsonNode body = entry.get(bodyKey);
+        if (body == null || !body.isObject()) {
+            throw new InvalidKubeconfigException(path + " is empty or not a map");
+        }
+        KubeconfigFields.checkKeys(body, path, bodyFields);
+        return new Entry(name, body, path);
     }
 
-    private static void checkNamed(String name, Object entry, String kind) throws InvalidKubeconfigException {
-        if (name == null || name.isBlank()) {
-            throw new InvalidKubeconfigException("the " + kind + " entry has no name");
+    /** The string at {@code key} of {@code map}, trimmed; null when absent or blank. */
+    private static String text(JsonNode map, String path, String key) throws InvalidKubeconfigException {
+        JsonNode value = map.get(key);
+        if (value == null || value.isNull()) {
+            return null;
         }
-        if (entry == null) {
-            throw new InvalidKubeconfigException("the " + kind + " '" + name + "' is empty");
+        if (!value.isTextual()) {
+            throw new InvalidKubeconfigException(KubeconfigFields.field(path, key) + " is not a string");
         }
+        return value.asText().isBlank() ? null : value.asText().trim();
     }
 
-    private static void checkContext(String currentContext, NamedContext context, String clusterName, String userName)
-            throws InvalidKubeconfigException {
-        if (currentContext == null || currentContext.isBlank()) {
+    private static void checkContext(String currentContext, Entry context, Entry cluster, Entry user) throws InvalidKubeconfigException {
+        if (currentContext == null) {
             throw new InvalidKubeconfigException("current-context is not set");
         }
-        if (!currentContext.equals(context.getName())) {
-            throw new InvalidKubeconfigException("current-context '" + currentContext + "' does not name a context");
+        if (!currentContext.equals(context.name())) {
+            throw new InvalidKubeconfigException("current-context does not name the context (contexts[0].name)");
         }
-        Context c = context.getContext();
-        if (!Objects.equals(c.getCluster(), clusterName)) {
-            throw new InvalidKubeconfigException("context '" + context.getName() + "' names cluster '" + c.getCluster()
-                    + "', which is not defined");
+        if (!cluster.name().equals(context.text("cluster"))) {
+            throw new InvalidKubeconfigException(context.path() + ".cluster does not name the cluster (clusters[0].name)");
         }
-        if (!Objects.equals(c.getUser(), userName)) {
-            throw new InvalidKubeconfigException("context '" + context.getName() + "' names user '" + c.getUser()
-                    + "', which is not defined");
+        if (!user.name().equals(context.text("user"))) {
+            throw new InvalidKubeconfigException(context.path() + ".user does not name the user (users[0].name)");
         }
     }
 
-    private static String httpsServer(String server) throws InvalidKubeconfigException {
-        if (server == null || server.isBlank()) {
-            throw new InvalidKubeconfigException("the cluster has no server");
+    private static String httpsServer(Entry cluster) throws InvalidKubeconfigException {
+        String server = cluster.text("server");
+        if (server == null) {
+            throw new InvalidKubeconfigException(cluster.path() + ".server is not set");
         }
         try {
             URI uri = new URI(server);
@@ -128,44 +163,39 @@ public final class KubeconfigParser {
         } catch (URISyntaxException e) {
             // reported below, with the same message as any other unusable server
         }
-        throw new InvalidKubeconfigException("the cluster's server is not an https URL: " + server);
+        throw new InvalidKubeconfigException(cluster.path() + ".server is not an https:// URL with a host (and no user info)");
     }
 
-    private static String certificateAuthority(Cluster cluster) throws InvalidKubeconfigException {
-        if (Boolean.TRUE.equals(cluster.getInsecureSkipTlsVerify())) {
-            throw new InvalidKubeconfigException("insecure-skip-tls-verify is set: the server must be verified with a CA");
-        }
-        String data = cluster.getCertificateAuthorityData();
-        if (data == null || data.isBlank()) {
-            throw new InvalidKubeconfigException(cluster.getCertificateAuthority() != null
-                    ? "the cluster's CA is a file path (certificate-authority): embed it as certificate-authority-data"
-                    : "the cluster has no certificate-authority-data");
+    private static String certificateAuthority(Entry cluster) throws InvalidKubeconfigException {
+        String field = cluster.path() + ".certificate-authority-data";
+        String data = cluster.text("certificate-authority-data");
+        if (data == null) {
+            throw new InvalidKubeconfigException(field + " is not set: the server must be verified with an embedded CA");
         }
         try {
             if (CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(Base64.getDecoder().decode(data.trim()))).isEmpty()) {
-                throw new InvalidKubeconfigException("certificate-authority-data holds no certificate");
+                    .generateCertificates(new ByteArrayInputStream(Base64.getDecoder().decode(data))).isEmpty()) {
+                throw new InvalidKubeconfigException(field + " holds no certificate");
             }
         } catch (IllegalArgumentException | CertificateException e) {
-            throw new InvalidKubeconfigException("certificate-authority-data is not a base64 PEM certificate");
+            throw new InvalidKubeconfigException(field + " is not a base64 PEM certificate");
         }
-        return data.trim();
+        return data;
     }
 
-    private static Credentials credentials(AuthInfo user) throws InvalidKubeconfigException {
-        String token = blankToNull(user.getToken());
-        String cert = blankToNull(user.getClientCertificateData());
-        String key = blankToNull(user.getClientKeyData());
+    private static Credentials credentials(Entry user) throws InvalidKubeconfigException {
+        String token = user.text("token");
+        String cert = user.text("client-certificate-data");
+        String key = user.text("client-key-data");
         if ((cert == null) != (key == null)) {
-            throw new InvalidKubeconfigException("the user has only one of client-certificate-data and client-key-data");
+            throw new InvalidKubeconfigException(user.path() + " has only one of client-certificate-data and client-key-data");
         }
         if (cert != null && !(isBase64(cert) && isBase64(key))) {
-            throw new InvalidKubeconfigException("client-certificate-data or client-key-data is not base64");
+            throw new InvalidKubeconfigException(user.path() + ".client-certificate-data or client-key-data is not base64");
         }
         if (token == null && cert == null) {
-            throw new InvalidKubeconfigException("the user has no credentials: a token, or client-certificate-data"
-                    + " and client-key-data, are required (token files, exec plugins and auth providers do not"
-                    + " work from another cluster)");
+            throw new InvalidKubeconfigException(user.path() + " has no credentials: a token, or client-certificate-data"
+                    + " and client-key-data, are required");
         }
         return new Credentials(token, cert, key);
     }
@@ -177,9 +207,5 @@ public final class KubeconfigParser {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -11,10 +11,11 @@ import io.d2iq.kubetunnel.model.SpecProblem;
  * @param agentConnected whether the tunnel server reports a connected agent
  * @param registrationError the webhook's last rejection of a registration, or null
  * @param kubeconfigPresent whether the kubeconfig Secret exists
+ * @param kubeconfigRejected why the controller refuses to use the kubeconfig the Secret holds, or null
  * @param probe the last probe of the remote API server through the tunnel, or null when none ran
  */
 public record ConnectorFacts(SpecProblem specProblem, String waitingFor, boolean tunnelServerReady, boolean agentConnected,
-                             Problem registrationError, boolean kubeconfigPresent, ProbeResult probe) {
+                             Problem registrationError, boolean kubeconfigPresent, Problem kubeconfigRejected, ProbeResult probe) {
 
     /** A reason and a human message. */
     public record Problem(String reason, String message) {
@@ -26,6 +27,6 @@ public record ConnectorFacts(SpecProblem specProblem, String waitingFor, boolean
 
     /** Facts of a connector whose spec is unusable. */
     public static ConnectorFacts invalid(SpecProblem problem) {
-        return new ConnectorFacts(problem, null, false, false, null, false, null);
+        return new ConnectorFacts(problem, null, false, false, null, false, null, null);
     }
 }

@@ -4,6 +4,9 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGatewayIngressSpec;
+import io.d2iq.kubetunnel.kubeconfig.InvalidKubeconfigException;
+import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
+import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
 import io.d2iq.kubetunnel.model.AgentAccess;
 import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ComponentWorkload;
@@ -44,6 +47,8 @@ public final class ConnectorReconciler {
     static final Duration POLL_WHILE_SETTLING = Duration.ofSeconds(2);
     /** How soon to look again at a connected or disconnected tunnel: state must follow reality within seconds. */
     static final Duration POLL_WHILE_STEADY = Duration.ofSeconds(5);
+    /** Reason of a connector whose kubeconfig Secret holds something the parser refuses. */
+    public static final String KUBECONFIG_REJECTED = "KubeconfigRejected";
 
     private final KubernetesClient client;
     private final ObjectCache children;
@@ -183,9 +188,21 @@ public final class ConnectorReconciler {
         boolean tunnelServerReady = isReady(tunnelServer);
         boolean agentConnected = tunnelServerReady && components.agentConnected(namespace, name);
         ConnectorFacts.Problem registrationError = components.registrationError(namespace, name).orElse(null);
-        String kubeconfig = secretValue(namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
-        ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(ConnectorKeys.of(namespace, name), kubeconfig) : null;
-        return new ConnectorFacts(null, waitingFor, tunnelServerReady, agentConnected, registrationError, kubeconfig != null, probe);
+        String stored = secretValue(namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
+        Kubeconfig kubeconfig = null;
+        ConnectorFacts.Problem kubeconfigRejected = null;
+        if (stored != null) {
+            // Checked on every read, not trusted because the webhook checked it: anyone who may write the Secret could have.
+            try {
+                kubeconfig = KubeconfigParser.parse(stored);
+            } catch (InvalidKubeconfigException e) {
+                kubeconfigRejected = new ConnectorFacts.Problem(KUBECONFIG_REJECTED, "Secret " + ConnectorResources.kubeconfigSecretName(name)
+                        + " holds a kubeconfig the controller will not use: " + e.getMessage());
+            }
+        }
+        ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(inputs, kubeconfig) : null;
+        return new ConnectorFacts(null, waitingFor, tunnelServerReady, agentConnected, registrationError, stored != null,
+                kubeconfigRejected, probe);
     }
 
     private Deployment applyWorkload(ComponentWorkload workload, ConnectorInputs inputs, List<ApplyResult> writes) {

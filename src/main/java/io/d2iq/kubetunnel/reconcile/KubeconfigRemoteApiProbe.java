@@ -1,51 +1,53 @@
 package io.d2iq.kubetunnel.reconcile;
 
-import io.fabric8.kubernetes.client.Config;
+import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
+import io.d2iq.kubetunnel.model.ConnectorInputs;
+import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.VersionInfo;
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 
 /**
- * Probes the remote API server with {@code GET /version} through the tunnel, exactly as a user's client
- * would: fabric8 with the registered kubeconfig, whose {@code proxy-url} (socks5://) points at the tunnel
- * server's proxy port. One client is kept per connector and replaced when its kubeconfig changes, so
- * steady probing reuses connections.
+ * Probes the remote API server with {@code GET /version} through the tunnel, as a user's client would: fabric8
+ * with the registered server, CA and credentials, through the connector's tunnel-server proxy port (SOCKS5).
+ * The client is built field by field ({@link RemoteClientConfig}), never by a kubeconfig loader. One client is
+ * kept per connector and replaced when its kubeconfig or proxy address changes, so steady probing reuses
+ * connections.
  */
 public final class KubeconfigRemoteApiProbe implements RemoteApiProbe, AutoCloseable {
 
     /** A probe that takes longer than this counts as a failure. */
     static final int PROBE_TIMEOUT_MILLIS = 3_000;
 
-    private final UnaryOperator<String> proxyUrlRewriter;
+    private final ServiceAddressResolver addresses;
     private final Map<String, ProbeClient> clients = new ConcurrentHashMap<>();
 
-    private record ProbeClient(String kubeconfig, KubernetesClient client) {
+    private record ProbeClient(Kubeconfig kubeconfig, String tunnelProxyUrl, KubernetesClient client) {
     }
 
-    /**
-     * @param proxyUrlRewriter maps the kubeconfig's proxy URL to one this process can reach (identity in a
-     *        cluster; the local runner maps Service DNS names to loopback ports)
-     */
-    public KubeconfigRemoteApiProbe(UnaryOperator<String> proxyUrlRewriter) {
-        this.proxyUrlRewriter = proxyUrlRewriter;
+    /** @param addresses where this process reaches a Service port (cluster DNS in a cluster; loopback in the local runner) */
+    public KubeconfigRemoteApiProbe(ServiceAddressResolver addresses) {
+        this.addresses = addresses;
     }
 
     @Override
-    public ConnectorFacts.ProbeResult probe(String connectorKey, String kubeconfig) {
+    public ConnectorFacts.ProbeResult probe(ConnectorInputs connector, Kubeconfig kubeconfig) {
+        String tunnelProxyUrl = tunnelProxyUrl(connector);
         KubernetesClient client;
         try {
-            client = clients.compute(connectorKey, (key, cached) -> {
-                if (cached != null && cached.kubeconfig().equals(kubeconfig)) {
+            client = clients.compute(ConnectorKeys.of(connector.namespace(), connector.name()), (key, cached) -> {
+                if (cached != null && cached.kubeconfig().equals(kubeconfig) && cached.tunnelProxyUrl().equals(tunnelProxyUrl)) {
                     return cached;
                 }
                 if (cached != null) {
                     cached.client().close();
                 }
-                return new ProbeClient(kubeconfig, newClient(kubeconfig));
+                return new ProbeClient(kubeconfig, tunnelProxyUrl,
+                        new KubernetesClientBuilder().withConfig(RemoteClientConfig.of(kubeconfig, tunnelProxyUrl, PROBE_TIMEOUT_MILLIS)).build());
             }).client();
         } catch (RuntimeException e) {
             return new ConnectorFacts.ProbeResult(false, "KubeconfigInvalid", "the registered kubeconfig cannot be used: " + e.getMessage());
@@ -64,15 +66,10 @@ public final class KubeconfigRemoteApiProbe implements RemoteApiProbe, AutoClose
         }
     }
 
-    private KubernetesClient newClient(String kubeconfig) {
-        Config config = Config.fromKubeconfig(kubeconfig);
-        if (config.getHttpsProxy() != null) {
-            config.setHttpsProxy(proxyUrlRewriter.apply(config.getHttpsProxy()));
-        }
-        config.setRequestTimeout(PROBE_TIMEOUT_MILLIS);
-        config.setConnectionTimeout(PROBE_TIMEOUT_MILLIS);
-        config.setRequestRetryBackoffLimit(0);
-        return new KubernetesClientBuilder().withConfig(config).build();
+    /** The SOCKS5 port of this connector's tunnel-server Service, as this process reaches it. */
+    private String tunnelProxyUrl(ConnectorInputs connector) {
+        URI service = addresses.resolve(connector.namespace(), ConnectorResources.tunnelServerName(connector.name()), connector.proxyPort());
+        return "socks5://" + service.getHost() + ":" + service.getPort();
     }
 
     private static String rootMessage(Throwable e) {

@@ -16,6 +16,10 @@ public record StateDecision(TunnelConnectorState state, String reason, String me
         if (facts.specProblem() != null) {
             return new StateDecision(TunnelConnectorState.Failed, facts.specProblem().reason(), facts.specProblem().message());
         }
+        if (facts.kubeconfigRejected() != null) {
+            return new StateDecision(TunnelConnectorState.Failed, facts.kubeconfigRejected().reason(),
+                    facts.kubeconfigRejected().message() + "; run the register Job again, which rewrites the Secret with a valid kubeconfig");
+        }
         if (facts.registrationError() != null) {
             return new StateDecision(TunnelConnectorState.Failed, facts.registrationError().reason(),
                     facts.registrationError().message() + "; run the register Job again with a valid kubeconfig");

@@ -34,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -161,7 +160,7 @@ class ControllerScaleBench {
     private void reconcileWithController(KubernetesClient client, KubernetesClient observer, Runnable done) throws Exception {
         ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60),
                 WORKERS, 0, null, false);
-        try (ControllerApplication controller = new ControllerApplication(client, options, NOWHERE, UnaryOperator.identity())) {
+        try (ControllerApplication controller = new ControllerApplication(client, options, NOWHERE)) {
             controller.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
             while (!allDone(observer)) {

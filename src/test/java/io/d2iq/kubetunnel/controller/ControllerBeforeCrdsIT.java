@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** A controller started before its CRDs are installed keeps running, says once which kind it waits for, and then works. */
@@ -28,7 +27,7 @@ class ControllerBeforeCrdsIT {
         try (LocalApi api = LocalApi.start(false); KubernetesClient client = api.newClient();
              ControllerApplication controller = new ControllerApplication(client,
                      new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60), 2, 0, null, false),
-                     (namespace, service, port) -> URI.create("http://127.0.0.1:1"), UnaryOperator.identity())) {
+                     (namespace, service, port) -> URI.create("http://127.0.0.1:1"))) {
             controller.start();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> log.count("waits for kind kubetunnel.d2iq.io/v1alpha1 TunnelConnector") == 1

@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,7 @@ class ControllerIT {
     private ControllerApplication controller(Path routes, ControllerOptions.LeaderElection election) {
         ControllerOptions options = new ControllerOptions(routes, ControllerSettings.defaults(), "", Duration.ofSeconds(60),
                 2, 0, election, false);
-        return new ControllerApplication(client, options, NOWHERE, UnaryOperator.identity());
+        return new ControllerApplication(client, options, NOWHERE);
     }
 
     private TunnelConnector connector(String name) {

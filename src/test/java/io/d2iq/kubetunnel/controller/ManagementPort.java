@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.function.UnaryOperator;
 
 /** A controller with its management port on a free loopback-reachable port, against a fresh mock API. */
 final class ManagementPort implements AutoCloseable {
@@ -41,8 +40,7 @@ final class ManagementPort implements AutoCloseable {
         management = new ManagementClient(port);
         ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), "", Duration.ofSeconds(60),
                 2, port, null, jolokiaRemote);
-        controller = new ControllerApplication(client, options, (namespace, service, p) -> URI.create("http://127.0.0.1:1"),
-                UnaryOperator.identity());
+        controller = new ControllerApplication(client, options, (namespace, service, p) -> URI.create("http://127.0.0.1:1"));
         controller.start();
     }
 

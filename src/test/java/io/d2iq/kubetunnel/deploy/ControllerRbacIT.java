@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,7 +88,7 @@ class ControllerRbacIT {
         ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), "", Duration.ofSeconds(60), 2, 0,
                 new ControllerOptions.LeaderElection(LEASE_NS, "kubetunnel", "controller-0", Duration.ofSeconds(4)), false);
         try (ControllerApplication controller = new ControllerApplication(controllerClient, options,
-                (namespace, service, port) -> URI.create("http://127.0.0.1:1"), UnaryOperator.identity())) {
+                (namespace, service, port) -> URI.create("http://127.0.0.1:1"))) {
             controller.start();
             exerciseAConnectorsLife();
             // a fast run can end before the leader's first renewal; the shipped Role grants it, so wait for one

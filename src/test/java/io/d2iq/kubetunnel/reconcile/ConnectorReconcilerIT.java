@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
+import io.d2iq.kubetunnel.kubeconfig.HostileKubeconfig;
+import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
+import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
 import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.model.ComponentWorkload;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
@@ -20,6 +23,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,6 +35,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +47,11 @@ class ConnectorReconcilerIT {
     private LocalApi api;
     private KubernetesClient client;
     private HttpServer fakeTunnelServerStatus;
+    private static final String VALID_KUBECONFIG = Kubeconfig.forServiceAccount("https://10.96.0.1:443",
+            TestCertificates.selfSigned().certificatePemBytes(), "remote-t0ken").withProxyUrl("socks5://c1-tunnel-server.team-a.svc:1080").toYaml();
+
     private final AtomicBoolean agentConnected = new AtomicBoolean();
+    private final AtomicInteger probes = new AtomicInteger();
     private ConnectorReconciler reconciler;
 
     @BeforeEach
@@ -64,7 +73,10 @@ class ConnectorReconcilerIT {
         ServiceAddressResolver loopback = (namespace, service, port) -> service.endsWith("-tunnel-server") ? statusBase : URI.create("http://127.0.0.1:1");
         Clock clock = Clock.systemUTC();
         reconciler = new ConnectorReconciler(client, ObjectCache.NONE, ControllerSettings.defaults(), new ComponentStatusClient(loopback),
-                (key, kubeconfig) -> new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered"),
+                (key, kubeconfig) -> {
+                    probes.incrementAndGet();
+                    return new ConnectorFacts.ProbeResult(true, "RemoteApiReachable", "GET /version answered");
+                },
                 new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
     }
 
@@ -89,6 +101,13 @@ class ConnectorReconcilerIT {
 
     private TunnelConnector connector(String name) {
         return client.resources(TunnelConnector.class).inNamespace(NS).withName(name).get();
+    }
+
+    /** Creates or overwrites Secret {@code <name>-kubeconfig}, as the webhook does, or as anyone who may write it could. */
+    private void writeKubeconfigSecret(String name, String kubeconfig) {
+        client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName(name + "-kubeconfig").endMetadata()
+                .addToData("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))).build())
+                .createOr(NonDeletingOperation::update);
     }
 
     private void fillTokenAndMarkTunnelServerReady(String name) {
@@ -139,14 +158,42 @@ class ConnectorReconcilerIT {
         agentConnected.set(true);
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Pending);
 
-        client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName("c1-kubeconfig").endMetadata()
-                .addToData("kubeconfig", Base64.getEncoder().encodeToString("apiVersion: v1".getBytes(StandardCharsets.UTF_8))).build()).create();
+        writeKubeconfigSecret("c1", VALID_KUBECONFIG);
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
 
         agentConnected.set(false);
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Disconnected);
         assertThat(client.v1().events().inNamespace(NS).list().getItems()).extracting(e -> e.getReason())
                 .contains("Starting", "Listening", "Pending", "Connected", "Disconnected");
+    }
+
+    @Test
+    void aKubeconfigSecretWithADangerousFieldIsNeverProbedFailsNamingTheFieldAndHealsWhenValidAgain() {
+        createGateway();
+        createConnector("c1", null);
+        reconciler.reconcile(NS, "c1");
+        fillTokenAndMarkTunnelServerReady("c1");
+        agentConnected.set(true);
+        writeKubeconfigSecret("c1", VALID_KUBECONFIG);
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
+
+        for (HostileKubeconfig hostile : HostileKubeconfig.all(Path.of("/tmp/never-written"))) {
+            writeKubeconfigSecret("c1", hostile.applyTo(VALID_KUBECONFIG));
+            int probesBefore = probes.get();
+
+            StateDecision decision = reconciler.reconcile(NS, "c1").decision();
+
+            assertThat(decision.state()).as(hostile.field()).isEqualTo(TunnelConnectorState.Failed);
+            assertThat(decision.reason()).isEqualTo("KubeconfigRejected");
+            assertThat(decision.message()).contains("c1-kubeconfig", hostile.field() + " is ").doesNotContain("remote-t0ken");
+            assertThat(probes.get()).as("probes with a refused kubeconfig").isEqualTo(probesBefore);
+            Condition ready = connector("c1").getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
+            assertThat(ready.getReason()).isEqualTo("KubeconfigRejected");
+            assertThat(ready.getMessage()).contains(hostile.field());
+        }
+
+        writeKubeconfigSecret("c1", VALID_KUBECONFIG);
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
     }
 
     @Test

@@ -11,21 +11,33 @@ class StateDecisionTest {
 
     @Test
     void aTunnelServerThatIsNotReadyBeforeRegistrationIsStillStarting() {
-        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, false, false, null, false, null), "c-agent-manifests");
+        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, false, false, null, false, null, null), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Starting);
         assertThat(decision.reason()).isEqualTo("TunnelServerNotReady");
     }
 
     @Test
     void aRegisteredConnectorWhoseTunnelServerGoesDownIsDisconnected() {
-        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, false, false, null, true, null), "c-agent-manifests");
+        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, false, false, null, true, null, null), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Disconnected);
         assertThat(decision.reason()).isEqualTo("TunnelServerNotReady");
     }
 
     @Test
     void aReadyTunnelServerWithTheAgentRegisteredAndAReachableApiIsConnected() {
-        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, true, true, null, true, REACHABLE), "c-agent-manifests");
+        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, true, true, null, true, null, REACHABLE), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Connected);
+    }
+
+    @Test
+    void aStoredKubeconfigTheControllerRefusesIsFailedWhateverElseHolds() {
+        ConnectorFacts.Problem rejected = new ConnectorFacts.Problem("KubeconfigRejected", "users[0].user.exec is not allowed");
+        ConnectorFacts.Problem lastPost = new ConnectorFacts.Problem("KubeconfigInvalid", "the body is empty");
+
+        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, true, true, lastPost, true, rejected, null), "c-agent-manifests");
+
+        assertThat(decision.state()).isEqualTo(TunnelConnectorState.Failed);
+        assertThat(decision.reason()).isEqualTo("KubeconfigRejected");
+        assertThat(decision.message()).startsWith("users[0].user.exec is not allowed").contains("register Job");
     }
 }

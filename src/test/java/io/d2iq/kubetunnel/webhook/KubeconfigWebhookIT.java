@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2iq.kubetunnel.kubeconfig.HostileKubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
 import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
@@ -14,11 +15,14 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KubeconfigWebhookIT {
@@ -128,6 +132,35 @@ class KubeconfigWebhookIT {
         assertRefusedAsInvalid(twoClusters.getBytes(StandardCharsets.UTF_8), "2 clusters");
     }
 
+    static List<HostileKubeconfig> hostileFields() {
+        return HostileKubeconfig.all(Path.of("/tmp/kubetunnel-webhook-it-never-written"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileFields")
+    void aKubeconfigWithADangerousFieldIsRefusedWith400NamingTheFieldAndWritesNothing(HostileKubeconfig hostile) throws Exception {
+        byte[] body = hostile.applyTo(new String(kubeconfig("remote-sa-token"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+
+        JsonNode error = assertRefusedAsInvalid(body, hostile.field() + " is ");
+
+        assertThat(error.get("message").asText()).startsWith(hostile.field());
+        assertThat(error.toString()).doesNotContain("remote-sa-token");
+    }
+
+    @Test
+    void aDangerousKubeconfigAfterAValidOneLeavesTheStoredOneAsItWas() throws Exception {
+        webhook.post("/", BEARER, kubeconfig("remote-sa-token"));
+        String version = webhook.kubeconfigSecret().getMetadata().getResourceVersion();
+        byte[] exec = HostileKubeconfig.exec(Path.of("/tmp/kubetunnel-webhook-it-never-written"))
+                .applyTo(new String(kubeconfig("other-token"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = webhook.post("/", BEARER, exec);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(webhook.kubeconfigSecret().getMetadata().getResourceVersion()).isEqualTo(version);
+        assertThat(status().get("lastError").get("message").asText()).startsWith("users[0].user.exec is not allowed");
+    }
+
     @Test
     void aBodyThatIsNotYamlIsRefusedAndStatusSaysKubeconfigInvalid() throws Exception {
         assertRefusedAsInvalid("{{{ not yaml at all".getBytes(StandardCharsets.UTF_8), "not a YAML kubeconfig");
@@ -180,7 +213,8 @@ class KubeconfigWebhookIT {
         assertThat(ready.body()).contains("TokenMissing");
     }
 
-    private void assertRefusedAsInvalid(byte[] body, String reason) throws Exception {
+    /** @return the 400 answer's JSON */
+    private JsonNode assertRefusedAsInvalid(byte[] body, String reason) throws Exception {
         HttpResponse<String> response = webhook.post("/", BEARER, body);
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -192,6 +226,7 @@ class KubeconfigWebhookIT {
         assertThat(status.get("registered").asBoolean()).isFalse();
         assertThat(status.get("lastError").get("reason").asText()).isEqualTo("KubeconfigInvalid");
         assertThat(status.get("lastError").get("message").asText()).contains(reason);
+        return error;
     }
 
     private JsonNode status() throws Exception {
