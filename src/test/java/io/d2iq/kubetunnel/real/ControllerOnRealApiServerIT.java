@@ -145,6 +145,92 @@ class ControllerOnRealApiServerIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> second.logged("reconciled connector=" + NS + "/" + CONNECTOR));
     }
 
+    @Test
+    void aControllerStartedFromALaptopWithOnlyAKubeconfigLeadsInTheKubeconfigsNamespaceAndReconciles() throws Exception {
+        // no POD_NAMESPACE, no Lease flag: as `java -jar kubetunnel.jar controller --kubeconfig ~/.kube/config` is first tried
+        ControllerProcess controller = ControllerProcess.start(cluster.adminKubeconfig(), null, "laptop",
+                dir.resolve("laptop-" + System.nanoTime() + ".log"), List.of());
+        controllers.add(controller);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> controller.logged("reconciled connector=" + NS + "/" + CONNECTOR));
+        assertThat(controller.logged("leader election: leading, Lease default/kubetunnel-controller")).isTrue();
+        assertThat(admin.leases().inNamespace("default").withName("kubetunnel-controller").get().getSpec().getHolderIdentity())
+                .startsWith("laptop_");
+        admin.leases().inNamespace("default").delete();
+    }
+
+    @Test
+    void theDkpWalkthroughObjectsAppliedVerbatimGetTheirIngressPathsAndTraefikAnnotations() throws Exception {
+        controller("controller-0", List.of());
+        String walkthrough = """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: kommander
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: kommander-traefik-ca
+                  namespace: kommander
+                type: Opaque
+                stringData:
+                  ca.crt: |
+                %s
+                ---
+                apiVersion: kubetunnel.d2iq.io/v1alpha1
+                kind: TunnelGateway
+                metadata:
+                  name: kubetunnel
+                  namespace: kommander
+                spec:
+                  ingress:
+                    urlPathPrefix: /dkp/kubetunnel
+                    caSecretRef:
+                      apiVersion: v1
+                      kind: Secret
+                      name: kommander-traefik-ca
+                      namespace: kommander
+                    extraAnnotations:
+                      kubernetes.io/ingress.class: kommander-traefik
+                      traefik.ingress.kubernetes.io/router.tls: "true"
+                ---
+                apiVersion: kubetunnel.d2iq.io/v1alpha1
+                kind: TunnelConnector
+                metadata:
+                  name: edge-1
+                  namespace: kommander
+                spec:
+                  gatewayRef:
+                    name: kubetunnel
+                """.formatted(cluster.caPem().strip().indent(4).stripTrailing());
+        kubectl.runWithInput(walkthrough, "apply", "-f", "-").ok();
+        try {
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                assertThat(ingressPath("kommander", ConnectorResources.tunnelServerName("edge-1")))
+                        .isEqualTo("/dkp/kubetunnel/kommander/edge-1/tunnel-server");
+                assertThat(ingressPath("kommander", ConnectorResources.kubeconfigWebhookName("edge-1")))
+                        .isEqualTo("/dkp/kubetunnel/kommander/edge-1/kubeconfig");
+            });
+            assertThat(admin.network().v1().ingresses().inNamespace("kommander").withName(ConnectorResources.tunnelServerName("edge-1"))
+                    .get().getMetadata().getAnnotations())
+                    .containsEntry("traefik.ingress.kubernetes.io/router.tls", "true")
+                    .containsEntry("kubernetes.io/ingress.class", "kommander-traefik");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                TunnelConnector connector = admin.resources(TunnelConnector.class).inNamespace("kommander").withName("edge-1").get();
+                assertThat(connector.getStatus()).isNotNull();
+                assertThat(connector.getStatus().getState()).as("not Failed: the walkthrough's objects are valid").hasToString("Starting");
+            });
+        } finally {
+            kubectl.runWithInput(walkthrough, "delete", "-f", "-", "--wait=true").ok();
+        }
+    }
+
+    private static String ingressPath(String namespace, String name) {
+        var ingress = admin.network().v1().ingresses().inNamespace(namespace).withName(name).get();
+        return ingress == null ? null : ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getPath();
+    }
+
     private ControllerProcess controller(String podName, List<String> flags) throws IOException {
         ControllerProcess controller = ControllerProcess.start(controllerKubeconfig, SYSTEM_NS, podName,
                 dir.resolve(podName + "-" + System.nanoTime() + ".log"), flags);
