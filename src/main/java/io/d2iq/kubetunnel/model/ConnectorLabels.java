@@ -22,6 +22,8 @@ public final class ConnectorLabels {
     public static final String KUBECONFIG_WEBHOOK = "kubeconfig-webhook";
     /** Agent registration (ServiceAccount, Role, token, manifests) component label value. */
     public static final String AGENT = "agent";
+    /** Kubeconfig Secret component label value. */
+    public static final String KUBECONFIG = "kubeconfig";
 
     private ConnectorLabels() {
     }

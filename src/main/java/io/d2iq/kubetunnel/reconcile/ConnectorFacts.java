@@ -10,7 +10,7 @@ import io.d2iq.kubetunnel.model.SpecProblem;
  * @param tunnelServerReady whether the tunnel server Deployment has a ready replica
  * @param agentConnected whether the tunnel server reports a connected agent
  * @param registrationError the webhook's last rejection of a registration, or null
- * @param kubeconfigPresent whether the kubeconfig Secret exists
+ * @param kubeconfigPresent whether the kubeconfig Secret holds a registered kubeconfig (the controller creates it empty)
  * @param probe the last probe of the remote API server through the tunnel, or null when none ran
  */
 public record ConnectorFacts(SpecProblem specProblem, String waitingFor, boolean tunnelServerReady, boolean agentConnected,

@@ -145,7 +145,7 @@ class ConnectorLifecycleE2E {
 
         connection.remote().run("delete", "-f", connection.appliedManifests().toString());
         assertThat(connection.remote().run("get", "namespace/" + AgentManifests.REMOTE_NAMESPACE,
-                "clusterrolebinding/" + AgentManifests.REMOTE_AGENT_NAME, "--ignore-not-found", "-o", "name")).isBlank();
+                "clusterrolebinding/" + AgentManifests.REMOTE_ACCESS_BINDING, "--ignore-not-found", "-o", "name")).isBlank();
         await().atMost(E2eClusters.STATE_TIMEOUT).until(() -> !clusters.agentRunning(0));
     }
 
