@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.controller;
 
 import io.d2iq.kubetunnel.informer.InformerCaches;
+import io.d2iq.kubetunnel.model.ConnectorLabels;
 import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
 import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
@@ -33,9 +34,11 @@ public final class ControllerApplication implements AutoCloseable {
     /** The master: namespace that every watch route shares, so one Lease decides who watches. */
     static final String LEADER_GROUP = "controller";
     static final String LEADER_PREFIX = "master:" + LEADER_GROUP + ":";
-    /** Labels of the controller pods; Camel's leader election counts only pods with them as members. */
-    public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
-            "app.kubernetes.io/name", "kubetunnel", "app.kubernetes.io/component", "controller");
+    /**
+     * Labels of the controller pods; Camel's leader election counts only pods with them as members, and the
+     * connectors' NetworkPolicies admit the controller by them.
+     */
+    public static final Map<String, String> CONTROLLER_POD_LABELS = ConnectorLabels.CONTROLLER_POD_LABELS;
 
     /** Bound of the whole stop, under Kubernetes' default termination grace of 30 s. */
     static final int SHUTDOWN_TIMEOUT_SECONDS = 20;

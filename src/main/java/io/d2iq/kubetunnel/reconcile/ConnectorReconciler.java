@@ -9,6 +9,7 @@ import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ComponentWorkload;
 import io.d2iq.kubetunnel.model.ConnectorEndpoints;
 import io.d2iq.kubetunnel.model.ConnectorInputs;
+import io.d2iq.kubetunnel.model.ConnectorNetworkPolicies;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ConnectorSpecValidator;
 import io.d2iq.kubetunnel.model.ConnectorToken;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -175,6 +177,10 @@ public final class ConnectorReconciler {
         writes.add(applier.apply(Secret.class, namespace, ConnectorResources.kubeconfigSecretName(name), AgentAccess.kubeconfigSecret(connector)).result());
         Deployment tunnelServer = applyWorkload(ConnectorWorkloads.tunnelServer(inputs), inputs, writes);
         applyWorkload(ConnectorWorkloads.kubeconfigWebhook(inputs), inputs, writes);
+        writes.add(applier.apply(NetworkPolicy.class, namespace, ConnectorResources.tunnelServerName(name),
+                ConnectorNetworkPolicies.tunnelServer(inputs, settings)).result());
+        writes.add(applier.apply(NetworkPolicy.class, namespace, ConnectorResources.kubeconfigWebhookName(name),
+                ConnectorNetworkPolicies.kubeconfigWebhook(inputs, settings)).result());
 
         ConnectorEndpoints endpoints = ConnectorEndpoints.of(inputs);
         String waitingFor = null;
@@ -242,6 +248,7 @@ public final class ConnectorReconciler {
         children.addAll(client.apps().deployments().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.services().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.network().v1().ingresses().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.network().v1().networkPolicies().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.secrets().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.serviceAccounts().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.rbac().roles().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());

@@ -167,7 +167,7 @@ class ControllerScaleBench {
         }
     }
 
-    /** Every connector has a state and its manifests ref, and every one of the 12 children per connector exists. */
+    /** Every connector has a state and its manifests ref, and every one of the 14 children per connector exists. */
     private static boolean allDone(KubernetesClient client) {
         long withStatus = client.resources(TunnelConnector.class).inNamespace(NS).list().getItems().stream()
                 .filter(c -> c.getStatus() != null && c.getStatus().getState() != null && c.getStatus().getTunnelAgent() != null)
@@ -179,6 +179,7 @@ class ControllerScaleBench {
         return client.apps().deployments().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
                 && client.services().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
                 && client.network().v1().ingresses().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
+                && client.network().v1().networkPolicies().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
                 && client.secrets().inNamespace(NS).withLabel(label).list().getItems().size() == 3 * CONNECTORS
                 && client.serviceAccounts().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS
                 && client.rbac().roles().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS

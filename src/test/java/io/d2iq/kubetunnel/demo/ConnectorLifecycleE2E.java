@@ -138,7 +138,7 @@ class ConnectorLifecycleE2E {
 
         clusters.management().run("delete", "tunnelconnector", connection.name(), "-n", ns);
         await().atMost(E2eClusters.STATE_TIMEOUT).untilAsserted(() -> assertThat(clusters.management().run("get",
-                "deployments,services,ingresses,secrets,serviceaccounts,roles,rolebindings", "-n", ns, "-o", "name",
+                "deployments,services,ingresses,networkpolicies,secrets,serviceaccounts,roles,rolebindings", "-n", ns, "-o", "name",
                 "-l", ConnectorResources.CONNECTOR_LABEL + "=" + connection.name())).isBlank());
         // the controller cannot reach the remote cluster: the agent keeps retrying until the user deletes what they applied
         assertThat(clusters.agentRunning(0)).isTrue();

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -157,7 +158,7 @@ class ControllerRbacIT {
             assertThat(admin.secrets().inNamespace(NS).withName(ConnectorResources.agentTokenSecretName("c1")).get().getType()).isEqualTo("Opaque");
         });
 
-        List<Class<? extends HasMetadata>> childTypes = List.of(Deployment.class, Service.class, Ingress.class,
+        List<Class<? extends HasMetadata>> childTypes = List.of(Deployment.class, Service.class, Ingress.class, NetworkPolicy.class,
                 ServiceAccount.class, Role.class, RoleBinding.class, Secret.class);
         for (Class<? extends HasMetadata> type : childTypes) {
             HasMetadata child = admin.resources(type).inNamespace(NS).withLabel(ConnectorResources.CONNECTOR_LABEL, "c1").list().getItems().get(0);

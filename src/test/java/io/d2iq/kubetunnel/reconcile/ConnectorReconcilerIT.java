@@ -133,6 +133,11 @@ class ConnectorReconcilerIT {
         assertThat(client.serviceAccounts().inNamespace(NS).withName("c1-agent").get()).isNotNull();
         assertThat(client.rbac().roles().inNamespace(NS).withName("c1-agent").get()).isNotNull();
         assertThat(client.rbac().roleBindings().inNamespace(NS).withName("c1-agent").get()).isNotNull();
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems())
+                .extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("c1-tunnel-server", "c1-kubeconfig-webhook");
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems())
+                .allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+                        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(uid)));
         assertThat(connector("c1").getStatus().getTunnelServer().getDeploymentRef().getName()).isEqualTo("c1-tunnel-server");
         assertThat(connector("c1").getStatus().getGatewayObservedGeneration()).isNotNull();
     }
