@@ -219,7 +219,7 @@ public final class ConnectorReconciler {
         }
         client.secrets().inNamespace(namespace).withName(secretName).delete();
         client.secrets().inNamespace(namespace).resource(desired).create();
-        LOG.info("{}/{}: replaced service-account-token Secret {} by an Opaque Secret holding the same token",
+        LOG.info("connector={}/{} replaced service-account-token Secret {} by an Opaque Secret holding the same token",
                 namespace, inputs.name(), secretName);
         return ApplyResult.UPDATED;
     }
