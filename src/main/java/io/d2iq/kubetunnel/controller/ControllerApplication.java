@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.controller;
 
 import io.d2iq.kubetunnel.informer.InformerCaches;
+import io.d2iq.kubetunnel.model.ConnectorLabels;
 import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
 import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
@@ -28,9 +29,8 @@ public final class ControllerApplication implements AutoCloseable {
     /** The master: namespace that every watch route shares, so one Lease decides who watches. */
     static final String LEADER_GROUP = "controller";
     static final String LEADER_PREFIX = "master:" + LEADER_GROUP + ":";
-    /** Labels of the controller pods, which deploy/'s Service and ServiceMonitor select. */
-    public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
-            "app.kubernetes.io/name", "kubetunnel", "app.kubernetes.io/component", "controller");
+    /** Labels of the controller pods: deploy/'s Service and ServiceMonitor select them, the connectors' NetworkPolicies admit them. */
+    public static final Map<String, String> CONTROLLER_POD_LABELS = ConnectorLabels.CONTROLLER_POD_LABELS;
 
     /** Bound of the whole stop, under Kubernetes' default termination grace of 30 s. */
     static final int SHUTDOWN_TIMEOUT_SECONDS = 20;

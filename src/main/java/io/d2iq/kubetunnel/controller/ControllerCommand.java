@@ -32,8 +32,18 @@ public final class ControllerCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--agent-cluster-role", defaultValue = ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE,
-            description = "ClusterRole bound to the agent on the remote cluster (default: ${DEFAULT-VALUE}).")
+            description = "ClusterRole bound, on the remote cluster, to the ServiceAccount whose token is registered: what the "
+                    + "management cluster may do there (default: ${DEFAULT-VALUE}).")
     String agentClusterRole;
+
+    @Option(names = "--controller-namespace", defaultValue = "${env:POD_NAMESPACE:-" + ControllerSettings.DEFAULT_CONTROLLER_NAMESPACE + "}",
+            description = "Namespace of the controller's pods, which the connectors' NetworkPolicies admit (env POD_NAMESPACE; default: ${DEFAULT-VALUE}).")
+    String controllerNamespace;
+
+    @Option(names = "--ingress-namespace", defaultValue = "",
+            description = "Namespace of the ingress controller: the only one the connectors' NetworkPolicies admit to the tunnel and "
+                    + "webhook ports when the gateway has an Ingress (default: every source).")
+    String ingressNamespace;
 
     @Option(names = "--namespace", defaultValue = "", description = "Namespace to watch (default: all).")
     String namespace;
@@ -82,7 +92,7 @@ public final class ControllerCommand implements Callable<Integer> {
     }
 
     private int run(KubernetesClient client) throws Exception {
-        ControllerOptions options = new ControllerOptions(routes, new ControllerSettings(image, agentClusterRole), namespace,
+        ControllerOptions options = new ControllerOptions(routes, new ControllerSettings(image, agentClusterRole, controllerNamespace, ingressNamespace), namespace,
                 Duration.ofSeconds(resyncSeconds), workers, managementPort,
                 leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace(client), leaseName, identity(),
                         Duration.ofSeconds(leaseSeconds)) : null,

@@ -6,29 +6,32 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import java.util.Map;
+import java.util.List;
 
 /**
- * The management-side identity of a connector's agent: a ServiceAccount whose non-expiring token the
- * agent presents, and a Role that lets the registration (the webhook, running as that account) write
- * only this connector's kubeconfig Secret.
+ * The management-side identity of a connector's registration: the ServiceAccount the kubeconfig webhook runs as
+ * (status.serviceAccountRef), its Role (roleRef) and RoleBinding (roleBindingRef). Its token exists only in the
+ * webhook pod and never leaves the management cluster. The Role lets it read its own connector and fill the one
+ * Secret the controller created empty for it, and nothing else: no {@code create} (which Kubernetes cannot
+ * restrict by name), no other Secret.
  */
 public final class AgentAccess {
 
-    /** Annotation that asks the token controller to fill a Secret with a ServiceAccount's token. */
-    public static final String SERVICE_ACCOUNT_NAME_ANNOTATION = "kubernetes.io/service-account.name";
-    /** Type of a Secret that the token controller fills. */
-    public static final String SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
+    /** Verbs the registration needs on its kubeconfig Secret: read it, then replace it (update) or merge (patch). */
+    public static final List<String> KUBECONFIG_SECRET_VERBS = List.of("get", "update", "patch");
+    /** Type of the kubeconfig Secret. */
+    public static final String KUBECONFIG_SECRET_TYPE = "Opaque";
 
     private AgentAccess() {
     }
 
-    /** The agent's ServiceAccount. */
+    /** The registration's ServiceAccount, the webhook pod's identity. */
     public static ServiceAccount serviceAccount(TunnelConnector connector) {
         return new ServiceAccountBuilder()
                 .withMetadata(ConnectorLabels.childMetadata(connector,
@@ -36,22 +39,26 @@ public final class AgentAccess {
                 .build();
     }
 
-    /**
-     * The Role: read this connector, write Secrets. Kubernetes cannot restrict {@code create} by name,
-     * so create is namespace-wide; get/update/patch are restricted to the kubeconfig Secret.
-     */
+    /** The Role: {@link #rules} of this connector. */
     public static Role role(TunnelConnector connector) {
         String name = connector.getMetadata().getName();
         return new RoleBuilder()
                 .withMetadata(ConnectorLabels.childMetadata(connector, ConnectorResources.agentRoleName(name), ConnectorLabels.AGENT))
-                .withRules(
-                        new PolicyRuleBuilder().withApiGroups(ApiGroup.GROUP).withResources("tunnelconnectors")
-                                .withResourceNames(name).withVerbs("get").build(),
-                        new PolicyRuleBuilder().withApiGroups("").withResources("secrets")
-                                .withResourceNames(ConnectorResources.kubeconfigSecretName(name))
-                                .withVerbs("get", "update", "patch").build(),
-                        new PolicyRuleBuilder().withApiGroups("").withResources("secrets").withVerbs("create").build())
+                .withRules(rules(name))
                 .build();
+    }
+
+    /**
+     * Everything the registration of connector {@code connector} may do in its namespace: get that TunnelConnector
+     * (for its uid and proxy port), and get/update/patch that connector's kubeconfig Secret.
+     */
+    public static List<PolicyRule> rules(String connector) {
+        return List.of(
+                new PolicyRuleBuilder().withApiGroups(ApiGroup.GROUP).withResources("tunnelconnectors")
+                        .withResourceNames(connector).withVerbs("get").build(),
+                new PolicyRuleBuilder().withApiGroups("").withResources("secrets")
+                        .withResourceNames(ConnectorResources.kubeconfigSecretName(connector))
+                        .withVerbs(KUBECONFIG_SECRET_VERBS).build());
     }
 
     /** Binds the Role to the ServiceAccount. */
@@ -67,16 +74,14 @@ public final class AgentAccess {
     }
 
     /**
-     * The non-expiring token Secret of the ServiceAccount. The token controller fills its data; the
-     * controller never writes data here, so an apply keeps whatever the token controller put.
+     * The kubeconfig Secret as the controller creates it: no data, owned and labelled. The webhook fills it
+     * (update only, so its identity needs no {@code create}); the controller never writes its data.
      */
-    public static Secret tokenSecret(TunnelConnector connector) {
-        String name = connector.getMetadata().getName();
-        Secret secret = new SecretBuilder()
-                .withMetadata(ConnectorLabels.childMetadata(connector, ConnectorResources.agentTokenSecretName(name), ConnectorLabels.AGENT))
-                .withType(SERVICE_ACCOUNT_TOKEN_TYPE)
+    public static Secret kubeconfigSecret(TunnelConnector connector) {
+        return new SecretBuilder()
+                .withMetadata(ConnectorLabels.childMetadata(connector,
+                        ConnectorResources.kubeconfigSecretName(connector.getMetadata().getName()), ConnectorLabels.KUBECONFIG))
+                .withType(KUBECONFIG_SECRET_TYPE)
                 .build();
-        secret.getMetadata().setAnnotations(Map.of(SERVICE_ACCOUNT_NAME_ANNOTATION, ConnectorResources.agentServiceAccountName(name)));
-        return secret;
     }
 }

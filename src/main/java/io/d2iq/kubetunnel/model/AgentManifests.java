@@ -41,12 +41,26 @@ public final class AgentManifests {
 
     /** Namespace of the agent on the remote cluster. */
     public static final String REMOTE_NAMESPACE = "kubetunnel";
-    /** Name of the agent's ServiceAccount, ClusterRoleBinding and Deployment on the remote cluster. */
+    /**
+     * Name of the agent's Deployment and of the ServiceAccount that the agent and register pods run as: it has no
+     * RBAC and its token is never mounted, because neither pod calls the remote API with it.
+     */
     public static final String REMOTE_AGENT_NAME = "kubetunnel-agent";
+    /**
+     * The remote ServiceAccount whose token is registered: the management cluster's identity on the remote
+     * cluster, bound to {@link ControllerSettings#agentClusterRole()}. No pod runs as it.
+     */
+    public static final String REMOTE_ACCESS_ACCOUNT = "kubetunnel-remote-access";
+    /**
+     * The ClusterRoleBinding of {@link #REMOTE_ACCESS_ACCOUNT}. It keeps the name it had when it bound the agent's
+     * own account, so re-applying the manifests of an earlier release moves its subject (subjects can change, the
+     * name and role cannot) instead of leaving the agent's account bound to the cluster role.
+     */
+    public static final String REMOTE_ACCESS_BINDING = "kubetunnel-agent";
     /** Remote Secret with the connector's token (and the gateway CA). */
     public static final String REMOTE_CONNECTOR_SECRET = "kubetunnel-connector";
-    /** Remote non-expiring token Secret of the agent's ServiceAccount, read by the register Job. */
-    public static final String REMOTE_TOKEN_SECRET = "kubetunnel-agent-token";
+    /** Remote non-expiring token Secret of {@link #REMOTE_ACCESS_ACCOUNT}, mounted only into the register Job. */
+    public static final String REMOTE_ACCESS_TOKEN_SECRET = "kubetunnel-remote-access-token";
     /** Prefix of the register Job; the suffix changes whenever its inputs do, because a Job's template is immutable. */
     public static final String REGISTER_JOB_PREFIX = "kubetunnel-register-";
     /** Where remote pods mount the connector Secret. */
@@ -88,16 +102,16 @@ public final class AgentManifests {
         boolean withCa = inputs.caCertificate() != null;
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(new NamespaceBuilder().withMetadata(meta(REMOTE_NAMESPACE, null)).build());
-        objects.add(new ServiceAccountBuilder().withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE)).build());
-        objects.add(new ClusterRoleBindingBuilder().withMetadata(meta(REMOTE_AGENT_NAME, null))
+        objects.add(new ServiceAccountBuilder().withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE))
+                .withAutomountServiceAccountToken(false).build());
+        objects.add(new ServiceAccountBuilder().withMetadata(meta(REMOTE_ACCESS_ACCOUNT, REMOTE_NAMESPACE))
+                .withAutomountServiceAccountToken(false).build());
+        objects.add(new ClusterRoleBindingBuilder().withMetadata(meta(REMOTE_ACCESS_BINDING, null))
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
                     .withName(settings.agentClusterRole()).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(REMOTE_AGENT_NAME).withNamespace(REMOTE_NAMESPACE).endSubject()
+                .addNewSubject().withKind("ServiceAccount").withName(REMOTE_ACCESS_ACCOUNT).withNamespace(REMOTE_NAMESPACE).endSubject()
                 .build());
-        Secret remoteToken = new SecretBuilder().withMetadata(meta(REMOTE_TOKEN_SECRET, REMOTE_NAMESPACE))
-                .withType(AgentAccess.SERVICE_ACCOUNT_TOKEN_TYPE).build();
-        remoteToken.getMetadata().setAnnotations(Map.of(AgentAccess.SERVICE_ACCOUNT_NAME_ANNOTATION, REMOTE_AGENT_NAME));
-        objects.add(remoteToken);
+        objects.add(ServiceAccountTokenSecret.of(meta(REMOTE_ACCESS_TOKEN_SECRET, REMOTE_NAMESPACE), REMOTE_ACCESS_ACCOUNT));
         objects.add(connectorSecret(inputs));
         objects.add(registerJob(inputs, settings, endpoints, withCa));
         objects.add(agentDeployment(settings, endpoints, withCa));
@@ -124,10 +138,11 @@ public final class AgentManifests {
         PodSpec pod = podSpec(settings, args, "register");
         pod.setRestartPolicy("OnFailure");
         pod.getVolumes().add(new VolumeBuilder().withName("remote-token")
-                .withNewSecret().withSecretName(REMOTE_TOKEN_SECRET).endSecret().build());
+                .withNewSecret().withSecretName(REMOTE_ACCESS_TOKEN_SECRET).endSecret().build());
         pod.getContainers().get(0).getVolumeMounts().add(new VolumeMountBuilder()
                 .withName("remote-token").withMountPath(REMOTE_MOUNT_DIR).withReadOnly(true).build());
-        String jobName = REGISTER_JOB_PREFIX + shortHash(String.join(" ", args) + settings.image() + inputs.agentToken() + inputs.caCertificate());
+        // the pod spec covers every input of the template (args, image, mounts); the token and CA live in Secrets
+        String jobName = REGISTER_JOB_PREFIX + shortHash(Serialization.asJson(pod) + inputs.agentToken() + inputs.caCertificate());
         return new JobBuilder().withMetadata(meta(jobName, REMOTE_NAMESPACE))
                 .withNewSpec().withBackoffLimit(10).withTtlSecondsAfterFinished(86400)
                     .withNewTemplate().withNewMetadata().withLabels(REMOTE_LABELS).endMetadata().withSpec(pod).endTemplate()
@@ -169,6 +184,7 @@ public final class AgentManifests {
     private static PodSpec podSpec(ControllerSettings settings, List<String> args, String containerName) {
         return new PodSpecBuilder()
                 .withServiceAccountName(REMOTE_AGENT_NAME)
+                .withAutomountServiceAccountToken(false)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID)
                     .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withContainers(new ContainerBuilder()

@@ -11,7 +11,7 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelGatewayIngressSpec;
  * @param connector the connector, freshly read
  * @param gateway the gateway it references, or null when missing
  * @param caCertificate PEM of the gateway's {@code caSecretRef} key {@code ca.crt}, or null
- * @param agentToken the connector's ServiceAccount token once the token controller filled it, or null
+ * @param agentToken the connector token: the one its Secret holds, or a new one that this reconcile stores
  * @param externalAddress host (and optional port) where the gateway's Ingress is reachable, or null while unknown
  */
 public record ConnectorInputs(TunnelConnector connector, TunnelGateway gateway, String caCertificate,

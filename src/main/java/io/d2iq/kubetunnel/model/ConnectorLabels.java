@@ -22,6 +22,12 @@ public final class ConnectorLabels {
     public static final String KUBECONFIG_WEBHOOK = "kubeconfig-webhook";
     /** Agent registration (ServiceAccount, Role, token, manifests) component label value. */
     public static final String AGENT = "agent";
+    /** Kubeconfig Secret component label value. */
+    public static final String KUBECONFIG = "kubeconfig";
+
+    /** Labels of the controller's pods (deploy/deployment.yaml). */
+    public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
+            "app.kubernetes.io/name", APP_NAME, "app.kubernetes.io/component", "controller");
 
     private ConnectorLabels() {
     }

@@ -18,7 +18,7 @@ public final class ConnectorResources {
     public static final String MANIFESTS_KEY = "manifests.yaml";
     /** Key of the kubeconfig in its Secret. */
     public static final String KUBECONFIG_KEY = "kubeconfig";
-    /** Key of the agent's token in the token Secret (a service-account-token Secret). */
+    /** Key of the connector token in its Secret (and of a ServiceAccount token in a service-account-token Secret). */
     public static final String TOKEN_KEY = "token";
     /** Key of the CA certificate in the gateway's {@code caSecretRef} Secret. */
     public static final String CA_KEY = "ca.crt";
@@ -28,22 +28,22 @@ public final class ConnectorResources {
     private ConnectorResources() {
     }
 
-    /** Deployment, Service and Ingress of the connector's tunnel server. */
+    /** Deployment, Service, Ingress and NetworkPolicy of the connector's tunnel server. */
     public static String tunnelServerName(String connector) {
         return connector + "-tunnel-server";
     }
 
-    /** Deployment, Service and Ingress of the connector's kubeconfig webhook. */
+    /** Deployment, Service, Ingress and NetworkPolicy of the connector's kubeconfig webhook. */
     public static String kubeconfigWebhookName(String connector) {
         return connector + "-kubeconfig-webhook";
     }
 
-    /** ServiceAccount whose token the remote agent presents. */
+    /** ServiceAccount of the agent's registration: the kubeconfig webhook runs as it; its token never leaves the cluster. */
     public static String agentServiceAccountName(String connector) {
         return connector + "-agent";
     }
 
-    /** Role granting the agent's registration its rights. */
+    /** Role granting the agent's registration its rights (its own connector, its own kubeconfig Secret). */
     public static String agentRoleName(String connector) {
         return connector + "-agent";
     }
@@ -53,7 +53,7 @@ public final class ConnectorResources {
         return connector + "-agent";
     }
 
-    /** Non-expiring token Secret of the agent's ServiceAccount. */
+    /** Opaque Secret of the connector token, the random secret the remote agent and register Job present. */
     public static String agentTokenSecretName(String connector) {
         return connector + "-agent-token";
     }

@@ -10,7 +10,7 @@ import io.d2iq.kubetunnel.model.SpecProblem;
  * @param tunnelServerReady whether the tunnel server Deployment has a ready replica
  * @param agentConnected whether the tunnel server reports a connected agent
  * @param registrationError the webhook's last rejection of a registration, or null
- * @param kubeconfigPresent whether the kubeconfig Secret exists
+ * @param kubeconfigPresent whether the kubeconfig Secret holds a registered kubeconfig (the controller creates it empty)
  * @param kubeconfigRejected why the controller refuses to use the kubeconfig the Secret holds, or null
  * @param probe the last probe of the remote API server through the tunnel, or null when none ran
  */

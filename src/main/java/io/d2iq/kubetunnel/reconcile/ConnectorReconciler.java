@@ -12,8 +12,10 @@ import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ComponentWorkload;
 import io.d2iq.kubetunnel.model.ConnectorEndpoints;
 import io.d2iq.kubetunnel.model.ConnectorInputs;
+import io.d2iq.kubetunnel.model.ConnectorNetworkPolicies;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ConnectorSpecValidator;
+import io.d2iq.kubetunnel.model.ConnectorToken;
 import io.d2iq.kubetunnel.model.ConnectorWorkloads;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.d2iq.kubetunnel.model.SpecProblem;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,6 +38,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings one connector's children and status in line with its spec and gateway. Reads everything fresh,
@@ -49,6 +54,8 @@ public final class ConnectorReconciler {
     static final Duration POLL_WHILE_STEADY = Duration.ofSeconds(5);
     /** Reason of a connector whose kubeconfig Secret holds something the parser refuses. */
     public static final String KUBECONFIG_REJECTED = "KubeconfigRejected";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorReconciler.class);
 
     private final KubernetesClient client;
     private final ObjectCache children;
@@ -111,7 +118,8 @@ public final class ConnectorReconciler {
                 : client.resources(TunnelGateway.class).inNamespace(namespace).withName(connector.getSpec().getGatewayRef().getName()).get();
         TunnelGatewayIngressSpec ingress = gateway == null || gateway.getSpec() == null ? null : gateway.getSpec().getIngress();
         String ca = ingress == null || ingress.getCaSecretRef() == null ? null : caCertificate(namespace, ingress.getCaSecretRef());
-        String token = secretValue(namespace, ConnectorResources.agentTokenSecretName(name), ConnectorResources.TOKEN_KEY);
+        String stored = secretValue(namespace, ConnectorResources.agentTokenSecretName(name), ConnectorResources.TOKEN_KEY);
+        String token = stored == null || stored.isEmpty() ? ConnectorToken.generate() : stored;
         String address = ingress == null ? null : externalAddress(namespace, name, ingress);
         return new ConnectorInputs(connector, gateway, ca, token, address);
     }
@@ -170,15 +178,18 @@ public final class ConnectorReconciler {
         writes.add(applier.apply(ServiceAccount.class, namespace, ConnectorResources.agentServiceAccountName(name), AgentAccess.serviceAccount(connector)).result());
         writes.add(applier.apply(Role.class, namespace, ConnectorResources.agentRoleName(name), AgentAccess.role(connector)).result());
         writes.add(applier.apply(RoleBinding.class, namespace, ConnectorResources.agentRoleBindingName(name), AgentAccess.roleBinding(connector)).result());
-        writes.add(applier.apply(Secret.class, namespace, ConnectorResources.agentTokenSecretName(name), AgentAccess.tokenSecret(connector)).result());
+        writes.add(applyConnectorToken(inputs));
+        writes.add(applier.apply(Secret.class, namespace, ConnectorResources.kubeconfigSecretName(name), AgentAccess.kubeconfigSecret(connector)).result());
         Deployment tunnelServer = applyWorkload(ConnectorWorkloads.tunnelServer(inputs), inputs, writes);
         applyWorkload(ConnectorWorkloads.kubeconfigWebhook(inputs), inputs, writes);
+        writes.add(applier.apply(NetworkPolicy.class, namespace, ConnectorResources.tunnelServerName(name),
+                ConnectorNetworkPolicies.tunnelServer(inputs, settings)).result());
+        writes.add(applier.apply(NetworkPolicy.class, namespace, ConnectorResources.kubeconfigWebhookName(name),
+                ConnectorNetworkPolicies.kubeconfigWebhook(inputs, settings)).result());
 
         ConnectorEndpoints endpoints = ConnectorEndpoints.of(inputs);
         String waitingFor = null;
-        if (inputs.agentToken() == null) {
-            waitingFor = "the token controller to fill Secret " + ConnectorResources.agentTokenSecretName(name);
-        } else if (endpoints == null) {
+        if (endpoints == null) {
             waitingFor = "an address in the status of Ingress " + ConnectorResources.tunnelServerName(name)
                     + " (or set spec.ingress.loadBalancer on the TunnelGateway)";
         } else {
@@ -188,10 +199,12 @@ public final class ConnectorReconciler {
         boolean tunnelServerReady = isReady(tunnelServer);
         boolean agentConnected = tunnelServerReady && components.agentConnected(namespace, name);
         ConnectorFacts.Problem registrationError = components.registrationError(namespace, name).orElse(null);
+        // The controller creates the Secret empty, so "registered" is a kubeconfig in it, not the Secret's existence.
         String stored = secretValue(namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
+        boolean registered = stored != null && !stored.isBlank();
         Kubeconfig kubeconfig = null;
         ConnectorFacts.Problem kubeconfigRejected = null;
-        if (stored != null) {
+        if (registered) {
             // Checked on every read, not trusted because the webhook checked it: anyone who may write the Secret could have.
             try {
                 kubeconfig = KubeconfigParser.parse(stored);
@@ -201,8 +214,31 @@ public final class ConnectorReconciler {
             }
         }
         ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(inputs, kubeconfig) : null;
-        return new ConnectorFacts(null, waitingFor, tunnelServerReady, agentConnected, registrationError, stored != null,
+        return new ConnectorFacts(null, waitingFor, tunnelServerReady, agentConnected, registrationError, registered,
                 kubeconfigRejected, probe);
+    }
+
+    /**
+     * Applies the connector token Secret. An earlier release's token Secret is a service-account-token Secret,
+     * whose type cannot be changed in place: it is deleted and created again as Opaque with the same token, so the
+     * agents already running keep authenticating. The deleted Secret takes the JWT's validity on the management
+     * API with it (a legacy ServiceAccount token is valid only while its Secret exists).
+     */
+    private ApplyResult applyConnectorToken(ConnectorInputs inputs) {
+        String namespace = inputs.namespace();
+        String secretName = ConnectorResources.agentTokenSecretName(inputs.name());
+        Secret desired = ConnectorToken.secret(inputs.connector(), inputs.agentToken());
+        Secret cached = children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
+        // the cache may still show the old Secret after a migration: only the server's copy decides
+        Secret current = cached == null || ConnectorToken.isLegacy(cached) ? client.secrets().inNamespace(namespace).withName(secretName).get() : cached;
+        if (!ConnectorToken.isLegacy(current)) {
+            return applier.apply(Secret.class, namespace, secretName, desired).result();
+        }
+        client.secrets().inNamespace(namespace).withName(secretName).delete();
+        client.secrets().inNamespace(namespace).resource(desired).create();
+        LOG.info("connector={}/{} replaced service-account-token Secret {} by an Opaque Secret holding the same token",
+                namespace, inputs.name(), secretName);
+        return ApplyResult.UPDATED;
     }
 
     private Deployment applyWorkload(ComponentWorkload workload, ConnectorInputs inputs, List<ApplyResult> writes) {
@@ -229,6 +265,7 @@ public final class ConnectorReconciler {
         children.addAll(client.apps().deployments().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.services().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.network().v1().ingresses().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
+        children.addAll(client.network().v1().networkPolicies().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.secrets().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.serviceAccounts().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
         children.addAll(client.rbac().roles().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());

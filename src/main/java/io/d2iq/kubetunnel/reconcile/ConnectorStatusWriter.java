@@ -6,6 +6,7 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorStatus;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelServerStatus;
+import io.d2iq.kubetunnel.model.ConnectorEndpoints;
 import io.d2iq.kubetunnel.model.ConnectorInputs;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -88,7 +89,8 @@ public final class ConnectorStatusWriter {
         webhook.setServiceRef(ref(ConnectorResources.kubeconfigWebhookName(name)));
         webhook.setIngressRef(withIngress ? ref(ConnectorResources.kubeconfigWebhookName(name)) : null);
         status.setKubeconfigWebhook(webhook);
-        if (inputs.agentToken() != null && (!withIngress || inputs.externalAddress() != null)) {
+        if (ConnectorEndpoints.of(inputs) != null) {
+            // the reconciler wrote the manifests Secret: its endpoints are known
             TunnelAgentStatus agent = new TunnelAgentStatus();
             agent.setManifestsRef(ref(ConnectorResources.agentManifestsSecretName(name)));
             status.setTunnelAgent(agent);

@@ -88,10 +88,11 @@ public final class ResourceApplier {
     /** Copies into {@code desired} what the server or other controllers own, so an update does not fight them. */
     private static void keepServerOwnedFields(HasMetadata desired, HasMetadata current) {
         desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+        boolean filledByOthers = isFilledByOthers(desired, current);
         Map<String, String> annotations = new LinkedHashMap<>();
         if (current.getMetadata().getAnnotations() != null) {
             current.getMetadata().getAnnotations().forEach((key, value) -> {
-                if (FOREIGN_ANNOTATION_DOMAINS.contains(domainOf(key))) {
+                if (filledByOthers || FOREIGN_ANNOTATION_DOMAINS.contains(domainOf(key))) {
                     annotations.put(key, value);
                 }
             });
@@ -104,11 +105,19 @@ public final class ResourceApplier {
             service.getSpec().setClusterIP(existing.getSpec().getClusterIP());
             service.getSpec().setClusterIPs(existing.getSpec().getClusterIPs());
         }
-        if (desired instanceof Secret secret && current instanceof Secret existing && (secret.getData() == null || secret.getData().isEmpty())) {
-            // The token controller fills service-account-token Secrets; their data is not ours to clear
-            // (fabric8's builder leaves an empty map, not null, when we set none).
-            secret.setData(existing.getData());
+        if (filledByOthers) {
+            ((Secret) desired).setData(((Secret) current).getData());
         }
+    }
+
+    /**
+     * Whether {@code desired} is a Secret we create without data for someone else to fill (the webhook fills the
+     * kubeconfig Secret): its data and the annotations written with it are not ours to clear. (fabric8's builder
+     * leaves an empty map, not null, when we set no data.)
+     */
+    private static boolean isFilledByOthers(HasMetadata desired, HasMetadata current) {
+        return desired instanceof Secret secret && current instanceof Secret
+                && (secret.getData() == null || secret.getData().isEmpty());
     }
 
     private static String domainOf(String annotationKey) {

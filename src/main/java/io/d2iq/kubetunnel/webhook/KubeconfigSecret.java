@@ -2,10 +2,9 @@ package io.d2iq.kubetunnel.webhook;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
-import io.d2iq.kubetunnel.model.ConnectorLabels;
+import io.d2iq.kubetunnel.model.AgentAccess;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -16,25 +15,19 @@ public final class KubeconfigSecret {
 
     /** When the Secret's kubeconfig was last written; lets /status survive a webhook restart. */
     public static final String REGISTERED_AT_ANNOTATION = "kubetunnel.d2iq.io/registered-at";
-    private static final String SECRET_TYPE = "Opaque";
 
     private KubeconfigSecret() {
     }
 
-    /** The Secret holding {@code kubeconfig} (already carrying its proxy-url), owned by {@code connector}. */
+    /**
+     * The Secret holding {@code kubeconfig} (already carrying its proxy-url): the one the controller created empty
+     * ({@link AgentAccess#kubeconfigSecret}), same name, labels, type and owner, with the data and write time.
+     */
     public static Secret desired(TunnelConnector connector, Kubeconfig kubeconfig, Instant writtenAt) {
-        String name = connector.getMetadata().getName();
-        return new SecretBuilder()
-                .withNewMetadata()
-                    .withName(ConnectorResources.kubeconfigSecretName(name))
-                    .withNamespace(connector.getMetadata().getNamespace())
-                    .withLabels(labels(name))
-                    .withAnnotations(Map.of(REGISTERED_AT_ANNOTATION, writtenAt.toString()))
-                    .withOwnerReferences(ConnectorLabels.ownerReference(connector))
-                .endMetadata()
-                .withType(SECRET_TYPE)
-                .withData(Map.of(ConnectorResources.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(kubeconfig.toYamlBytes())))
-                .build();
+        Secret secret = AgentAccess.kubeconfigSecret(connector);
+        secret.getMetadata().setAnnotations(Map.of(REGISTERED_AT_ANNOTATION, writtenAt.toString()));
+        secret.setData(Map.of(ConnectorResources.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(kubeconfig.toYamlBytes())));
+        return secret;
     }
 
     /** Whether {@code existing} already holds the desired kubeconfig, labels and owner; the write time does not count. */
@@ -47,12 +40,9 @@ public final class KubeconfigSecret {
                         .anyMatch(o -> Objects.equals(o.getUid(), desired.getMetadata().getOwnerReferences().get(0).getUid()));
     }
 
-    static Map<String, String> labels(String connector) {
-        return Map.of(
-                "app.kubernetes.io/name", "kubetunnel",
-                "app.kubernetes.io/instance", connector,
-                "app.kubernetes.io/component", "kubeconfig",
-                "app.kubernetes.io/managed-by", "kubetunnel",
-                ConnectorResources.CONNECTOR_LABEL, connector);
+    /** Whether {@code secret} holds a registered kubeconfig, not only the empty Secret the controller created. */
+    public static boolean holdsKubeconfig(Secret secret) {
+        String data = secret == null || secret.getData() == null ? null : secret.getData().get(ConnectorResources.KUBECONFIG_KEY);
+        return data != null && !data.isEmpty();
     }
 }

@@ -12,12 +12,21 @@ import java.util.Optional;
 
 /**
  * Reads the connector and writes its kubeconfig Secret, only when something changed. The only writer of that
- * Secret; it touches no other object (the connector's status belongs to the controller).
+ * Secret's data; it touches no other object (the connector's status belongs to the controller). It never creates
+ * the Secret: the controller does, so that the webhook's identity needs no {@code create secrets}, which
+ * Kubernetes cannot restrict to one name.
  */
 public final class KubeconfigSecretWriter {
 
-    /** What a write did. */
+    /** What a write did: the first kubeconfig in the Secret, a different one, or the same one again. */
     public enum Result { CREATED, UPDATED, UNCHANGED }
+
+    /** The controller has not created the connector's (empty) kubeconfig Secret yet; a later try may succeed. */
+    public static final class SecretMissingException extends RuntimeException {
+        SecretMissingException(String message) {
+            super(message);
+        }
+    }
 
     private final KubernetesClient client;
     private final String namespace;
@@ -36,26 +45,30 @@ public final class KubeconfigSecretWriter {
         return Optional.ofNullable(client.resources(TunnelConnector.class).inNamespace(namespace).withName(connector).get());
     }
 
-    /** Writes {@code kubeconfig} to the connector's Secret unless the Secret already holds it. */
+    /**
+     * Writes {@code kubeconfig} to the connector's Secret unless the Secret already holds it.
+     *
+     * @throws SecretMissingException when the controller has not created the Secret yet
+     */
     public Result write(TunnelConnector owner, Kubeconfig kubeconfig) {
         Secret desired = KubeconfigSecret.desired(owner, kubeconfig, clock.instant());
         Secret existing = existing();
         if (existing == null) {
-            client.secrets().inNamespace(namespace).resource(desired).create();
-            return Result.CREATED;
+            throw new SecretMissingException("the controller has not created Secret " + namespace + "/"
+                    + ConnectorResources.kubeconfigSecretName(connector) + " yet; retry");
         }
         if (KubeconfigSecret.isCurrent(existing, desired)) {
             return Result.UNCHANGED;
         }
         desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
         client.secrets().inNamespace(namespace).resource(desired).update();
-        return Result.UPDATED;
+        return KubeconfigSecret.holdsKubeconfig(existing) ? Result.UPDATED : Result.CREATED;
     }
 
     /** When the Secret's kubeconfig was last written, if it exists. */
     public Optional<Instant> registeredAt() {
         Secret existing = existing();
-        if (existing == null || existing.getData() == null || !existing.getData().containsKey(ConnectorResources.KUBECONFIG_KEY)) {
+        if (!KubeconfigSecret.holdsKubeconfig(existing)) {
             return Optional.empty();
         }
         String at = existing.getMetadata().getAnnotations() == null ? null

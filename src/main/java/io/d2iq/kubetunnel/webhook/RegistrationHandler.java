@@ -84,6 +84,9 @@ public final class RegistrationHandler {
             status.registered(clock.instant());
             LOG.info("{}: kubeconfig registered for server {} ({})", connectorKey, kubeconfig.server(), result.name().toLowerCase());
             return WebhookReply.of(200, Map.of("result", result.name().toLowerCase()));
+        } catch (KubeconfigSecretWriter.SecretMissingException e) {
+            LOG.warn("{}: registration deferred: {}", connectorKey, e.getMessage());
+            return WebhookReply.error(503, "KubeconfigSecretMissing", e.getMessage());
         } catch (KubernetesClientException e) {
             LOG.warn("{}: registration failed: the management API answered HTTP {}", connectorKey, e.getCode());
             return WebhookReply.error(503, "SecretWriteFailed",

@@ -15,7 +15,6 @@ import io.d2iq.kubetunnel.reconcile.EventRecorder;
 import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -24,12 +23,10 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,12 +129,8 @@ class ControllerScaleBench {
         TunnelGateway gateway = ConnectorFixtures.gateway(NS, "gw", "tunnels.example.com", "/kt", null);
         gateway.getSpec().getIngress().setLoadBalancer(new LoadBalancerIngressBuilder().withHostname("lb.example.com").build());
         client.resource(gateway).create();
-        String token = Base64.getEncoder().encodeToString("t0ken".getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < CONNECTORS; i++) {
             String name = "c" + i;
-            // the token controller's part, done up front so manifests can be built
-            client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName(ConnectorResources.agentTokenSecretName(name)).endMetadata()
-                    .withType("kubernetes.io/service-account-token").addToData("token", token).build()).create();
             TunnelConnector connector = ConnectorFixtures.connector(NS, name, "gw", 1080);
             connector.getMetadata().setUid(null);
             client.resource(connector).create();
@@ -173,7 +166,7 @@ class ControllerScaleBench {
         }
     }
 
-    /** Every connector has a state and its manifests ref, and every one of the 11 children per connector exists. */
+    /** Every connector has a state and its manifests ref, and every one of the 14 children per connector exists. */
     private static boolean allDone(KubernetesClient client) {
         long withStatus = client.resources(TunnelConnector.class).inNamespace(NS).list().getItems().stream()
                 .filter(c -> c.getStatus() != null && c.getStatus().getState() != null && c.getStatus().getTunnelAgent() != null)
@@ -185,7 +178,8 @@ class ControllerScaleBench {
         return client.apps().deployments().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
                 && client.services().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
                 && client.network().v1().ingresses().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
-                && client.secrets().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
+                && client.network().v1().networkPolicies().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
+                && client.secrets().inNamespace(NS).withLabel(label).list().getItems().size() == 3 * CONNECTORS
                 && client.serviceAccounts().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS
                 && client.rbac().roles().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS
                 && client.rbac().roleBindings().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS;

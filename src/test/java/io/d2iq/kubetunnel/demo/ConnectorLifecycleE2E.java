@@ -138,14 +138,14 @@ class ConnectorLifecycleE2E {
 
         clusters.management().run("delete", "tunnelconnector", connection.name(), "-n", ns);
         await().atMost(E2eClusters.STATE_TIMEOUT).untilAsserted(() -> assertThat(clusters.management().run("get",
-                "deployments,services,ingresses,secrets,serviceaccounts,roles,rolebindings", "-n", ns, "-o", "name",
+                "deployments,services,ingresses,networkpolicies,secrets,serviceaccounts,roles,rolebindings", "-n", ns, "-o", "name",
                 "-l", ConnectorResources.CONNECTOR_LABEL + "=" + connection.name())).isBlank());
         // the controller cannot reach the remote cluster: the agent keeps retrying until the user deletes what they applied
         assertThat(clusters.agentRunning(0)).isTrue();
 
         connection.remote().run("delete", "-f", connection.appliedManifests().toString());
         assertThat(connection.remote().run("get", "namespace/" + AgentManifests.REMOTE_NAMESPACE,
-                "clusterrolebinding/" + AgentManifests.REMOTE_AGENT_NAME, "--ignore-not-found", "-o", "name")).isBlank();
+                "clusterrolebinding/" + AgentManifests.REMOTE_ACCESS_BINDING, "--ignore-not-found", "-o", "name")).isBlank();
         await().atMost(E2eClusters.STATE_TIMEOUT).until(() -> !clusters.agentRunning(0));
     }
 

@@ -12,12 +12,16 @@ import io.d2iq.kubetunnel.model.AgentAccess;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.d2iq.kubetunnel.model.ConnectorResources;
+import io.d2iq.kubetunnel.model.ServiceAccountTokenSecret;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -125,10 +129,16 @@ class ControllerRbacIT {
 
     /**
      * Creates, fails, fixes, edits by hand, repairs and deletes a connector, so every call the controller
-     * can make runs: get/list/watch, create, update of every child type, delete of an Ingress that is no
-     * longer wanted, deletecollection of a deleted connector's children, status updates, Events, the Lease.
+     * can make runs: get/list/watch, create, update of every child type, the replacement of an earlier release's
+     * token Secret, delete of an Ingress that is no longer wanted, deletes of a deleted connector's children,
+     * status updates, Events, the Lease.
      */
     private void exerciseAConnectorsLife() {
+        // an earlier release's token Secret, which the controller replaces (delete, create) by an Opaque one
+        admin.resource(ServiceAccountTokenSecret.of(new ObjectMetaBuilder().withNamespace(NS)
+                .withName(ConnectorResources.agentTokenSecretName("c1")).build(), ConnectorResources.agentServiceAccountName("c1"))).create();
+        admin.secrets().inNamespace(NS).withName(ConnectorResources.agentTokenSecretName("c1"))
+                .edit(secret -> new SecretBuilder(secret).addToData(ConnectorResources.TOKEN_KEY, "ZWFybGllcg==").build());
         TunnelConnector c1 = ConnectorFixtures.connector(NS, "c1", "gw", 1080);
         c1.getMetadata().setUid(null);
         admin.resource(c1).create();
@@ -139,10 +149,11 @@ class ControllerRbacIT {
         await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(connector("c1").getStatus().getState()).isEqualTo(TunnelConnectorState.Starting);
             assertThat(admin.network().v1().ingresses().inNamespace(NS).list().getItems()).hasSize(2);
+            assertThat(admin.secrets().inNamespace(NS).withName(ConnectorResources.agentTokenSecretName("c1")).get().getType()).isEqualTo("Opaque");
         });
 
-        List<Class<? extends HasMetadata>> childTypes = List.of(Deployment.class, Service.class, Ingress.class, ServiceAccount.class,
-                Role.class, RoleBinding.class, Secret.class);
+        List<Class<? extends HasMetadata>> childTypes = List.of(Deployment.class, Service.class, Ingress.class, NetworkPolicy.class,
+                ServiceAccount.class, Role.class, RoleBinding.class, Secret.class);
         for (Class<? extends HasMetadata> type : childTypes) {
             HasMetadata child = admin.resources(type).inNamespace(NS).withLabel(ConnectorResources.CONNECTOR_LABEL, "c1").list().getItems().get(0);
             String name = child.getMetadata().getName();

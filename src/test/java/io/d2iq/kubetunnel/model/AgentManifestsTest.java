@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -26,15 +30,76 @@ class AgentManifestsTest {
         return parsed;
     }
 
+    private <T extends HasMetadata> T named(Class<T> kind, String name) {
+        return parsedManifests().stream().filter(kind::isInstance).map(kind::cast)
+                .filter(o -> o.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private Deployment agent() {
+        return named(Deployment.class, AgentManifests.REMOTE_AGENT_NAME);
+    }
+
+    private Job register() {
+        return parsedManifests().stream().filter(Job.class::isInstance).map(Job.class::cast).findFirst().orElseThrow();
+    }
+
+    private static List<PodSpec> pods(Deployment agent, Job register) {
+        return List.of(agent.getSpec().getTemplate().getSpec(), register.getSpec().getTemplate().getSpec());
+    }
+
+    @Test
+    void noRemotePodMountsAServiceAccountTokenOrRunsAsTheBoundAccount() {
+        Deployment agent = agent();
+        Job register = register();
+        ClusterRoleBinding binding = named(ClusterRoleBinding.class, AgentManifests.REMOTE_ACCESS_BINDING);
+        String bound = binding.getSubjects().get(0).getName();
+
+        assertThat(bound).isEqualTo(AgentManifests.REMOTE_ACCESS_ACCOUNT);
+        assertThat(binding.getRoleRef().getName()).isEqualTo("cluster-admin");
+        assertThat(pods(agent, register)).allSatisfy(pod -> {
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+            assertThat(pod.getServiceAccountName()).isEqualTo(AgentManifests.REMOTE_AGENT_NAME).isNotEqualTo(bound);
+        });
+        assertThat(named(ServiceAccount.class, AgentManifests.REMOTE_AGENT_NAME).getAutomountServiceAccountToken()).isFalse();
+        assertThat(named(ServiceAccount.class, AgentManifests.REMOTE_ACCESS_ACCOUNT).getAutomountServiceAccountToken()).isFalse();
+        assertThat(parsedManifests()).filteredOn(o -> o instanceof ClusterRoleBinding || o instanceof RoleBinding)
+                .as("only the registered account is bound to anything").singleElement().isEqualTo(binding);
+    }
+
+    @Test
+    void onlyTheRegisterJobMountsTheRegisteredAccountsToken() {
+        Secret token = named(Secret.class, AgentManifests.REMOTE_ACCESS_TOKEN_SECRET);
+        assertThat(token.getType()).isEqualTo("kubernetes.io/service-account-token");
+        assertThat(token.getMetadata().getAnnotations()).containsEntry("kubernetes.io/service-account.name", AgentManifests.REMOTE_ACCESS_ACCOUNT);
+        PodSpec register = register().getSpec().getTemplate().getSpec();
+        assertThat(register.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .extracting(v -> v.getSecret().getSecretName())
+                .containsExactlyInAnyOrder(AgentManifests.REMOTE_CONNECTOR_SECRET, AgentManifests.REMOTE_ACCESS_TOKEN_SECRET);
+        assertThat(register.getContainers().get(0).getArgs())
+                .containsSequence("--remote-token-file", AgentManifests.REMOTE_MOUNT_DIR + "/token")
+                .containsSequence("--remote-ca-file", AgentManifests.REMOTE_MOUNT_DIR + "/ca.crt");
+        assertThat(agent().getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .extracting(v -> v.getSecret().getSecretName()).containsExactly(AgentManifests.REMOTE_CONNECTOR_SECRET);
+    }
+
+    @Test
+    void theAgentClusterRoleSettingIsTheRoleTheRegisteredAccountHolds() {
+        Secret secret = AgentManifests.secret(inputs, new ControllerSettings("img:2", "kubetunnel-remote-reader"), ConnectorEndpoints.of(inputs));
+        String yaml = new String(Base64.getDecoder().decode(secret.getData().get("manifests.yaml")), StandardCharsets.UTF_8);
+        List<HasMetadata> parsed = Serialization.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        assertThat(parsed).filteredOn(ClusterRoleBinding.class::isInstance).map(ClusterRoleBinding.class::cast)
+                .singleElement().satisfies(binding -> assertThat(binding.getRoleRef().getName()).isEqualTo("kubetunnel-remote-reader"));
+    }
+
     @Test
     void manifestsCarryEveryRemoteObjectInApplyOrder() {
         assertThat(parsedManifests()).extracting(HasMetadata::getKind)
-                .containsExactly("Namespace", "ServiceAccount", "ClusterRoleBinding", "Secret", "Secret", "Job", "Deployment");
+                .containsExactly("Namespace", "ServiceAccount", "ServiceAccount", "ClusterRoleBinding", "Secret", "Secret", "Job", "Deployment");
     }
 
     @Test
     void agentDialsTheGatewayUrlWithTokenAndCa() {
-        Deployment agent = (Deployment) parsedManifests().get(6);
+        Deployment agent = agent();
         assertThat(agent.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
                 "agent", "--server-url", "wss://lb.example.com:443/kt/ns1/c1/tunnel-server",
                 "--token-file", "/var/run/secrets/kubetunnel/connector/token",
@@ -45,7 +110,7 @@ class AgentManifestsTest {
 
     @Test
     void agentIsReadyWhileItsTunnelIsUpAndLiveWhileItRuns() {
-        Container agent = ((Deployment) parsedManifests().get(6)).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container agent = (agent()).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(agent.getPorts()).singleElement().satisfies(port -> {
             assertThat(port.getName()).isEqualTo("management");
             assertThat(port.getContainerPort()).isEqualTo(8080);
@@ -53,13 +118,13 @@ class AgentManifestsTest {
         assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
         assertThat(agent.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
-        Job register = (Job) parsedManifests().get(5);
+        Job register = register();
         assertThat(register.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe()).isNull();
     }
 
     @Test
     void registerJobPostsToTheWebhookUrl() {
-        Job job = (Job) parsedManifests().get(5);
+        Job job = register();
         assertThat(job.getMetadata().getName()).startsWith("kubetunnel-register-");
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .containsSequence("--webhook-url", "https://lb.example.com:443/kt/ns1/c1/kubeconfig");
@@ -67,7 +132,7 @@ class AgentManifestsTest {
 
     @Test
     void connectorSecretHoldsTokenAndCa() {
-        Secret connectorSecret = (Secret) parsedManifests().get(4);
+        Secret connectorSecret = named(Secret.class, AgentManifests.REMOTE_CONNECTOR_SECRET);
         assertThat(connectorSecret.getData()).containsKeys("token", "ca.crt");
         assertThat(new String(Base64.getDecoder().decode(connectorSecret.getData().get("token")), StandardCharsets.UTF_8)).isEqualTo("t0ken");
     }

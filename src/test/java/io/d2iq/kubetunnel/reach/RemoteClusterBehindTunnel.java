@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.d2iq.kubetunnel.Main;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.local.LocalApi;
+import io.d2iq.kubetunnel.model.AgentAccess;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.tunnel.support.TunnelFixture;
 import io.d2iq.kubetunnel.webhook.KubeconfigSecretWriter;
@@ -121,7 +122,9 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
         }
         TunnelConnector connector = new TunnelConnector();
         connector.setMetadata(new ObjectMetaBuilder().withName(CONNECTOR).withNamespace(NAMESPACE).build());
-        client.resources(TunnelConnector.class).inNamespace(NAMESPACE).resource(connector).create();
+        TunnelConnector created = client.resources(TunnelConnector.class).inNamespace(NAMESPACE).resource(connector).create();
+        // the controller's part: the empty Secret the webhook fills
+        client.secrets().resource(AgentAccess.kubeconfigSecret(created)).create();
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -110,13 +111,20 @@ class ConnectorReconcilerIT {
                 .createOr(NonDeletingOperation::update);
     }
 
-    private void fillTokenAndMarkTunnelServerReady(String name) {
-        Secret token = client.secrets().inNamespace(NS).withName(name + "-agent-token").get();
-        token.setData(Map.of("token", Base64.getEncoder().encodeToString("agent-t0ken".getBytes(StandardCharsets.UTF_8))));
-        client.resource(token).update();
+    private void markTunnelServerReady(String name) {
         Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name + "-tunnel-server").get();
         deployment.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
         client.resource(deployment).updateStatus();
+    }
+
+    private String tokenOf(String name) {
+        Secret token = client.secrets().inNamespace(NS).withName(name + "-agent-token").get();
+        return new String(Base64.getDecoder().decode(token.getData().get("token")), StandardCharsets.UTF_8);
+    }
+
+    private String manifestsOf(String name) {
+        Secret manifests = client.secrets().inNamespace(NS).withName(name + "-agent-manifests").get();
+        return new String(Base64.getDecoder().decode(manifests.getData().get("manifests.yaml")), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -138,6 +146,11 @@ class ConnectorReconcilerIT {
         assertThat(client.serviceAccounts().inNamespace(NS).withName("c1-agent").get()).isNotNull();
         assertThat(client.rbac().roles().inNamespace(NS).withName("c1-agent").get()).isNotNull();
         assertThat(client.rbac().roleBindings().inNamespace(NS).withName("c1-agent").get()).isNotNull();
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems())
+                .extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("c1-tunnel-server", "c1-kubeconfig-webhook");
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems())
+                .allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+                        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(uid)));
         assertThat(connector("c1").getStatus().getTunnelServer().getDeploymentRef().getName()).isEqualTo("c1-tunnel-server");
         assertThat(connector("c1").getStatus().getGatewayObservedGeneration()).isNotNull();
     }
@@ -147,7 +160,7 @@ class ConnectorReconcilerIT {
         createGateway();
         createConnector("c1", null);
         reconciler.reconcile(NS, "c1");
-        fillTokenAndMarkTunnelServerReady("c1");
+        markTunnelServerReady("c1");
 
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Listening);
         Secret manifests = client.secrets().inNamespace(NS).withName("c1-agent-manifests").get();
@@ -158,6 +171,9 @@ class ConnectorReconcilerIT {
         agentConnected.set(true);
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Pending);
 
+        // the empty Secret the controller created is not a registration
+        assertThat(client.secrets().inNamespace(NS).withName("c1-kubeconfig").get()).isNotNull();
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Pending);
         writeKubeconfigSecret("c1", VALID_KUBECONFIG);
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
 
@@ -172,7 +188,7 @@ class ConnectorReconcilerIT {
         createGateway();
         createConnector("c1", null);
         reconciler.reconcile(NS, "c1");
-        fillTokenAndMarkTunnelServerReady("c1");
+        markTunnelServerReady("c1");
         agentConnected.set(true);
         writeKubeconfigSecret("c1", VALID_KUBECONFIG);
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
@@ -201,7 +217,7 @@ class ConnectorReconcilerIT {
         createGateway();
         createConnector("c1", 1080);
         reconciler.reconcile(NS, "c1");
-        fillTokenAndMarkTunnelServerReady("c1");
+        markTunnelServerReady("c1");
         reconciler.reconcile(NS, "c1");
         String statusVersion = connector("c1").getMetadata().getResourceVersion();
 
@@ -212,20 +228,82 @@ class ConnectorReconcilerIT {
     }
 
     @Test
-    void aTokenSecretFilledBeforeItCarriesOurLabelsKeepsItsTokenWhenWeAddThem() {
+    void theConnectorTokenIsAnOpaqueSecretOfAtLeast32RandomBytesOfItsOwn() {
         createGateway();
-        String token = Base64.getEncoder().encodeToString("agent-t0ken".getBytes(StandardCharsets.UTF_8));
-        client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName("c1-agent-token").endMetadata()
-                .withType("kubernetes.io/service-account-token").addToData("token", token).build()).create();
         createConnector("c1", 1080);
-
+        createConnector("c2", 1080);
         reconciler.reconcile(NS, "c1");
-        reconciler.reconcile(NS, "c1");
+        reconciler.reconcile(NS, "c2");
 
+        Secret secret = client.secrets().inNamespace(NS).withName("c1-agent-token").get();
+        assertThat(secret.getType()).isEqualTo("Opaque");
+        assertThat(secret.getMetadata().getAnnotations()).doesNotContainKey("kubernetes.io/service-account.name");
+        assertThat(secret.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(connector("c1").getMetadata().getUid()));
+        assertThat(Base64.getUrlDecoder().decode(tokenOf("c1"))).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(tokenOf("c1")).isNotEqualTo(tokenOf("c2"));
+        assertThat(manifestsOf("c1")).contains(Base64.getEncoder().encodeToString(tokenOf("c1").getBytes(StandardCharsets.UTF_8)));
+
+        String first = tokenOf("c1");
+        reconciler.reconcile(NS, "c1");
+        assertThat(tokenOf("c1")).as("a reconcile keeps the token").isEqualTo(first);
+    }
+
+    @Test
+    void aServiceAccountTokenSecretOfAnEarlierReleaseBecomesOpaqueWithTheSameTokenAndTheConnectorStaysConnected() {
+        createGateway();
+        createConnector("c1", 1080);
+        reconciler.reconcile(NS, "c1");
+        markTunnelServerReady("c1");
+        agentConnected.set(true);
+        writeKubeconfigSecret("c1", VALID_KUBECONFIG);
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
+        // what an earlier release left: the token controller's Secret holding the ServiceAccount's JWT
+        String jwt = "eyJhbGciOiJSUzI1NiJ9.earlier-release.signature";
+        Secret earlier = client.secrets().inNamespace(NS).withName("c1-agent-token").get();
+        client.resource(earlier).delete();
+        client.resource(new SecretBuilder().withMetadata(new ObjectMetaBuilder()
+                        .withNamespace(NS).withName("c1-agent-token").withLabels(earlier.getMetadata().getLabels())
+                        .withOwnerReferences(earlier.getMetadata().getOwnerReferences())
+                        .withAnnotations(Map.of("kubernetes.io/service-account.name", "c1-agent")).build())
+                .withType("kubernetes.io/service-account-token")
+                .addToData("token", Base64.getEncoder().encodeToString(jwt.getBytes(StandardCharsets.UTF_8))).build()).create();
+
+        ReconcileOutcome migrated = reconciler.reconcile(NS, "c1");
+
+        assertThat(migrated.decision().state()).isEqualTo(TunnelConnectorState.Connected);
         Secret after = client.secrets().inNamespace(NS).withName("c1-agent-token").get();
-        assertThat(after.getMetadata().getLabels()).containsEntry("kubetunnel.d2iq.io/tunnel-connector", "c1");
-        assertThat(after.getData()).containsEntry("token", token);
-        assertThat(connector("c1").getStatus().getTunnelAgent()).isNotNull();
+        assertThat(after.getType()).isEqualTo("Opaque");
+        assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("kubernetes.io/service-account.name");
+        assertThat(tokenOf("c1")).isEqualTo(jwt);
+        assertThat(manifestsOf("c1")).contains(Base64.getEncoder().encodeToString(jwt.getBytes(StandardCharsets.UTF_8)));
+        assertThat(reconciler.reconcile(NS, "c1").writes()).as("migrated once").isZero();
+    }
+
+    @Test
+    void theKubeconfigSecretIsCreatedEmptyAndItsRegistrationSurvivesReconciles() {
+        createGateway();
+        createConnector("c1", 1080);
+        reconciler.reconcile(NS, "c1");
+
+        Secret empty = client.secrets().inNamespace(NS).withName("c1-kubeconfig").get();
+        assertThat(empty.getType()).isEqualTo("Opaque");
+        assertThat(empty.getData()).isNullOrEmpty();
+        assertThat(empty.getMetadata().getLabels()).containsEntry("kubetunnel.d2iq.io/tunnel-connector", "c1")
+                .containsEntry("app.kubernetes.io/component", "kubeconfig");
+        assertThat(empty.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(connector("c1").getMetadata().getUid()));
+
+        client.secrets().inNamespace(NS).withName("c1-kubeconfig").edit(secret -> new SecretBuilder(secret)
+                .editMetadata().withLabels(Map.of("kubetunnel.d2iq.io/tunnel-connector", "c1"))
+                    .addToAnnotations("kubetunnel.d2iq.io/registered-at", "2026-01-01T00:00:00Z").endMetadata()
+                .addToData("kubeconfig", "YXBpVmVyc2lvbjogdjE=").build());
+        reconciler.reconcile(NS, "c1");
+
+        Secret kept = client.secrets().inNamespace(NS).withName("c1-kubeconfig").get();
+        assertThat(kept.getMetadata().getLabels()).as("labels restored").containsEntry("app.kubernetes.io/component", "kubeconfig");
+        assertThat(kept.getData()).containsEntry("kubeconfig", "YXBpVmVyc2lvbjogdjE=");
+        assertThat(kept.getMetadata().getAnnotations()).containsEntry("kubetunnel.d2iq.io/registered-at", "2026-01-01T00:00:00Z");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
+import io.d2iq.kubetunnel.model.AgentAccess;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -30,7 +31,9 @@ class KubeconfigSecretTest {
         assertThat(secret.getMetadata().getName()).isEqualTo(ConnectorResources.kubeconfigSecretName("east"));
         assertThat(secret.getMetadata().getNamespace()).isEqualTo("fleet");
         assertThat(secret.getMetadata().getLabels()).containsEntry(ConnectorResources.CONNECTOR_LABEL, "east")
-                .containsEntry("app.kubernetes.io/managed-by", "kubetunnel");
+                .containsEntry("app.kubernetes.io/component", "kubeconfig")
+                // the labels of the Secret the controller creates empty: neither writer undoes the other's
+                .isEqualTo(AgentAccess.kubeconfigSecret(connector("uid-1")).getMetadata().getLabels());
         assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
             assertThat(owner.getUid()).isEqualTo("uid-1");
             assertThat(owner.getKind()).isEqualTo("TunnelConnector");

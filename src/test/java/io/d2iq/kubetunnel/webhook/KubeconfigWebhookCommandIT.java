@@ -8,6 +8,7 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
 import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
+import io.d2iq.kubetunnel.model.AgentAccess;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -71,7 +72,8 @@ class KubeconfigWebhookCommandIT {
         connector.setMetadata(new ObjectMetaBuilder().withName("west").withNamespace("hub").build());
         connector.setSpec(new io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorSpec());
         connector.getSpec().setProxyPort(1234);
-        client.resources(TunnelConnector.class).inNamespace("hub").resource(connector).create();
+        TunnelConnector created = client.resources(TunnelConnector.class).inNamespace("hub").resource(connector).create();
+        client.secrets().resource(AgentAccess.kubeconfigSecret(created)).create();
         Path kubeconfig = Files.writeString(files.resolve("management.kubeconfig"), """
                 apiVersion: v1
                 kind: Config

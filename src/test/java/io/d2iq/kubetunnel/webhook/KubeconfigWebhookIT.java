@@ -78,6 +78,21 @@ class KubeconfigWebhookIT {
     }
 
     @Test
+    void withoutTheSecretTheControllerCreatesTheWebhookAnswers503AndCreatesNothing() throws Exception {
+        webhook.client.secrets().inNamespace(WebhookFixture.NAMESPACE)
+                .withName(ConnectorResources.kubeconfigSecretName(WebhookFixture.CONNECTOR)).delete();
+
+        HttpResponse<String> response = webhook.post("/", BEARER, kubeconfig("remote-sa-token"));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(response.body()).get("reason").asText()).isEqualTo("KubeconfigSecretMissing");
+        assertThat(JSON.readTree(response.body()).get("message").asText())
+                .isEqualTo("the controller has not created Secret fleet/east-kubeconfig yet; retry");
+        assertThat(webhook.kubeconfigSecret()).isNull();
+        assertThat(JSON.readTree(webhook.get("/status").body()).get("registered").asBoolean()).isFalse();
+    }
+
+    @Test
     void repostingTheSameKubeconfigWritesNothingAndAChangedOneReplacesIt() throws Exception {
         webhook.post("/", BEARER, kubeconfig("token-1"));
         String firstVersion = webhook.kubeconfigSecret().getMetadata().getResourceVersion();
@@ -103,7 +118,7 @@ class KubeconfigWebhookIT {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"kubetunnel\"");
         assertThat(JSON.readTree(response.body()).get("message").asText()).contains("fleet/east");
-        assertThat(webhook.kubeconfigSecret()).isNull();
+        assertThat(webhook.holdsKubeconfig()).as("no kubeconfig written").isFalse();
         assertThat(status().get("lastError").isNull()).isTrue();
     }
 
@@ -115,7 +130,7 @@ class KubeconfigWebhookIT {
         HttpResponse<String> response = webhook.post("/", BEARER, huge);
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(webhook.kubeconfigSecret()).isNull();
+        assertThat(webhook.holdsKubeconfig()).as("no kubeconfig written").isFalse();
     }
 
     @Test
@@ -221,7 +236,7 @@ class KubeconfigWebhookIT {
         JsonNode error = JSON.readTree(response.body());
         assertThat(error.get("reason").asText()).isEqualTo("KubeconfigInvalid");
         assertThat(error.get("message").asText()).contains(reason);
-        assertThat(webhook.kubeconfigSecret()).isNull();
+        assertThat(webhook.holdsKubeconfig()).as("no kubeconfig written").isFalse();
         JsonNode status = status();
         assertThat(status.get("registered").asBoolean()).isFalse();
         assertThat(status.get("lastError").get("reason").asText()).isEqualTo("KubeconfigInvalid");

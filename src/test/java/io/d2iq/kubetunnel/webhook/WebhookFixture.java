@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.webhook;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorSpec;
+import io.d2iq.kubetunnel.model.AgentAccess;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -26,8 +27,8 @@ import java.util.List;
 
 /**
  * A kubeconfig webhook for connector fleet/east on a free loopback port, writing to an in-process fabric8
- * mock API in CRUD mode that already holds the TunnelConnector. Also holds the tokens of east and of west,
- * another connector.
+ * mock API in CRUD mode that already holds the TunnelConnector and the empty kubeconfig Secret the controller
+ * creates for it. Also holds the tokens of east and of west, another connector.
  */
 public final class WebhookFixture implements AutoCloseable {
 
@@ -59,6 +60,7 @@ public final class WebhookFixture implements AutoCloseable {
         api.init(InetAddress.getLoopbackAddress(), 0);
         client = api.createClient();
         connector = createConnector();
+        client.secrets().resource(AgentAccess.kubeconfigSecret(connector)).create();
         directory = Files.createTempDirectory("kubetunnel-webhook");
         eastTokenFile = Files.writeString(directory.resolve("east-token"), EAST_TOKEN + "\n");
         westTokenFile = Files.writeString(directory.resolve("west-token"), WEST_TOKEN);
@@ -117,6 +119,11 @@ public final class WebhookFixture implements AutoCloseable {
 
     public Secret kubeconfigSecret() {
         return client.secrets().inNamespace(NAMESPACE).withName(ConnectorResources.kubeconfigSecretName(CONNECTOR)).get();
+    }
+
+    /** Whether the kubeconfig Secret holds a kubeconfig (the controller's empty Secret does not count). */
+    public boolean holdsKubeconfig() {
+        return KubeconfigSecret.holdsKubeconfig(kubeconfigSecret());
     }
 
     private TunnelConnector createConnector() {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,7 +36,7 @@ final class GarbageCollector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
     private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(Deployment.class, Service.class,
-            Ingress.class, Secret.class, ServiceAccount.class, Role.class, RoleBinding.class, Job.class);
+            Ingress.class, NetworkPolicy.class, Secret.class, ServiceAccount.class, Role.class, RoleBinding.class, Job.class);
 
     private final KubernetesClient api;
     private final RunnerLoop loop;

@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.local.runner;
 
-import io.d2iq.kubetunnel.model.AgentAccess;
+import io.d2iq.kubetunnel.model.ServiceAccountTokenSecret;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -57,8 +57,8 @@ final class TokenController implements AutoCloseable {
 
     private void fill(Secret secret) {
         Map<String, String> annotations = secret.getMetadata().getAnnotations();
-        if (!AgentAccess.SERVICE_ACCOUNT_TOKEN_TYPE.equals(secret.getType()) || annotations == null
-                || annotations.get(AgentAccess.SERVICE_ACCOUNT_NAME_ANNOTATION) == null
+        if (!ServiceAccountTokenSecret.TYPE.equals(secret.getType()) || annotations == null
+                || annotations.get(ServiceAccountTokenSecret.SERVICE_ACCOUNT_NAME_ANNOTATION) == null
                 || (secret.getData() != null && secret.getData().containsKey("token"))) {
             return;
         }
@@ -78,7 +78,7 @@ final class TokenController implements AutoCloseable {
                 return current;
             });
             LOG.info("filled service account token Secret {}/{} for ServiceAccount {}", namespace, name,
-                    annotations.get(AgentAccess.SERVICE_ACCOUNT_NAME_ANNOTATION));
+                    annotations.get(ServiceAccountTokenSecret.SERVICE_ACCOUNT_NAME_ANNOTATION));
         } catch (KubernetesClientException e) {
             LOG.warn("cannot fill service account token Secret {}/{}: {}", namespace, name, e.getMessage());
         }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.model.AgentAccess;
+import io.d2iq.kubetunnel.model.ConnectorToken;
 import io.d2iq.kubetunnel.model.ComponentWorkload;
 import io.d2iq.kubetunnel.model.ConnectorInputs;
 import io.d2iq.kubetunnel.model.ConnectorResources;
@@ -66,7 +67,7 @@ class KubeconfigWebhookOnRunnerIT {
         client.serviceAccounts().resource(AgentAccess.serviceAccount(created)).create();
         client.rbac().roles().resource(AgentAccess.role(created)).create();
         client.rbac().roleBindings().resource(AgentAccess.roleBinding(created)).create();
-        client.secrets().resource(AgentAccess.tokenSecret(created)).create();
+        client.secrets().resource(ConnectorToken.secret(created, ConnectorToken.generate())).create();
         client.services().resource(webhook.service(created)).create();
         client.apps().deployments().resource(webhook.deployment(created, ControllerSettings.defaults())).create();
 

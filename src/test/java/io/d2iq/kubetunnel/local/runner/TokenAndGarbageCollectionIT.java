@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.local.LocalApi;
-import io.d2iq.kubetunnel.model.AgentAccess;
+import io.d2iq.kubetunnel.model.ServiceAccountTokenSecret;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -47,8 +47,8 @@ class TokenAndGarbageCollectionIT {
     @Test
     void aServiceAccountTokenSecretGetsATokenTheApiCaAndItsNamespace() {
         Secret secret = new SecretBuilder().withNewMetadata().withNamespace("tokens").withName("agent-token")
-                .withAnnotations(Map.of(AgentAccess.SERVICE_ACCOUNT_NAME_ANNOTATION, "agent")).endMetadata()
-                .withType(AgentAccess.SERVICE_ACCOUNT_TOKEN_TYPE).build();
+                .withAnnotations(Map.of(ServiceAccountTokenSecret.SERVICE_ACCOUNT_NAME_ANNOTATION, "agent")).endMetadata()
+                .withType(ServiceAccountTokenSecret.TYPE).build();
         client.secrets().resource(secret).create();
 
         Secret filled = await().atMost(Duration.ofSeconds(20)).until(
@@ -66,7 +66,7 @@ class TokenAndGarbageCollectionIT {
         client.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace("tokens").withName("opaque").endMetadata()
                 .withType("Opaque").withStringData(Map.of("a", "b")).build()).create();
         client.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace("tokens").withName("unnamed").endMetadata()
-                .withType(AgentAccess.SERVICE_ACCOUNT_TOKEN_TYPE).build()).create();
+                .withType(ServiceAccountTokenSecret.TYPE).build()).create();
 
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .until(() -> hasNoToken("opaque") && hasNoToken("unnamed"));

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.local.LocalApi;
-import io.d2iq.kubetunnel.model.AgentAccess;
+import io.d2iq.kubetunnel.model.ConnectorToken;
 import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ComponentWorkload;
 import io.d2iq.kubetunnel.model.ConnectorInputs;
@@ -77,13 +77,11 @@ class TunnelAcrossRunnersIT {
                 "deploy/samples/tunnelconnector.yaml")).create();
         String name = connector.getMetadata().getName();
         ComponentWorkload tunnelServer = ConnectorWorkloads.tunnelServer(new ConnectorInputs(connector, gateway, null, null, null));
-        mgmt.secrets().resource(AgentAccess.tokenSecret(connector)).create();
+        mgmt.secrets().resource(ConnectorToken.secret(connector, ConnectorToken.generate())).create();
         mgmt.services().resource(tunnelServer.service(connector)).create();
         mgmt.network().v1().ingresses().resource(tunnelServer.ingress(connector, gateway.getSpec().getIngress())).create();
         mgmt.apps().deployments().resource(tunnelServer.deployment(connector, ControllerSettings.defaults())).create();
-        Secret token = await().atMost(Duration.ofSeconds(20)).until(
-                () -> mgmt.secrets().inNamespace(NS).withName(ConnectorResources.agentTokenSecretName(name)).get(),
-                secret -> secret.getData() != null && secret.getData().containsKey(ConnectorResources.TOKEN_KEY));
+        Secret token = mgmt.secrets().inNamespace(NS).withName(ConnectorResources.agentTokenSecretName(name)).get();
 
         // what the agent manifests carry to the remote cluster: the token and the CA of the gateway's ingress
         remote.client().secrets().resource(new SecretBuilder().withNewMetadata().withNamespace(AgentManifests.REMOTE_NAMESPACE)
