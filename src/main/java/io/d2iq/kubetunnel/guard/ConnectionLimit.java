@@ -7,6 +7,9 @@ import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
+    /** At most one log line per port this often, so a flood of connections is no flood of log lines. */
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final AttributeKey<Object> countedKey = AttributeKey.newInstance("connection-limit-" + System.identityHashCode(this));
     private final Map<Object, Integer> counts = new ConcurrentHashMap<>();
     private final int max;
     private final String what;
     private final Function<ChannelHandlerContext, Object> key;
+    private final AtomicInteger refusedSinceLog = new AtomicInteger();
+    private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
 
     private ConnectionLimit(int max, String what, Function<ChannelHandlerContext, Object> key) {
         this.max = max;
@@ -56,12 +63,21 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             return admitted[0] ? current + 1 : count;
         });
         if (!admitted[0]) {
-            LOG.warn("refused a connection from {}: {} {} already open", ctx.channel().remoteAddress(), max, what);
+            logRefusal(ctx);
             ctx.close();
             return;
         }
         ctx.channel().attr(countedKey).set(client);
         ctx.fireChannelActive();
+    }
+
+    private void logRefusal(ChannelHandlerContext ctx) {
+        int refused = refusedSinceLog.incrementAndGet();
+        long next = nextLogNanos.get();
+        if (System.nanoTime() - next >= 0 && nextLogNanos.compareAndSet(next, System.nanoTime() + LOG_INTERVAL_NANOS)) {
+            refusedSinceLog.addAndGet(-refused);
+            LOG.warn("refused {} connection(s), the last from {}: {} {} already open", refused, ctx.channel().remoteAddress(), max, what);
+        }
     }
 
     @Override
