@@ -15,13 +15,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The webhook port against requests without the token and floods of connections that never authenticate. */
+/** The webhook port against requests without the token, slow request heads and floods of connections that never authenticate. */
 class KubeconfigWebhookAbuseIT {
 
     /** The body a request announces and never sends: the most the webhook would aggregate. */
@@ -55,6 +58,22 @@ class KubeconfigWebhookAbuseIT {
             assertThat(response).startsWith("HTTP/1.1 401").containsIgnoringCase("WWW-Authenticate: Bearer").contains("\"reason\":\"Unauthorized\"");
         }
         assertThat(webhook.kubeconfigSecret()).isNull();
+    }
+
+    @Test
+    void aClientTricklingItsRequestHeadIsClosedAtTheDeadlineFromAccept() throws Exception {
+        byte[] head = ("POST / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + EAST_TOKEN + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (IdleConnections slow = IdleConnections.open(new InetSocketAddress("127.0.0.1", webhook.port()), 1)) {
+            long acceptedNanos = System.nanoTime();
+            int[] sent = {0};
+            trickle.scheduleAtFixedRate(() -> slow.sendOneByte(head[sent[0]++]), 0, 2, TimeUnit.SECONDS);
+            await().atMost(ConnectionLimits.HANDSHAKE_DEADLINE.plusSeconds(3)).until(() -> slow.closedByServer() == 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - acceptedNanos)).isGreaterThanOrEqualTo(ConnectionLimits.HANDSHAKE_DEADLINE.minusMillis(100));
+            assertThat(sent[0]).as("bytes trickled before the deadline").isGreaterThanOrEqualTo(5);
+        } finally {
+            trickle.shutdownNow();
+        }
     }
 
     @Test

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AgentStreamFuzzTest {
 
     static final long SEED = Long.getLong("kubetunnel.fuzz.seed", 20_261_202L);
-    static final int CASES = Integer.getInteger("kubetunnel.fuzz.cases", 1_500);
+    static final int CASES = Integer.getInteger("kubetunnel.fuzz.cases", 1_000);
     static final int MAX_STEPS = 60;
     static final String ALLOWED = "10.96.0.1:443";
     static final String REFUSED = "10.0.0.9:22";

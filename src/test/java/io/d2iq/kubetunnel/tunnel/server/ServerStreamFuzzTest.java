@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServerStreamFuzzTest {
 
     static final long SEED = Long.getLong("kubetunnel.fuzz.seed", 20_261_202L);
-    static final int CASES = Integer.getInteger("kubetunnel.fuzz.cases", 1_500);
+    static final int CASES = Integer.getInteger("kubetunnel.fuzz.cases", 1_000);
     static final int MAX_STEPS = 60;
     static final String TARGET = "10.96.0.1:443";
 
