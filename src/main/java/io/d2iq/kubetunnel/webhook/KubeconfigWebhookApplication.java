@@ -1,5 +1,7 @@
 package io.d2iq.kubetunnel.webhook;
 
+import io.d2iq.kubetunnel.guard.ConnectionLimits;
+import io.d2iq.kubetunnel.nettyhttp.ExtensibleNettyHttpComponent;
 import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
 import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.observe.ReadinessCheck;
@@ -35,6 +37,7 @@ public final class KubeconfigWebhookApplication implements AutoCloseable {
         if (tls) {
             main.bind(WebhookRoutes.TLS_BEAN, new PemSslContextParameters(tlsCert, tlsKey));
         }
+        main.bind("netty-http", new ExtensibleNettyHttpComponent(new WebhookPortPipeline(handler, ConnectionLimits.DEFAULT)));
         main.configure().addRoutesBuilder(new WebhookRoutes(handler, port, tls));
         main.bind(KubernetesApiHealthCheck.ID, new KubernetesApiHealthCheck(client));
         main.bind(TOKEN_CHECK, new ReadinessCheck(TOKEN_CHECK, handler::hasToken, "the connector token file is missing or empty"));

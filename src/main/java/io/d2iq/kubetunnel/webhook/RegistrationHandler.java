@@ -37,6 +37,7 @@ public final class RegistrationHandler {
     private final String connectorKey;
     private final RegistrationStatus status = new RegistrationStatus();
     private final Clock clock;
+    private final Object writeLock = new Object();
 
     public RegistrationHandler(Path tokenFile, KubeconfigSecretWriter writer, ProxyUrl proxyUrl,
                                String namespace, String connector, Clock clock) {
@@ -57,11 +58,14 @@ public final class RegistrationHandler {
         }
     }
 
-    /** {@code POST} on any path: authenticate, validate, write the Secret. */
-    public synchronized WebhookReply register(String authorization, byte[] body) {
-        if (!authenticator.isAuthorized(authorization)) {
-            LOG.warn("{}: registration refused: {} token", connectorKey, authorization == null ? "no" : "wrong");
-            return WebhookReply.error(401, "Unauthorized", "a Bearer token of connector " + connectorKey + " is required");
+    /**
+     * {@code POST} on any path: authenticate, validate, write the Secret. Only the write is serialised, so
+     * refused and invalid requests never wait behind a registration that waits for the API server.
+     */
+    public WebhookReply register(String authorization, byte[] body) {
+        WebhookReply refusal = refusal(authorization);
+        if (refusal != null) {
+            return refusal;
         }
         if (body != null && body.length > MAX_BODY_BYTES) {
             return WebhookReply.error(413, "PayloadTooLarge", "the kubeconfig exceeds " + MAX_BODY_BYTES + " bytes");
@@ -74,6 +78,21 @@ public final class RegistrationHandler {
             status.invalid(e.getMessage());
             return WebhookReply.error(400, RegistrationStatus.KUBECONFIG_INVALID, e.getMessage());
         }
+        synchronized (writeLock) {
+            return write(kubeconfig);
+        }
+    }
+
+    /** The 401 for a missing or wrong {@code Authorization} header value, or null for this connector's token. */
+    WebhookReply refusal(String authorization) {
+        if (authenticator.isAuthorized(authorization)) {
+            return null;
+        }
+        LOG.warn("{}: registration refused: {} token", connectorKey, authorization == null ? "no" : "wrong");
+        return WebhookReply.error(401, "Unauthorized", "a Bearer token of connector " + connectorKey + " is required");
+    }
+
+    private WebhookReply write(Kubeconfig kubeconfig) {
         try {
             Optional<TunnelConnector> connector = writer.connector();
             if (connector.isEmpty()) {

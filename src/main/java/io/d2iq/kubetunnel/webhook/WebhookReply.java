@@ -8,6 +8,9 @@ import java.util.Map;
 /** An HTTP status and a JSON body: what every webhook endpoint answers. */
 public record WebhookReply(int status, String json) {
 
+    /** The {@code WWW-Authenticate} header of every 401. */
+    public static final String BEARER_CHALLENGE = "Bearer realm=\"kubetunnel\"";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A reply whose body is {@code value} serialised as JSON. */

@@ -45,7 +45,9 @@ public final class WebhookRoutes extends RouteBuilder {
         String scheme = tls ? "https" : "http";
         String uri = "netty-http:" + scheme + "://0.0.0.0:" + port + "/?matchOnUriPrefix=true"
                 + "&chunkedMaxContentLength=" + RegistrationHandler.MAX_BODY_BYTES
-                + "&muteException=true";
+                + "&muteException=true"
+                // one request per connection: the pre-authentication deadline then bounds every connection
+                + "&keepAlive=false";
         return tls ? uri + "&ssl=true&sslContextParameters=#" + TLS_BEAN : uri;
     }
 
@@ -65,7 +67,7 @@ public final class WebhookRoutes extends RouteBuilder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, reply.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (reply.status() == UNAUTHORIZED) {
-            message.setHeader("WWW-Authenticate", "Bearer realm=\"kubetunnel\"");
+            message.setHeader("WWW-Authenticate", WebhookReply.BEARER_CHALLENGE);
         }
         message.setBody(reply.json());
     }

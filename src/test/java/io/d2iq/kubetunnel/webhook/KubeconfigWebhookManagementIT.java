@@ -53,9 +53,10 @@ class KubeconfigWebhookManagementIT {
     }
 
     @Test
-    void metricsCountTheWebhookRouteExchanges() throws Exception {
+    void metricsCountTheWebhookRouteExchangesButNotRequestsRefusedBeforeTheRoute() throws Exception {
         assertThat(webhook.post("/", "Bearer wrong", "{}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(401);
         assertThat(webhook.get("/status").statusCode()).isEqualTo(200);
+        assertThat(webhook.get("/healthz").statusCode()).isEqualTo(200);
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(management.scrape())
                 .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"kubeconfig-webhook-http\"[^}]*} 2.0")

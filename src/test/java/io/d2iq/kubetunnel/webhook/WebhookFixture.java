@@ -101,6 +101,11 @@ public final class WebhookFixture implements AutoCloseable {
         return new WebhookFixture(tlsCert, tlsKey, false);
     }
 
+    /** The webhook's own port (HTTP or HTTPS). */
+    public int port() {
+        return port;
+    }
+
     public URI uri(String path) {
         return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + path);
     }

@@ -25,11 +25,11 @@ final class AgentSession extends TunnelSession {
 
     private final TunnelAgent agent;
     private final AllowList allowList;
-    private final TargetDialer dialer;
+    private final Dialer dialer;
     private final String agentVersion;
     private ScheduledFuture<?> helloDeadline;
 
-    AgentSession(TunnelAgent agent, AllowList allowList, TargetDialer dialer, TunnelMetrics metrics, KeepAlive keepAlive, String agentVersion) {
+    AgentSession(TunnelAgent agent, AllowList allowList, Dialer dialer, TunnelMetrics metrics, KeepAlive keepAlive, String agentVersion) {
         super(metrics, keepAlive);
         this.agent = agent;
         this.allowList = allowList;

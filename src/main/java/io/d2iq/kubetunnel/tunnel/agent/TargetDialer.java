@@ -30,7 +30,7 @@ import java.util.function.BiConsumer;
  * blocks, and a slow DNS answer must not stall the tunnel's event loop); IP literals need no lookup. The
  * socket then lives on the session's event loop, so relaying needs no thread hops.
  */
-final class TargetDialer implements AutoCloseable {
+final class TargetDialer implements Dialer, AutoCloseable {
 
     /** Threads resolving target names at once. */
     static final int RESOLVER_THREADS = 4;
@@ -48,8 +48,8 @@ final class TargetDialer implements AutoCloseable {
         this.resolver = pool;
     }
 
-    /** Dials {@code target}; {@code done} runs on {@code loop} with the connected channel (AUTO_READ off) or the cause. */
-    void dial(Target target, EventLoop loop, BiConsumer<Channel, Throwable> done) {
+    @Override
+    public void dial(Target target, EventLoop loop, BiConsumer<Channel, Throwable> done) {
         InetAddress literal = ipLiteral(target.host());
         if (literal != null) {
             // nothing to look up (the in-cluster API server's address is a literal): no trip through the pool

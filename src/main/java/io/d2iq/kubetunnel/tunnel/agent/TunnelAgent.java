@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -124,7 +123,7 @@ public final class TunnelAgent implements AutoCloseable {
                         }
                         pipeline.addLast("http", new HttpClientCodec());
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(ProtocolConstants.MAX_UPGRADE_REQUEST_BYTES));
-                        pipeline.addLast("websocket", new WebSocketClientProtocolHandler(webSocketConfig(uri, token)));
+                        pipeline.addLast("websocket", new PingForwardingWebSocketClientHandler(webSocketConfig(uri, token)));
                         pipeline.addLast("websocket-binary-encoder", new InPlaceMaskingEncoder());
                         session.addTo(pipeline);
                     }
@@ -212,6 +211,12 @@ public final class TunnelAgent implements AutoCloseable {
     public int streamCount() {
         AgentSession session = current;
         return session == null ? 0 : session.streamCount();
+    }
+
+    /** Bytes queued on the current session's tunnel socket that the server has not taken (0 without a session). */
+    public long unsentBytes() {
+        AgentSession session = current;
+        return session == null ? 0 : session.unsentBytes();
     }
 
     public TunnelMetrics metrics() {

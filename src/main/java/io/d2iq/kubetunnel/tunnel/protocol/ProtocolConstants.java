@@ -51,6 +51,12 @@ public final class ProtocolConstants {
     /** Largest HTTP request (headers) accepted for the WebSocket upgrade. */
     public static final int MAX_UPGRADE_REQUEST_BYTES = 16 * 1024;
 
+    /**
+     * Control replies (PONG, WebSocket pong, OPEN_FAIL) written but not yet taken by the tunnel socket above
+     * which the session stops reading from its peer (see {@link ControlReplies}); an honest peer has a handful.
+     */
+    public static final int MAX_UNSENT_CONTROL_REPLIES = 256;
+
     /** Outbound bytes queued on the tunnel socket above which streams stop reading their local sockets. */
     public static final int TUNNEL_WRITE_HIGH_WATER_MARK = 1024 * 1024;
     /** Queued bytes below which streams resume reading. */

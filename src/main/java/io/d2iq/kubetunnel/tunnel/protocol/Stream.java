@@ -268,10 +268,8 @@ public final class Stream {
             return;
         }
         LOG.debug("stream {} to {} reset by peer: {}", id, target, reason);
-        if (listener != null) {
-            listener.failed(DialFailure.GENERAL, reason);
-            listener = null;
-            finish(true, false);
+        if (state == State.OPENING) {
+            failOpen(DialFailure.GENERAL, reason);
         } else {
             finish(true, true);
         }
@@ -286,7 +284,11 @@ public final class Stream {
         onRemoteReset(reason);
     }
 
-    /** The open failed (OPEN_FAIL, timeout, or the session ended while opening): the listener answers the client. */
+    /**
+     * The open failed (OPEN_FAIL, RESET, timeout, or the session ended while opening): the listener answers
+     * the client. The stream is gone before the listener runs, so a listener that closes the client at once
+     * (and so re-enters this stream) finds it closed.
+     */
     void failOpen(DialFailure failure, String message) {
         if (state != State.OPENING) {
             return;

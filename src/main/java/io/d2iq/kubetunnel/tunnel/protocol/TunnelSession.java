@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.tunnel.protocol;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
@@ -38,6 +39,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     private final TunnelMetrics metrics;
     private final KeepAlive keepAlive;
     private Channel channel;
+    private ControlReplies controlReplies;
     private ScheduledFuture<?> pingTask;
     private ScheduledFuture<?> pongDeadline;
     private long outstandingPing;
@@ -58,7 +60,8 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
      * TLS record) per frame.
      */
     public final void addTo(ChannelPipeline pipeline) {
-        pipeline.addLast("ws-control", new WebSocketControlHandler());
+        controlReplies = new ControlReplies(pipeline.channel());
+        pipeline.addLast("ws-control", new WebSocketControlHandler(controlReplies));
         pipeline.addLast("flush-consolidation", new FlushConsolidationHandler(FLUSHES_BEFORE_EXPLICIT_FLUSH, true));
         pipeline.addLast("tunnel-codec", new FrameCodec());
         pipeline.addLast("tunnel-session", this);
@@ -84,6 +87,12 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     /** Streams currently in the table (opening or open). */
     public final int streamCount() {
         return streams.size();
+    }
+
+    /** Bytes written to the tunnel socket that the peer has not taken yet (Netty's count, with its per-write overhead). */
+    public final long unsentBytes() {
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
     }
 
     public final boolean isClosed() {
@@ -220,7 +229,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     /** Dialer side: the peer's OPEN is refused before any stream exists (for example, not allowed). */
     protected final void refuseOpen(int id, DialFailure failure, String message) {
         metrics.dialFailed(failure);
-        write(Frame.openFail(id, failure, message));
+        controlReplies.send(Frame.openFail(id, failure, message));
     }
 
     /** Dialer side: the target is connected on {@code target} (AUTO_READ off); runs on this session's event loop. */
@@ -303,7 +312,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
                     withStream(frame, stream -> stream.onRemoteReset(frame.text()));
                 }
             }
-            case PING -> write(Frame.pong(frame.pingValue()));
+            case PING -> controlReplies.send(Frame.pong(frame.pingValue()));
             case PONG -> {
                 if (pongDeadline != null && frame.pingValue() == outstandingPing) {
                     pongDeadline.cancel(false);

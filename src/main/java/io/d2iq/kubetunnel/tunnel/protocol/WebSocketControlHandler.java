@@ -11,16 +11,23 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * WebSocket messages that are not tunnel frames: answers WebSocket pings (intermediaries may send them),
- * closes on a close message, and treats text or fragmented messages as a protocol error.
+ * closes on a close message, and treats text or fragmented messages as a protocol error. Pongs go through
+ * the session's {@link ControlReplies}, so a peer that pings and never reads cannot queue them without bound.
  */
-public final class WebSocketControlHandler extends ChannelInboundHandlerAdapter {
+final class WebSocketControlHandler extends ChannelInboundHandlerAdapter {
+
+    private final ControlReplies replies;
+
+    WebSocketControlHandler(ControlReplies replies) {
+        this.replies = replies;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof BinaryWebSocketFrame binary && binary.isFinalFragment()) {
             ctx.fireChannelRead(msg);
         } else if (msg instanceof PingWebSocketFrame ping) {
-            ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+            replies.send(new PongWebSocketFrame(ping.content()));
         } else if (msg instanceof PongWebSocketFrame) {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof CloseWebSocketFrame) {

@@ -54,7 +54,7 @@ final class HttpConnectHandshake extends SimpleChannelInboundHandler<HttpObject>
 
     private void connect(Channel client, String target) {
         client.config().setAutoRead(false);
-        ClientReplies.removeIfPresent(client.pipeline(), ProxyServer.HANDSHAKE_TIMEOUT_HANDLER);
+        ClientReplies.removeIfPresent(client.pipeline(), ProxyServer.HANDSHAKE_DEADLINE_HANDLER);
         opener.open(target, client, new StreamOpenListener() {
             @Override
             public void opened() {

@@ -1,5 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
+import io.d2iq.kubetunnel.guard.ConnectionLimit;
+import io.d2iq.kubetunnel.guard.ConnectionLimits;
+import io.d2iq.kubetunnel.guard.HandshakeDeadline;
 import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.netty.bootstrap.ServerBootstrap;
@@ -11,31 +14,36 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The proxy port: SOCKS5 and HTTP CONNECT on one port; every accepted connection becomes a tunnel stream. */
+/**
+ * The proxy port: SOCKS5 and HTTP CONNECT on one port; every accepted connection becomes a tunnel stream.
+ * A client must have sent its request by the handshake deadline, and one client address holds at most
+ * {@link ConnectionLimits#maxStreamsPerClientAddress()} connections.
+ */
 public final class ProxyServer implements AutoCloseable {
 
-    /** A client must finish its SOCKS5 or CONNECT request this soon after connecting. */
-    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-    static final String HANDSHAKE_TIMEOUT_HANDLER = "handshake-timeout";
+    /** The handler that closes a client whose SOCKS5 or CONNECT request is not complete by the deadline. */
+    static final String HANDSHAKE_DEADLINE_HANDLER = "handshake-deadline";
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
     private final StreamOpener opener;
+    private final ConnectionLimits limits;
+    private final ConnectionLimit streamsPerClient;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private final ChannelGroup clients = new DefaultChannelGroup("proxy-clients", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
-    public ProxyServer(StreamOpener opener) {
+    public ProxyServer(StreamOpener opener, ConnectionLimits limits) {
         this.opener = opener;
+        this.limits = limits;
+        this.streamsPerClient = ConnectionLimit.perClientAddress(limits.maxStreamsPerClientAddress(), "proxy connections from that address");
     }
 
     /** Binds {@code bind:port} (port 0 picks a free one) and returns the bound address. */
@@ -52,7 +60,8 @@ public final class ProxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         clients.add(ch);
-                        ch.pipeline().addLast(HANDSHAKE_TIMEOUT_HANDLER, new ReadTimeoutHandler(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                        ch.pipeline().addLast("streams-per-client", streamsPerClient);
+                        ch.pipeline().addLast(HANDSHAKE_DEADLINE_HANDLER, new HandshakeDeadline(limits.handshakeDeadline()));
                         ch.pipeline().addLast("proxy-detector", new ProxyProtocolDetector(opener));
                     }
                 })

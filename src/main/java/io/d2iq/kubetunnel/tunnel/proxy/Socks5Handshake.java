@@ -58,7 +58,7 @@ final class Socks5Handshake extends SimpleChannelInboundHandler<Socks5Message> {
 
     private void connect(Channel client, String target) {
         client.config().setAutoRead(false);
-        ClientReplies.removeIfPresent(client.pipeline(), ProxyServer.HANDSHAKE_TIMEOUT_HANDLER);
+        ClientReplies.removeIfPresent(client.pipeline(), ProxyServer.HANDSHAKE_DEADLINE_HANDLER);
         opener.open(target, client, new StreamOpenListener() {
             @Override
             public void opened() {

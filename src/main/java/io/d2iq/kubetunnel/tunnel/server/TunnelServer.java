@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.KubetunnelVersion;
 import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
+import io.d2iq.kubetunnel.nettyhttp.ExtensibleNettyHttpComponent;
 import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.observe.ReadinessCheck;
 import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
@@ -35,7 +36,7 @@ public final class TunnelServer implements AutoCloseable {
     private final SessionRegistry registry = new SessionRegistry();
     private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final TunnelMetrics metrics = new TunnelMetrics(meterRegistry, "server");
-    private final ProxyServer proxyServer = new ProxyServer(registry);
+    private final ProxyServer proxyServer;
     private Main main;
     private volatile InetSocketAddress proxyAddress;
 
@@ -43,15 +44,17 @@ public final class TunnelServer implements AutoCloseable {
     public TunnelServer(TunnelServerSettings settings, int managementPort) {
         this.settings = settings;
         this.managementPort = managementPort;
+        this.proxyServer = new ProxyServer(registry, settings.limits());
     }
 
     /** Starts the HTTP/WebSocket port and the proxy port; returns once both listen. */
     public void start() throws Exception {
         ConnectorTokenAuthenticator authenticator = new ConnectorTokenAuthenticator(settings.tokenFile());
         String version = KubetunnelVersion.current();
-        UpgradeAwareNettyHttpComponent http = new UpgradeAwareNettyHttpComponent(sslContext(),
+        ExtensibleNettyHttpComponent http = new ExtensibleNettyHttpComponent(new TunnelPortPipeline(sslContext(),
                 TunnelUpgradeHandler.factory(authenticator,
-                        () -> new TunnelServerSession(registry, metrics, settings.keepAlive(), version)));
+                        () -> new TunnelServerSession(registry, metrics, settings.keepAlive(), version)),
+                settings.limits()));
         main = new Main();
         main.configure().withRoutesIncludePattern(ROUTES).withName("tunnel-server");
         main.addInitialProperty("kubetunnel.bind", settings.bind());
@@ -95,6 +98,12 @@ public final class TunnelServer implements AutoCloseable {
     public int streamCount() {
         TunnelServerSession session = registry.current();
         return session == null ? 0 : session.streamCount();
+    }
+
+    /** Bytes queued on the current session's tunnel socket that the agent has not taken (0 without a session). */
+    public long unsentBytes() {
+        TunnelServerSession session = registry.current();
+        return session == null ? 0 : session.unsentBytes();
     }
 
     public boolean agentConnected() {

@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
+import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ManagementPort;
 import io.d2iq.kubetunnel.observe.ConnectorLogContext;
@@ -74,7 +75,8 @@ public final class TunnelServerCommand implements Callable<Integer> {
         if (managementPort != 0) {
             checkPort("--management-port", managementPort);
         }
-        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, tokenFile, tlsCert, tlsKey, KeepAlive.DEFAULT),
+        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, tokenFile, tlsCert, tlsKey, KeepAlive.DEFAULT,
+                ConnectionLimits.DEFAULT),
                 managementPort);
         try {
             server.start();

@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
+import io.d2iq.kubetunnel.guard.PreAuthentication;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -52,6 +53,7 @@ final class TunnelUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid connector token is required\n");
             return;
         }
+        PreAuthentication.passed(ctx.pipeline());
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, DECODER_CONFIG).newHandshaker(request);
         if (handshaker == null) {

@@ -11,6 +11,7 @@ import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.support.TestTarget;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.d2iq.kubetunnel.tunnel.support.Socks5Client;
+import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.tunnel.support.TunnelFixture;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -44,7 +45,7 @@ class TunnelServerManagementIT {
         management = new ManagementClient(ManagementClient.freePort());
         port = TunnelFixture.freePort();
         server = new TunnelServer(new TunnelServerSettings("127.0.0.1", port, 0,
-                Files.writeString(dir.resolve("token"), TunnelFixture.TOKEN), null, null, TunnelFixture.FAST_KEEP_ALIVE),
+                Files.writeString(dir.resolve("token"), TunnelFixture.TOKEN), null, null, TunnelFixture.FAST_KEEP_ALIVE, ConnectionLimits.DEFAULT),
                 management.port());
         server.start();
     }

@@ -52,19 +52,25 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one tunnel frame as a binary WebSocket message. */
     public void send(Frame frame) throws IOException {
-        ByteBuf wire = FrameCodec.encode(frame, UnpooledByteBufAllocator.DEFAULT);
-        try {
-            sendBinary(ByteBufUtil.getBytes(wire));
-        } finally {
-            wire.release();
-            frame.release();
-        }
+        sendBinary(payload(frame));
     }
 
     /** Sends {@code payload} as one masked (all-zero mask) binary WebSocket message of up to 65535 bytes. */
     public void sendBinary(byte[] payload) throws IOException {
         OutputStream out = socket.getOutputStream();
-        out.write(0x82);
+        out.write(clientMessage(0x2, payload));
+        out.flush();
+    }
+
+    /** Sends bytes as they are (for example many messages at once), blocking while the server does not read. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+    }
+
+    /** One final, masked (all-zero mask) WebSocket message with {@code opcode} (2 binary, 9 ping) of up to 65535 bytes. */
+    public static byte[] clientMessage(int opcode, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 8);
+        out.write(0x80 | opcode);
         if (payload.length < 126) {
             out.write(0x80 | payload.length);
         } else {
@@ -72,9 +78,20 @@ public final class RawWebSocket implements AutoCloseable {
             out.write(payload.length >> 8);
             out.write(payload.length & 0xFF);
         }
-        out.write(new byte[4]);
-        out.write(payload);
-        out.flush();
+        out.writeBytes(new byte[4]);
+        out.writeBytes(payload);
+        return out.toByteArray();
+    }
+
+    /** The payload of a tunnel frame, as a WebSocket message carries it. */
+    public static byte[] payload(Frame frame) {
+        ByteBuf wire = FrameCodec.encode(frame, UnpooledByteBufAllocator.DEFAULT);
+        try {
+            return ByteBufUtil.getBytes(wire);
+        } finally {
+            wire.release();
+            frame.release();
+        }
     }
 
     /**

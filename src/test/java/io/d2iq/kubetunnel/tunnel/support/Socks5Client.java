@@ -28,8 +28,14 @@ public final class Socks5Client {
     }
 
     public static Socket connect(InetSocketAddress proxy, String host, int port) throws IOException {
+        return connect(proxy, host, port, null);
+    }
+
+    /** The same from {@code localAddress} (for example another loopback address), or any if null. */
+    public static Socket connect(InetSocketAddress proxy, String host, int port, InetSocketAddress localAddress) throws IOException {
         Socket socket = new Socket();
         try {
+            socket.bind(localAddress);
             socket.setTcpNoDelay(true);
             socket.connect(proxy, 5_000);
             socket.setSoTimeout(30_000);

@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.tunnel.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
 import io.d2iq.kubetunnel.tunnel.agent.ProxyEnvironment;
@@ -76,8 +77,13 @@ public final class TunnelFixture implements AutoCloseable {
 
     /** Starts (or restarts) the server on the fixture's fixed port; proxyPort 0 picks a free one. */
     public TunnelServer startServer(int proxyPort) throws Exception {
+        return startServer(proxyPort, FAST_KEEP_ALIVE, ConnectionLimits.DEFAULT);
+    }
+
+    /** The same with the server's own ping cadence and connection limits. */
+    public TunnelServer startServer(int proxyPort, KeepAlive keepAlive, ConnectionLimits limits) throws Exception {
         server = new TunnelServer(new TunnelServerSettings("127.0.0.1", port, proxyPort, tokenFile,
-                tls ? certificate.certificate().toPath() : null, tls ? certificate.privateKey().toPath() : null, FAST_KEEP_ALIVE), 0);
+                tls ? certificate.certificate().toPath() : null, tls ? certificate.privateKey().toPath() : null, keepAlive, limits), 0);
         server.start();
         return server;
     }
