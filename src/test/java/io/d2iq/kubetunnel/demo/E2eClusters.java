@@ -22,6 +22,11 @@ interface E2eClusters extends AutoCloseable {
         return real.isPresent() ? new RealClusters(real.get(), dir) : LocalClusters.start(dir);
     }
 
+    /** The kubectl executable that the suite runs, also through the tunnel. */
+    default String kubectl() {
+        return "kubectl";
+    }
+
     /** kubectl on the management cluster, where the controller runs. */
     Kubectl management();
 

@@ -176,6 +176,11 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** The kubectl built with the control plane (same version as the API server; /usr/bin/kubectl may be older). */
+    public static Path kubectl() throws IOException {
+        return ControlPlaneBinaries.kubectl();
+    }
+
     /** The API server, {@code https://127.0.0.1:PORT}. */
     public URI server() {
         return server;
