@@ -9,11 +9,14 @@ import io.d2iq.kubetunnel.local.runner.RunnerOptions;
 import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ControllerSettings;
-import io.d2iq.kubetunnel.real.ControlPlane;
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
+import io.d2iq.kubetunnel.real.ControlPlaneBinaries;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +56,7 @@ final class ControlPlaneClusters implements E2eClusters {
     }
 
     static ControlPlaneClusters start(Path dir) throws Exception {
-        ControlPlaneClusters clusters = new ControlPlaneClusters(dir, ControlPlane.kubectl().toString());
+        ControlPlaneClusters clusters = new ControlPlaneClusters(dir, ControlPlaneBinaries.kubectl().toString());
         try {
             clusters.startSystem();
             return clusters;
@@ -79,8 +82,8 @@ final class ControlPlaneClusters implements E2eClusters {
         startController();
     }
 
-    private Cluster startCluster(String name, CertificateAuthority ingressCa) {
-        ControlPlane plane = started(ControlPlane.start(name, dir.resolve(name)));
+    private Cluster startCluster(String name, CertificateAuthority ingressCa) throws IOException {
+        ControlPlane plane = started(ControlPlaneBinaries.start(name, dir.resolve(name)));
         RunnerOptions options = RunnerOptions.defaults().withWorkDir(dir.resolve(name + "-runner")).withApiCa(plane.caPem());
         KubernetesClient admin = started(plane.adminClient());
         LocalRunner runner = started(LocalRunner.startKubelet(admin, ingressCa == null ? options : options.withIngressCa(ingressCa)));
@@ -145,7 +148,11 @@ final class ControlPlaneClusters implements E2eClusters {
 
     private synchronized Cluster remoteCluster(int index) {
         if (index == 1 && remotes.size() == 1) {
-            remotes.add(startCluster("remote-b", null));
+            try {
+                remotes.add(startCluster("remote-b", null));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return remotes.get(index);
     }

@@ -4,7 +4,8 @@ import static io.d2iq.kubetunnel.local.runner.TestWorkloads.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.d2iq.kubetunnel.real.ControlPlane;
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
+import io.d2iq.kubetunnel.real.ControlPlaneBinaries;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +42,8 @@ class LocalRunnerKubeletIT {
     private static LocalRunner runner;
 
     @BeforeAll
-    static void start() {
-        cluster = ControlPlane.start("kubelet", dir.resolve("cluster"));
+    static void start() throws IOException {
+        cluster = ControlPlaneBinaries.start("kubelet", dir.resolve("cluster"));
         client = cluster.adminClient();
         runner = LocalRunner.startKubelet(client, TestWorkloads.options().withWorkDir(dir.resolve("runner")).withApiCa(cluster.caPem()));
     }
