@@ -142,6 +142,10 @@ final class Kubelet implements AutoCloseable {
             terminate(key, pod, run);
             return;
         }
+        if (run.starts == 0 && run.phase == null && isTerminal(pod)) {
+            // finished before this runner started (a runner restarted on the same cluster): a kubelet never reruns it
+            return;
+        }
         if (run.phase == null && !run.pod.hasProcess() && !Instant.now().isBefore(run.nextStart)) {
             start(key, pod, run);
         }
@@ -322,6 +326,11 @@ final class Kubelet implements AutoCloseable {
         } catch (KubernetesClientException e) {
             LOG.warn("{} {}/{}: cannot write status: {}", KIND, namespace, name, e.getMessage());
         }
+    }
+
+    private static boolean isTerminal(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     private static PodCondition condition(String type, boolean status, String reason, String since) {
