@@ -4,6 +4,7 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.controller.ControllerApplication;
 import io.d2iq.kubetunnel.controller.ControllerOptions;
 import io.d2iq.kubetunnel.local.LocalApi;
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.local.runner.LocalRunner;
 import io.d2iq.kubetunnel.local.runner.RunnerOptions;
 import io.d2iq.kubetunnel.model.ConnectorResources;
@@ -11,6 +12,7 @@ import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,7 +30,9 @@ import java.util.function.UnaryOperator;
 /**
  * The whole system on one machine: a management and a remote embedded API (TLS), the controller, and a
  * local runner on each side playing kubelet, token controller, garbage collector and ingress controller.
- * Every step a user would take with kubectl is taken with the real kubectl.
+ * Given a control plane directory ({@code demo --control-plane DIR}), the two clusters are real instead (etcd,
+ * kube-apiserver and kube-controller-manager from {@code tools/control-plane}) and the runners play only their
+ * kubelet and ingress controller. Every step a user would take with kubectl is taken with the real kubectl.
  */
 final class Demo implements AutoCloseable {
 
@@ -38,6 +43,7 @@ final class Demo implements AutoCloseable {
     private final String kubectlExecutable;
     private final Duration timeout;
     private final PrintStream log;
+    private final Path controlPlane;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final CertificateAuthority gatewayCa = CertificateAuthority.generate("kubetunnel demo gateway CA");
     private Kubectl managementKubectl;
@@ -45,13 +51,21 @@ final class Demo implements AutoCloseable {
     private LocalRunner remoteRunner;
     private LocalApi management;
     private LocalApi remote;
+    private KubernetesClient managementClient;
+    private Path remoteKubeconfig;
     private StateTimeline timeline;
 
     Demo(Path out, String kubectlExecutable, Duration timeout, PrintStream log) {
+        this(out, kubectlExecutable, timeout, log, null);
+    }
+
+    /** @param controlPlane directory of the control plane's binaries for real clusters; null for embedded APIs */
+    Demo(Path out, String kubectlExecutable, Duration timeout, PrintStream log, Path controlPlane) {
         this.out = out;
         this.kubectlExecutable = kubectlExecutable;
         this.timeout = timeout;
         this.log = log;
+        this.controlPlane = controlPlane;
     }
 
     /** Runs every step; a step that fails throws {@link DemoStepFailed} with a one-line reason. */
@@ -67,33 +81,67 @@ final class Demo implements AutoCloseable {
     void startSystem() throws Exception {
         Kubectl.requireInstalled(kubectlExecutable);
         Files.createDirectories(out);
-        step("starting the management and remote embedded APIs (TLS)");
-        management = started(LocalApi.start(0, true, out.resolve("management.kubeconfig")));
-        remote = started(LocalApi.start(0, true, out.resolve("remote.kubeconfig")));
-        managementKubectl = new Kubectl(kubectlExecutable, management.kubeconfigFile());
+        KubernetesClient controllerClient;
+        if (controlPlane == null) {
+            step("starting the management and remote embedded APIs (TLS)");
+            management = started(LocalApi.start(0, true, out.resolve("management.kubeconfig")));
+            remote = started(LocalApi.start(0, true, out.resolve("remote.kubeconfig")));
+            managementKubectl = new Kubectl(kubectlExecutable, management.kubeconfigFile());
+            managementClient = management.client();
+            remoteKubeconfig = remote.kubeconfigFile();
 
-        step("starting the local runners (kubelet, token controller, garbage collector, ingress controller)");
-        managementRunner = started(LocalRunner.start(management.client(), RunnerOptions.defaults()
-                .withWorkDir(out.resolve("management-runner")).withIngressCa(gatewayCa).withApiCa(management.caCertificatePem())));
-        remoteRunner = startRunner(remote, "remote-runner");
+            step("starting the local runners (kubelet, token controller, garbage collector, ingress controller)");
+            managementRunner = started(LocalRunner.start(management.client(), RunnerOptions.defaults()
+                    .withWorkDir(out.resolve("management-runner")).withIngressCa(gatewayCa).withApiCa(management.caCertificatePem())));
+            remoteRunner = startRunner(remote, "remote-runner");
+            controllerClient = started(management.newClient());
+        } else {
+            step("starting the management and remote control planes (etcd, kube-apiserver, kube-controller-manager from " + controlPlane + ")");
+            ControlPlane managementPlane = started(startControlPlane("management"));
+            ControlPlane remotePlane = started(startControlPlane("remote"));
+            Path managementKubeconfig = Files.copy(managementPlane.adminKubeconfig(), out.resolve("management.kubeconfig"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            remoteKubeconfig = Files.copy(remotePlane.adminKubeconfig(), out.resolve("remote.kubeconfig"), StandardCopyOption.REPLACE_EXISTING);
+            managementKubectl = new Kubectl(kubectlExecutable, managementKubeconfig);
+            managementClient = started(managementPlane.adminClient());
+
+            step("starting the local runners as kubelets of Node " + LocalRunner.NODE_NAME + " and ingress controllers");
+            managementRunner = started(LocalRunner.startKubelet(started(managementPlane.adminClient()), RunnerOptions.defaults()
+                    .withWorkDir(out.resolve("management-runner")).withIngressCa(gatewayCa).withApiCa(managementPlane.caPem())));
+            remoteRunner = started(LocalRunner.startKubelet(started(remotePlane.adminClient()), RunnerOptions.defaults()
+                    .withWorkDir(out.resolve("remote-runner")).withApiCa(remotePlane.caPem())));
+            controllerClient = started(managementPlane.adminClient());
+        }
 
         step("kubectl apply -f deploy/crds/ on the management cluster");
         managementKubectl.run("apply", "-f", DemoResources.copy(DemoResources.CRDS, out.resolve("crds")).toString());
-        // the embedded API serves a CRD as soon as it is stored (it sets no Established condition to wait for)
+        if (controlPlane != null) {
+            // the embedded API serves a CRD as soon as it is stored; a real one once it is Established
+            managementKubectl.run("wait", "--for=condition=Established", "--timeout=60s",
+                    "crd/tunnelgateways.kubetunnel.d2iq.io", "crd/tunnelconnectors.kubetunnel.d2iq.io");
+        }
         step("starting the controller");
         Path routes = DemoResources.copy(List.of(DemoResources.ROUTES), out.resolve("routes"));
         ControllerOptions options = new ControllerOptions(routes, new ControllerSettings("kubetunnel:local", ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE),
                 "", Duration.ofSeconds(60), 2, 0, null, false);
-        ControllerApplication controller = started(new ControllerApplication(started(management.newClient()), options,
+        ControllerApplication controller = started(new ControllerApplication(controllerClient, options,
                 managementRunner.addressResolver()));
         controller.start();
     }
 
+    private ControlPlane startControlPlane(String name) {
+        try {
+            return ControlPlane.start(name, out.resolve(name + "-cluster"), controlPlane);
+        } catch (IllegalStateException e) {
+            throw new DemoStepFailed(e.getMessage());
+        }
+    }
+
     /** The demo's connector from deploy/samples: applied, its agent applied on the remote cluster, used through the tunnel. */
     private void connectSamples() throws Exception {
-        Kubectl remoteKubectl = new Kubectl(kubectlExecutable, remote.kubeconfigFile());
+        Kubectl remoteKubectl = new Kubectl(kubectlExecutable, remoteKubeconfig);
         step("kubectl apply -f deploy/samples/ on the management cluster (with the demo's gateway CA)");
-        timeline = started(new StateTimeline(management.client(), NAMESPACE, CONNECTOR));
+        timeline = started(new StateTimeline(managementClient, NAMESPACE, CONNECTOR));
         managementKubectl.run("apply", "-f", writeLocalSamples().toString());
 
         step("waiting for Listening");
@@ -141,12 +189,22 @@ final class Demo implements AutoCloseable {
         return out;
     }
 
-    /** The management cluster's API, once {@link #run()} started it. */
+    /** A client of the management cluster (embedded or real), once {@link #run()} started it. */
+    KubernetesClient managementClient() {
+        return managementClient;
+    }
+
+    /** The remote cluster's admin kubeconfig, once {@link #run()} started it. */
+    Path remoteKubeconfig() {
+        return remoteKubeconfig;
+    }
+
+    /** The management cluster's embedded API, once {@link #run()} started it; null on real control planes. */
     LocalApi management() {
         return management;
     }
 
-    /** The remote cluster's API, once {@link #run()} started it. */
+    /** The remote cluster's embedded API, once {@link #run()} started it; null on real control planes. */
     LocalApi remote() {
         return remote;
     }

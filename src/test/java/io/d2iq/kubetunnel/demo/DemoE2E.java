@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.local.runner.LocalRunner;
 import io.d2iq.kubetunnel.model.AgentManifests;
+import io.d2iq.kubetunnel.real.ControlPlaneBinaries;
 import io.fabric8.kubernetes.api.model.Event;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole system on the local runner, as {@code kubetunnel demo} runs it: two embedded APIs, the
  * controller, tunnel server, webhook, agent and register as real processes, and real kubectl through
- * the exported kubeconfig. Then the agent is stopped and started again on the remote cluster.
+ * the exported kubeconfig. Then the agent is stopped and started again on the remote cluster. The same demo on
+ * two real control planes ({@code demo --control-plane DIR}) connects too.
  */
 class DemoE2E {
 
@@ -53,6 +56,23 @@ class DemoE2E {
                             .filteredOn(e -> Demo.CONNECTOR.equals(e.getInvolvedObject().getName()))
                             .extracting(Event::getReason)
                             .containsSubsequence("Starting", "Listening", "Connected", "Disconnected", "Connected"));
+        }
+    }
+
+    @Test
+    void theDemoOnTwoRealControlPlanesConnectsWithKubeletModeRunners() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Path binaries = ControlPlaneBinaries.directory();
+        try (PrintStream log = new PrintStream(printed, true, StandardCharsets.UTF_8);
+             Demo demo = new Demo(out, ControlPlaneBinaries.kubectl().toString(), STATE_TIMEOUT, log, binaries)) {
+            demo.run();
+            String output = printed.toString(StandardCharsets.UTF_8);
+            System.out.println(output);
+            assertThat(output).contains("control planes", "kubelets of Node " + LocalRunner.NODE_NAME, "get namespaces", "kubetunnel");
+            assertThat(output.indexOf("Listening")).isPositive().isLessThan(output.lastIndexOf("Connected"));
+            // kcm, not the runner, wrote the Deployment's status from the Pod the runner ran on its Node
+            assertThat(demo.managementClient().pods().inNamespace(Demo.NAMESPACE).list().getItems())
+                    .extracting(pod -> pod.getSpec().getNodeName()).contains(LocalRunner.NODE_NAME);
         }
     }
 

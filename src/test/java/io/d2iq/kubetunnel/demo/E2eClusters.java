@@ -16,10 +16,24 @@ interface E2eClusters extends AutoCloseable {
     /** Longest wait for a connector state; generous because role processes start slowly on a loaded machine. */
     Duration STATE_TIMEOUT = Duration.ofSeconds(240);
 
-    /** Real clusters when configured, else the local system started under {@code dir}. */
+    /**
+     * Real clusters when configured; else real control planes on this machine with kubelet-mode runners when
+     * {@code KUBETUNNEL_E2E_CONTROL_PLANE} (or {@code -Dkubetunnel.e2e.control-plane}) is {@code true}; else the local
+     * system on embedded APIs, started under {@code dir}.
+     */
     static E2eClusters start(Path dir) throws Exception {
         Optional<RealClusters.Settings> real = RealClusters.Settings.fromEnvironment();
-        return real.isPresent() ? new RealClusters(real.get(), dir) : LocalClusters.start(dir);
+        if (real.isPresent()) {
+            return new RealClusters(real.get(), dir);
+        }
+        boolean controlPlanes = Boolean.parseBoolean(System.getProperty("kubetunnel.e2e.control-plane",
+                System.getenv().getOrDefault("KUBETUNNEL_E2E_CONTROL_PLANE", "false")));
+        return controlPlanes ? ControlPlaneClusters.start(dir) : LocalClusters.start(dir);
+    }
+
+    /** The kubectl executable that the suite runs, also through the tunnel. */
+    default String kubectl() {
+        return "kubectl";
     }
 
     /** kubectl on the management cluster, where the controller runs. */

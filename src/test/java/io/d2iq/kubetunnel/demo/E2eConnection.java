@@ -105,7 +105,7 @@ final class E2eConnection implements AutoCloseable {
     String throughTunnel(String... args) throws Exception {
         String kubeconfig = Demo.secretValue(clusters.management(), clusters.namespace(), ConnectorResources.kubeconfigSecretName(name), "kubeconfig");
         try (E2eClusters.TunnelKubeconfig tunnel = clusters.reach(name, kubeconfig)) {
-            return new Kubectl("kubectl", tunnel.file()).run(args);
+            return new Kubectl(clusters.kubectl(), tunnel.file()).run(args);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.real;
 
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * {@code tools/control-plane/build.sh} prints (it builds them on a cold machine and answers at once once built).
  * Nothing here skips: a machine that cannot build them fails the real tier with the script's message.
  */
-final class ControlPlaneBinaries {
+public final class ControlPlaneBinaries {
 
     private static final List<String> REQUIRED = List.of("etcd", "kube-apiserver", "kube-controller-manager", "kubectl");
     private static final long BUILD_TIMEOUT_MINUTES = 40;
@@ -21,7 +22,7 @@ final class ControlPlaneBinaries {
     private ControlPlaneBinaries() {
     }
 
-    static synchronized Path directory() throws IOException {
+    public static synchronized Path directory() throws IOException {
         if (directory == null) {
             String configured = System.getenv("KUBETUNNEL_CONTROL_PLANE_DIR");
             directory = configured != null && !configured.isBlank() ? Path.of(configured) : build();
@@ -34,8 +35,13 @@ final class ControlPlaneBinaries {
         return directory;
     }
 
+    /** Starts a control plane from these binaries; see {@link ControlPlane#start(String, Path, Path)}. */
+    public static ControlPlane start(String name, Path dir) throws IOException {
+        return ControlPlane.start(name, dir, directory());
+    }
+
     /** kubectl of the same version as the API server. */
-    static Path kubectl() throws IOException {
+    public static Path kubectl() throws IOException {
         return directory().resolve("kubectl");
     }
 

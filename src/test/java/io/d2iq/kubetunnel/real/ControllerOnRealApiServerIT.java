@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.local.Kubectl;
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -46,7 +47,7 @@ class ControllerOnRealApiServerIT {
 
     @BeforeAll
     static void startClusterAndInstall() throws IOException {
-        cluster = ControlPlane.start("management", dir.resolve("management"));
+        cluster = ControlPlaneBinaries.start("management", dir.resolve("management"));
         admin = cluster.adminClient();
         kubectl = new Kubectl(cluster.adminKubeconfig(), Files.createDirectories(dir.resolve("kubectl")));
         kubectl.run("apply", "-k", "deploy/").ok();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.local.Kubectl;
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -45,7 +46,7 @@ class TrustBoundaryOnRealApiServerIT {
 
     @BeforeAll
     static void installAndReconcileTwoConnectors() throws Exception {
-        cluster = ControlPlane.start("management", dir.resolve("management"));
+        cluster = ControlPlaneBinaries.start("management", dir.resolve("management"));
         admin = cluster.adminClient();
         Kubectl kubectl = new Kubectl(cluster.adminKubeconfig(), Files.createDirectories(dir.resolve("kubectl")));
         kubectl.run("apply", "-k", "deploy/").ok();

@@ -20,13 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays the cluster for kubetunnel's own workloads on one (embedded) API: kubelet with the Deployment and
- * Job controllers (each pod a separate JVM running a role), Service networking ({@link ServiceMap}), the
- * token controller, the garbage collector and an HTTPS ingress controller. Start one per API;
+ * Plays the cluster for kubetunnel's own workloads. {@link #start} is for the embedded API, where it plays the whole
+ * cluster: kubelet with the Deployment and Job controllers (each pod a separate JVM running a role), Service
+ * networking ({@link ServiceMap}), the token controller, the garbage collector and an HTTPS ingress controller.
+ * {@link #startKubelet} is for a real kube-apiserver and kube-controller-manager, where it plays only what those
+ * binaries cannot: the kubelet of one Node ({@link #NODE_NAME}) for the Pods that kcm creates, Service networking and
+ * the ingress controller; nothing of it writes Deployment or Job status there. Start one per API;
  * {@link #close()} kills the processes and closes informers and the proxy.
  */
 public final class LocalRunner implements AutoCloseable {
 
+    /** The Node that a kubelet-mode runner registers and binds Pods to. */
+    public static final String NODE_NAME = "kubetunnel-local";
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
     /** Longest wait for the runner's thread to answer a question. */
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
@@ -41,6 +46,7 @@ public final class LocalRunner implements AutoCloseable {
     private PodLauncher launcher;
     private DeploymentController deployments;
     private JobController jobs;
+    private Kubelet kubelet;
     private TokenController tokens;
     private GarbageCollector garbageCollector;
     private IngressController ingresses;
@@ -54,6 +60,19 @@ public final class LocalRunner implements AutoCloseable {
 
     /** Starts every controller and the ingress proxy against {@code api}; the caller keeps ownership of {@code api}. */
     public static LocalRunner start(KubernetesClient api, RunnerOptions options) {
+        return start(api, options, false);
+    }
+
+    /**
+     * Starts the kubelet of Node {@link #NODE_NAME}, Service networking and the ingress proxy against a real API
+     * server whose kube-controller-manager runs the Deployment, ReplicaSet, Job, token and garbage collector
+     * controllers; {@code api} must be allowed what a kubelet and an ingress controller do (e.g. the cluster admin).
+     */
+    public static LocalRunner startKubelet(KubernetesClient api, RunnerOptions options) {
+        return start(api, options, true);
+    }
+
+    private static LocalRunner start(KubernetesClient api, RunnerOptions options, boolean kubeletOnly) {
         Path workDir;
         try {
             workDir = options.workDir() != null ? Files.createDirectories(options.workDir())
@@ -65,7 +84,7 @@ public final class LocalRunner implements AutoCloseable {
                 : CertificateAuthority.generate("kubetunnel-local-ingress-ca");
         LocalRunner runner = new LocalRunner(workDir, options.workDir() == null, ca);
         try {
-            runner.startControllers(api, options);
+            runner.startControllers(api, options, kubeletOnly);
         } catch (RuntimeException e) {
             runner.close();
             throw e;
@@ -73,7 +92,7 @@ public final class LocalRunner implements AutoCloseable {
         return runner;
     }
 
-    private void startControllers(KubernetesClient api, RunnerOptions options) {
+    private void startControllers(KubernetesClient api, RunnerOptions options, boolean kubeletOnly) {
         ApiEndpoint endpoint = ApiEndpoint.of(api.getConfiguration(), options.apiCaPem());
         services = api.services().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
@@ -92,21 +111,27 @@ public final class LocalRunner implements AutoCloseable {
             }
         });
         serviceMap = new ServiceMap(new PortAllocator(), (namespace, name) -> services.getStore().getByKey(namespace + "/" + name));
-        launcher = new PodLauncher(api, endpoint, options, workDir, serviceMap);
+        launcher = new PodLauncher(api, endpoint, options, workDir, serviceMap, kubeletOnly);
         RestartBackoff backoff = new RestartBackoff(options.restartBackoff(), options.maxRestartBackoff());
-        tokens = new TokenController(api, endpoint, loop);
-        tokens.start();
-        deployments = new DeploymentController(api, launcher, serviceMap, prober, loop, backoff);
-        deployments.start(options.probeInterval());
-        jobs = new JobController(api, launcher, loop, backoff);
-        jobs.start(options.probeInterval());
-        garbageCollector = new GarbageCollector(api, loop);
-        garbageCollector.start(options.probeInterval().multipliedBy(2));
+        if (kubeletOnly) {
+            new LocalNode(api, NODE_NAME).register(loop);
+            kubelet = new Kubelet(api, NODE_NAME, launcher, serviceMap, prober, loop, backoff);
+            kubelet.start(options.probeInterval());
+        } else {
+            tokens = new TokenController(api, endpoint, loop);
+            tokens.start();
+            deployments = new DeploymentController(api, launcher, serviceMap, prober, loop, backoff);
+            deployments.start(options.probeInterval());
+            jobs = new JobController(api, launcher, loop, backoff);
+            jobs.start(options.probeInterval());
+            garbageCollector = new GarbageCollector(api, loop);
+            garbageCollector.start(options.probeInterval().multipliedBy(2));
+        }
         ingresses = new IngressController(api, loop);
         ingressProxy = IngressProxy.start(ingressCa, ingresses::routes, serviceMap::resolve);
         ingresses.start(ingressProxy.port());
-        LOG.info("local runner for {} started (work directory {}, ingress https://127.0.0.1:{})",
-                endpoint.url(), workDir, ingressProxy.port());
+        LOG.info("local runner for {} started{} (work directory {}, ingress https://127.0.0.1:{})",
+                endpoint.url(), kubeletOnly ? " as the kubelet of Node " + NODE_NAME : "", workDir, ingressProxy.port());
     }
 
     /** Services to loopback addresses. */
@@ -134,7 +159,10 @@ public final class LocalRunner implements AutoCloseable {
         return ingressCa.certificatePem();
     }
 
-    /** The combined stdout/stderr of a workload's processes; {@code kind} is "Deployment" or "Job". */
+    /**
+     * The combined stdout/stderr of a workload's processes; {@code kind} is "Deployment" or "Job", or in kubelet mode
+     * "Pod" (one file per Pod).
+     */
     public Path logFile(String namespace, String kind, String name) {
         return launcher.logFile(namespace, kind, name);
     }
@@ -145,7 +173,8 @@ public final class LocalRunner implements AutoCloseable {
      */
     public boolean runsDeployment(String namespace, String name) {
         try {
-            return CompletableFuture.supplyAsync(() -> deployments.hasProcess(namespace + "/" + name), loop)
+            return CompletableFuture.supplyAsync(() -> kubelet != null ? kubelet.hasProcess(namespace + "/Deployment/" + name)
+                            : deployments.hasProcess(namespace + "/" + name), loop)
                     .get(QUERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,6 +196,7 @@ public final class LocalRunner implements AutoCloseable {
         closeQuietly(ingressProxy);
         closeQuietly(deployments);
         closeQuietly(jobs);
+        closeQuietly(kubelet);
         closeQuietly(garbageCollector);
         closeQuietly(tokens);
         if (services != null) {

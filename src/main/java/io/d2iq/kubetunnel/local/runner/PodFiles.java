@@ -2,12 +2,19 @@ package io.d2iq.kubetunnel.local.runner;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the kubelet mounts into a pod, written under the pod's directory: Secret, ConfigMap and emptyDir
- * volumes, and the service account directory. Secrets and ConfigMaps are read fresh from the API; one that
- * is missing (or lacks a listed key) keeps the pod from starting, as it keeps a real pod in ContainerCreating.
+ * What the kubelet mounts into a pod, written under the pod's directory: Secret, ConfigMap, emptyDir and projected
+ * volumes (the {@code kube-api-access-*} volume a real API server adds: a TokenRequest token of the Pod's
+ * ServiceAccount, the {@code kube-root-ca.crt} ConfigMap, the namespace from the downward API), and on the embedded
+ * API a stand-in service account directory. Secrets and ConfigMaps are read fresh from the API; one that is missing
+ * (or lacks a listed key) keeps the pod from starting, as it keeps a real pod in ContainerCreating.
  */
 final class PodFiles {
 
@@ -51,6 +60,21 @@ final class PodFiles {
     record ServiceAccountFiles(Path tokenFile, Path caFile) {
     }
 
+    /**
+     * The pod whose files these are.
+     *
+     * @param namespace      its namespace
+     * @param name           its name (on the embedded API, the workload's)
+     * @param uid            its uid, which a projected token is bound to; null on the embedded API
+     * @param serviceAccount its ServiceAccount ({@code default} when the spec names none)
+     * @param labels         its labels, for the downward API
+     */
+    record PodRef(String namespace, String name, String uid, String serviceAccount, Map<String, String> labels) {
+    }
+
+    /** Kubernetes' default lifetime of a projected service account token. */
+    private static final long DEFAULT_TOKEN_SECONDS = 3600;
+
     private final KubernetesClient api;
     private final ApiEndpoint endpoint;
 
@@ -60,7 +84,7 @@ final class PodFiles {
     }
 
     /** Writes the container's volumes under {@code podDir}; returns mountPath to local path. */
-    Map<String, Path> mountVolumes(String namespace, PodSpec pod, Container container, Path podDir) throws NotReady {
+    Map<String, Path> mountVolumes(PodRef ref, PodSpec pod, Container container, Path podDir) throws NotReady {
         Map<String, Volume> volumes = new HashMap<>();
         if (pod.getVolumes() != null) {
             pod.getVolumes().forEach(volume -> volumes.put(volume.getName(), volume));
@@ -72,7 +96,7 @@ final class PodFiles {
                 throw new NotReady("volume mount " + mount.getName() + " names no volume");
             }
             Path dir = podDir.resolve("volumes").resolve(volume.getName());
-            writeVolume(namespace, volume, dir);
+            writeVolume(ref, volume, dir);
             String subPath = mount.getSubPath();
             mounts.put(mount.getMountPath(), subPath == null || subPath.isEmpty() ? dir : dir.resolve(subPath));
         }
@@ -95,7 +119,8 @@ final class PodFiles {
         return new ServiceAccountFiles(dir.resolve("token"), ca);
     }
 
-    private void writeVolume(String namespace, Volume volume, Path dir) throws NotReady {
+    private void writeVolume(PodRef ref, Volume volume, Path dir) throws NotReady {
+        String namespace = ref.namespace();
         mkdirs(dir);
         if (volume.getSecret() != null) {
             String name = volume.getSecret().getSecretName();
@@ -113,9 +138,81 @@ final class PodFiles {
                 throw new NotReady("configmap " + namespace + "/" + name + " not found");
             }
             writeKeys(dir, configMap == null ? Map.of() : configMapData(configMap), volume.getConfigMap().getItems(), optional, "configmap " + name);
+        } else if (volume.getProjected() != null) {
+            for (VolumeProjection source : volume.getProjected().getSources()) {
+                writeProjection(ref, source, dir);
+            }
         } else if (volume.getEmptyDir() == null) {
             LOG.warn("volume {} of a pod in {} has a type the local runner does not mount; it stays empty", volume.getName(), namespace);
         }
+    }
+
+    private void writeProjection(PodRef ref, VolumeProjection source, Path dir) throws NotReady {
+        String namespace = ref.namespace();
+        if (source.getServiceAccountToken() != null) {
+            ServiceAccountTokenProjection projection = source.getServiceAccountToken();
+            write(dir.resolve(projection.getPath()), requestToken(ref, projection).getBytes(StandardCharsets.UTF_8));
+        } else if (source.getConfigMap() != null) {
+            String name = source.getConfigMap().getName();
+            ConfigMap configMap = api.configMaps().inNamespace(namespace).withName(name).get();
+            boolean optional = Boolean.TRUE.equals(source.getConfigMap().getOptional());
+            if (configMap == null && !optional) {
+                throw new NotReady("configmap " + namespace + "/" + name + " not found");
+            }
+            writeKeys(dir, configMap == null ? Map.of() : configMapData(configMap), source.getConfigMap().getItems(), optional, "configmap " + name);
+        } else if (source.getSecret() != null) {
+            String name = source.getSecret().getName();
+            Secret secret = api.secrets().inNamespace(namespace).withName(name).get();
+            boolean optional = Boolean.TRUE.equals(source.getSecret().getOptional());
+            if (secret == null && !optional) {
+                throw new NotReady("secret " + namespace + "/" + name + " not found");
+            }
+            writeKeys(dir, secret == null ? Map.of() : secretData(secret), source.getSecret().getItems(), optional, "secret " + name);
+        } else if (source.getDownwardAPI() != null) {
+            for (DownwardAPIVolumeFile item : source.getDownwardAPI().getItems()) {
+                String value = item.getFieldRef() == null ? null : fieldValue(ref, item.getFieldRef().getFieldPath());
+                if (value == null) {
+                    LOG.warn("downward API item {} of pod {}/{} is not supported by the local runner; it is left out", item.getPath(), namespace, ref.name());
+                    continue;
+                }
+                write(dir.resolve(item.getPath()), value.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /**
+     * A token of the Pod's ServiceAccount from the TokenRequest API, bound to the Pod as the kubelet binds it (it is
+     * invalid once the Pod is gone). It is not refreshed while the process runs; the default lifetime is an hour.
+     */
+    private String requestToken(PodRef ref, ServiceAccountTokenProjection projection) throws NotReady {
+        TokenRequestSpecBuilder spec = new TokenRequestSpecBuilder()
+                .withExpirationSeconds(projection.getExpirationSeconds() == null ? DEFAULT_TOKEN_SECONDS : projection.getExpirationSeconds());
+        if (projection.getAudience() != null && !projection.getAudience().isEmpty()) {
+            spec.withAudiences(projection.getAudience());
+        }
+        if (ref.uid() != null) {
+            spec.withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(ref.name()).withUid(ref.uid()).endBoundObjectRef();
+        }
+        try {
+            TokenRequest answer = api.serviceAccounts().inNamespace(ref.namespace()).withName(ref.serviceAccount())
+                    .tokenRequest(new TokenRequestBuilder().withSpec(spec.build()).build());
+            return answer.getStatus().getToken();
+        } catch (KubernetesClientException e) {
+            throw new NotReady("serviceaccount " + ref.namespace() + "/" + ref.serviceAccount() + ": token request failed: " + e.getMessage());
+        }
+    }
+
+    /** A downward API field of the pod, or null when the runner does not know it. */
+    static String fieldValue(PodRef ref, String fieldPath) {
+        return switch (fieldPath) {
+            case "metadata.namespace" -> ref.namespace();
+            case "metadata.name" -> ref.name();
+            case "metadata.uid" -> ref.uid();
+            case "spec.serviceAccountName" -> ref.serviceAccount();
+            case "status.podIP", "status.hostIP" -> "127.0.0.1";
+            default -> fieldPath.startsWith("metadata.labels['") && fieldPath.endsWith("']") && ref.labels() != null
+                    ? ref.labels().get(fieldPath.substring("metadata.labels['".length(), fieldPath.length() - 2)) : null;
+        };
     }
 
     private static void writeKeys(Path dir, Map<String, byte[]> data, List<KeyToPath> items, boolean optional, String what) throws NotReady {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -35,14 +36,20 @@ final class PodLauncher {
     private final Path workDir;
     private final ServiceMap serviceMap;
     private final PodFiles files;
+    private final boolean kubelet;
 
-    PodLauncher(KubernetesClient api, ApiEndpoint endpoint, RunnerOptions options, Path workDir, ServiceMap serviceMap) {
+    /**
+     * @param kubelet whether the pods come from a real API server, whose admission already put the service account
+     *                volume into them; otherwise (the embedded API) the launcher mounts a stand-in one
+     */
+    PodLauncher(KubernetesClient api, ApiEndpoint endpoint, RunnerOptions options, Path workDir, ServiceMap serviceMap, boolean kubelet) {
         this.api = api;
         this.endpoint = endpoint;
         this.options = options;
         this.workDir = workDir;
         this.serviceMap = serviceMap;
         this.files = new PodFiles(api, endpoint);
+        this.kubelet = kubelet;
     }
 
     /** Whether a pod template runs one of our roles: its first container's args[0] is a role name. */
@@ -60,15 +67,39 @@ final class PodLauncher {
         return workDir.resolve("logs").resolve(namespace + "_" + kind.toLowerCase() + "_" + name + ".log");
     }
 
+    /** The plan of a workload's one pod on the embedded API, which has no Pod objects: the pod is named after the workload. */
     LaunchPlan plan(String namespace, String kind, String name, PodTemplateSpec template) throws PodFiles.NotReady {
+        PodSpec pod = template.getSpec();
+        Map<String, String> labels = template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels();
+        return plan(new PodFiles.PodRef(namespace, name, null, serviceAccount(pod), labels), kind, template, Map.of());
+    }
+
+    /**
+     * The plan of a Pod that a real API server holds; its container ports take {@code inheritedPorts} (what the
+     * previous Pod of its workload released) when it has none yet.
+     */
+    LaunchPlan plan(Pod pod, Map<Integer, Integer> inheritedPorts) throws PodFiles.NotReady {
+        PodTemplateSpec template = new PodTemplateSpec(pod.getMetadata(), pod.getSpec());
+        return plan(new PodFiles.PodRef(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(),
+                serviceAccount(pod.getSpec()), pod.getMetadata().getLabels()), "Pod", template, inheritedPorts);
+    }
+
+    private static String serviceAccount(PodSpec pod) {
+        return pod.getServiceAccountName() == null || pod.getServiceAccountName().isEmpty() ? "default" : pod.getServiceAccountName();
+    }
+
+    private LaunchPlan plan(PodFiles.PodRef ref, String kind, PodTemplateSpec template, Map<Integer, Integer> inheritedPorts)
+            throws PodFiles.NotReady {
+        String namespace = ref.namespace();
+        String name = ref.name();
         PodSpec pod = template.getSpec();
         Container container = pod.getContainers().get(0);
         Path podDir = workDir.resolve("pods").resolve(namespace + "_" + kind.toLowerCase() + "_" + name);
         deleteRecursively(podDir.resolve("volumes"));
         Map<Integer, Integer> ports = serviceMap.assign(namespace, kind + "/" + name,
                 template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels(),
-                container.getPorts() == null ? List.of() : container.getPorts());
-        Map<String, Path> mounts = files.mountVolumes(namespace, pod, container, podDir);
+                container.getPorts() == null ? List.of() : container.getPorts(), inheritedPorts);
+        Map<String, Path> mounts = files.mountVolumes(ref, pod, container, podDir);
         Map<String, String> env = new TreeMap<>();
         INHERITED.forEach(variable -> {
             if (System.getenv(variable) != null) {
@@ -82,7 +113,17 @@ final class PodLauncher {
         env.put("KUBERNETES_MASTER", endpoint.url().toString());
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
         env.put("KUBERNETES_NAMESPACE", namespace);
-        if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
+        if (kubelet) {
+            env.put("HOSTNAME", name);
+            // the API server's ServiceAccount admission mounted kube-api-access-* here (unless automount is off)
+            Path account = mounts.get(PodFiles.SERVICE_ACCOUNT_DIR);
+            if (account != null) {
+                env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", account.resolve("token").toString());
+                if (Files.exists(account.resolve("ca.crt"))) {
+                    env.put("KUBERNETES_CERTS_CA_FILE", account.resolve("ca.crt").toString());
+                }
+            }
+        } else if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
             PodFiles.ServiceAccountFiles account = files.mountServiceAccount(namespace, podDir);
             mounts.put(PodFiles.SERVICE_ACCOUNT_DIR, account.tokenFile().getParent());
             env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", account.tokenFile().toString());
@@ -92,7 +133,7 @@ final class PodLauncher {
         }
         ArgRewriter rewriter = new ArgRewriter(mounts, ports);
         for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-            String value = envValue(namespace, name, pod, variable);
+            String value = envValue(ref, pod, variable);
             if (value != null) {
                 env.put(variable.getName(), rewriter.rewritePath(value));
             }
@@ -123,28 +164,34 @@ final class PodLauncher {
                 .findFirst().map(p -> ports.get(p.getContainerPort())).orElse(null);
     }
 
-    private String envValue(String namespace, String name, PodSpec pod, EnvVar variable) throws PodFiles.NotReady {
+    private String envValue(PodFiles.PodRef ref, PodSpec pod, EnvVar variable) throws PodFiles.NotReady {
+        String namespace = ref.namespace();
         if (variable.getValueFrom() == null) {
             return variable.getValue() == null ? "" : variable.getValue();
         }
         if (variable.getValueFrom().getSecretKeyRef() != null) {
-            var ref = variable.getValueFrom().getSecretKeyRef();
-            Secret secret = api.secrets().inNamespace(namespace).withName(ref.getName()).get();
-            byte[] value = secret == null ? null : PodFiles.secretData(secret).get(ref.getKey());
-            if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-                throw new PodFiles.NotReady("env " + variable.getName() + ": secret " + namespace + "/" + ref.getName()
-                        + " key " + ref.getKey() + " not found");
+            var secretRef = variable.getValueFrom().getSecretKeyRef();
+            Secret secret = api.secrets().inNamespace(namespace).withName(secretRef.getName()).get();
+            byte[] value = secret == null ? null : PodFiles.secretData(secret).get(secretRef.getKey());
+            if (value == null && !Boolean.TRUE.equals(secretRef.getOptional())) {
+                throw new PodFiles.NotReady("env " + variable.getName() + ": secret " + namespace + "/" + secretRef.getName()
+                        + " key " + secretRef.getKey() + " not found");
             }
             return value == null ? null : new String(value, StandardCharsets.UTF_8);
         }
+        if (variable.getValueFrom().getConfigMapKeyRef() != null) {
+            var mapRef = variable.getValueFrom().getConfigMapKeyRef();
+            var configMap = api.configMaps().inNamespace(namespace).withName(mapRef.getName()).get();
+            String value = configMap == null || configMap.getData() == null ? null : configMap.getData().get(mapRef.getKey());
+            if (value == null && !Boolean.TRUE.equals(mapRef.getOptional())) {
+                throw new PodFiles.NotReady("env " + variable.getName() + ": configmap " + namespace + "/" + mapRef.getName()
+                        + " key " + mapRef.getKey() + " not found");
+            }
+            return value;
+        }
         if (variable.getValueFrom().getFieldRef() != null) {
-            return switch (variable.getValueFrom().getFieldRef().getFieldPath()) {
-                case "metadata.namespace" -> namespace;
-                case "metadata.name" -> name;
-                case "spec.serviceAccountName" -> pod.getServiceAccountName() == null ? "default" : pod.getServiceAccountName();
-                case "status.podIP", "status.hostIP" -> "127.0.0.1";
-                default -> null;
-            };
+            String fieldPath = variable.getValueFrom().getFieldRef().getFieldPath();
+            return "spec.nodeName".equals(fieldPath) ? LocalRunner.NODE_NAME : PodFiles.fieldValue(ref, fieldPath);
         }
         return null;
     }

@@ -16,7 +16,7 @@ import java.util.Set;
  * @param javaCommand  the {@code java} executable for role processes
  * @param classPath    their class path
  * @param mainClass    their main class, given the container's args
- * @param roles        args[0] values that mark a Deployment or Job as ours to run
+ * @param roles        args[0] values that mark a Deployment or Job (in kubelet mode: a Pod) as ours to run
  * @param jvmArgs      JVM flags of each role process (small heap, quick start-up)
  * @param workDir      where logs and mounted files go; null: a new temporary directory, deleted on close
  * @param ingressCa    CA that signs the ingress proxy's certificates; null: a generated one

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +21,16 @@ import java.util.function.BiFunction;
  * The runner's stand-in for Service networking: each workload's container ports get loopback ports, and a
  * Service (namespace, name, port number or name) resolves through its selector and targetPort to the
  * loopback port of the workload whose pod labels it selects. A workload keeps its ports until it is
- * deleted, so a restart keeps the address, as a Service's ClusterIP does.
+ * deleted, so a restart keeps the address, as a Service's ClusterIP does. In kubelet mode a workload is one Pod:
+ * a replacement Pod takes over the ports its predecessor released, and a Service selecting two Pods at once (a
+ * rolling update) resolves to a ready one, as only ready Pods are a Service's endpoints.
  */
 public final class ServiceMap {
 
     private static final String LOOPBACK = InetAddress.getLoopbackAddress().getHostAddress();
 
-    private record Endpoint(Map<String, String> podLabels, Map<String, Integer> byName, Map<Integer, Integer> byNumber) {
+    private record Endpoint(Map<String, String> podLabels, Map<String, Integer> byName, Map<Integer, Integer> byNumber,
+                            boolean ready) {
     }
 
     private final PortAllocator ports;
@@ -42,24 +46,41 @@ public final class ServiceMap {
     /** Assigns loopback ports to a workload's container ports (keeping earlier ones); container port to local port. */
     synchronized Map<Integer, Integer> assign(String namespace, String workload, Map<String, String> podLabels,
                                               List<ContainerPort> containerPorts) {
+        return assign(namespace, workload, podLabels, containerPorts, Map.of());
+    }
+
+    /**
+     * As {@link #assign(String, String, Map, List)}, taking a container port's local port from {@code inherited}
+     * (what a predecessor released) when the workload has none yet.
+     */
+    synchronized Map<Integer, Integer> assign(String namespace, String workload, Map<String, String> podLabels,
+                                              List<ContainerPort> containerPorts, Map<Integer, Integer> inherited) {
         Endpoint previous = endpoints.get(namespace + "/" + workload);
         Map<String, Integer> byName = new HashMap<>();
         Map<Integer, Integer> byNumber = new HashMap<>();
         for (ContainerPort port : containerPorts) {
-            Integer local = previous == null ? null : previous.byNumber().get(port.getContainerPort());
+            Integer local = previous == null ? inherited.get(port.getContainerPort()) : previous.byNumber().get(port.getContainerPort());
             int assigned = local != null ? local : ports.allocate();
             byNumber.put(port.getContainerPort(), assigned);
             if (port.getName() != null) {
                 byName.put(port.getName(), assigned);
             }
         }
-        endpoints.put(namespace + "/" + workload, new Endpoint(Map.copyOf(podLabels == null ? Map.of() : podLabels), byName, byNumber));
+        endpoints.put(namespace + "/" + workload, new Endpoint(Map.copyOf(podLabels == null ? Map.of() : podLabels), byName, byNumber,
+                previous == null || previous.ready()));
         return Map.copyOf(byNumber);
     }
 
-    /** Forgets a deleted workload. */
-    void release(String namespace, String workload) {
-        endpoints.remove(namespace + "/" + workload);
+    /** Forgets a deleted workload; returns the local ports it had (container port to local port), for a successor. */
+    synchronized Map<Integer, Integer> release(String namespace, String workload) {
+        Endpoint released = endpoints.remove(namespace + "/" + workload);
+        return released == null ? Map.of() : Map.copyOf(released.byNumber());
+    }
+
+    /** Marks a workload's endpoint ready or not; a Service that selects several prefers a ready one. New endpoints are ready. */
+    synchronized void ready(String namespace, String workload, boolean ready) {
+        endpoints.computeIfPresent(namespace + "/" + workload,
+                (key, endpoint) -> new Endpoint(endpoint.podLabels(), endpoint.byName(), endpoint.byNumber(), ready));
     }
 
     /** The loopback address of Service {@code service} port {@code port} (its number or name), if a workload backs it. */
@@ -79,6 +100,7 @@ public final class ServiceMap {
                         .filter(e -> e.getKey().startsWith(namespace + "/"))
                         .map(Map.Entry::getValue)
                         .filter(endpoint -> endpoint.podLabels().entrySet().containsAll(selector.entrySet()))
+                        .sorted(Comparator.comparing(endpoint -> !endpoint.ready()))
                         .map(endpoint -> targetPort(endpoint, servicePort))
                         .filter(local -> local != null)
                         .findFirst())

@@ -62,4 +62,25 @@ class ServiceMapTest {
         assertThat(map.addressResolver().resolve("ns", "c-tunnel-server", 8443)).isEqualTo(URI.create("http://127.0.0.1:" + tunnel));
         assertThat(map.addressResolver().resolve("ns", "x", 8443)).isEqualTo(URI.create("http://x.ns.svc:8443"));
     }
+
+    @Test
+    void aReplacementPodTakesOverThePortsItsPredecessorReleasedAndASecondPodAtOnceGetsItsOwn() {
+        List<io.fabric8.kubernetes.api.model.ContainerPort> ports = List.of(
+                new ContainerPortBuilder().withName("tunnel").withContainerPort(8443).build(),
+                new ContainerPortBuilder().withName("proxy").withContainerPort(1080).build());
+        Map<String, String> labels = Map.of("component", "tunnel-server");
+        Map<Integer, Integer> first = map.assign("ns", "Pod/a", labels, ports, Map.of());
+        Map<Integer, Integer> released = map.release("ns", "Pod/a");
+        assertThat(released).isEqualTo(first);
+        assertThat(map.assign("ns", "Pod/b", labels, ports, released)).isEqualTo(first);
+
+        // a rolling update: a second Pod of the same Service while the first runs
+        Map<Integer, Integer> surge = map.assign("ns", "Pod/c", labels, ports, Map.of());
+        assertThat(surge.get(8443)).isNotEqualTo(first.get(8443));
+        map.ready("ns", "Pod/b", false);
+        assertThat(map.resolve("ns", "c-tunnel-server", 8443)).contains(new InetSocketAddress("127.0.0.1", surge.get(8443)));
+        map.ready("ns", "Pod/c", false);
+        map.ready("ns", "Pod/b", true);
+        assertThat(map.resolve("ns", "c-tunnel-server", 8443)).contains(new InetSocketAddress("127.0.0.1", first.get(8443)));
+    }
 }

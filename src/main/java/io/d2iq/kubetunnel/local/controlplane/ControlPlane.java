@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.real;
+package io.d2iq.kubetunnel.local.controlplane;
 
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
@@ -33,9 +33,10 @@ import java.util.concurrent.TimeUnit;
  * accounts and their tokens, Deployments, ReplicaSets, Jobs, namespaces, the root CA publisher). No kubelet and no
  * scheduler: Pods stay Pending unless something plays the kubelet.
  *
- * <p>The binaries are the ones {@code tools/control-plane/build.sh} builds from the Go module proxy; the script is
- * run here too (it returns at once when they are built) so that a test never runs against something else. The admin
- * authenticates with a static token in group {@code system:masters}; everyone else goes through RBAC.
+ * <p>The binaries are the ones {@code tools/control-plane/build.sh} builds from the Go module proxy (the tests find
+ * them through their {@code ControlPlaneBinaries}, which runs the script; {@code demo --control-plane DIR} is given
+ * the directory). The admin authenticates with a static token in group {@code system:masters}; everyone else goes
+ * through RBAC. It lives in the main code because the demo runs it too.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -46,6 +47,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dir;
+    private final Path binaries;
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final CertificateAuthority ca = CertificateAuthority.generate("kubetunnel-test-cluster-ca");
@@ -54,16 +56,25 @@ public final class ControlPlane implements AutoCloseable {
     private URI server;
     private Path adminKubeconfig;
 
-    private ControlPlane(String name, Path dir) {
+    private ControlPlane(String name, Path dir, Path binaries) {
         this.name = name;
         this.dir = dir;
+        this.binaries = binaries;
     }
 
-    /** Starts a control plane whose files and logs live under {@code dir}; fails (never skips) without binaries. */
-    public static ControlPlane start(String name, Path dir) {
-        ControlPlane plane = new ControlPlane(name, dir);
+    /**
+     * Starts a control plane from the binaries in {@code binaries} (etcd, kube-apiserver, kube-controller-manager)
+     * whose files and logs live under {@code dir}.
+     */
+    public static ControlPlane start(String name, Path dir, Path binaries) {
+        for (String binary : List.of("etcd", "kube-apiserver", "kube-controller-manager")) {
+            if (!Files.isExecutable(binaries.resolve(binary))) {
+                throw new IllegalStateException(binaries.resolve(binary) + " is missing: run tools/control-plane/build.sh");
+            }
+        }
+        ControlPlane plane = new ControlPlane(name, dir, binaries);
         try {
-            plane.startProcesses(ControlPlaneBinaries.directory());
+            plane.startProcesses(binaries);
         } catch (RuntimeException | IOException e) {
             plane.close();
             throw new IllegalStateException("control plane " + name + " did not start (logs in " + dir + "): " + e.getMessage(), e);
@@ -176,6 +187,11 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** The kubectl built with the control plane (same version as the API server; /usr/bin/kubectl may be older). */
+    public Path kubectl() {
+        return binaries.resolve("kubectl");
+    }
+
     /** The API server, {@code https://127.0.0.1:PORT}. */
     public URI server() {
         return server;
@@ -253,7 +269,7 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
