@@ -58,7 +58,8 @@ class TrustBoundaryOnRealApiServerIT {
         controller = ControllerProcess.start(kubeconfig, SYSTEM_NS, "controller-0", dir.resolve("controller.log"), List.of());
         for (String name : List.of(CONNECTOR, OTHER)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> secret(ConnectorResources.agentTokenSecretName(name)) != null
-                    && secret(ConnectorResources.kubeconfigSecretName(name)) != null);
+                    && secret(ConnectorResources.kubeconfigSecretName(name)) != null
+                    && admin.apps().deployments().inNamespace(NS).withName(ConnectorResources.kubeconfigWebhookName(name)).get() != null);
         }
     }
 
