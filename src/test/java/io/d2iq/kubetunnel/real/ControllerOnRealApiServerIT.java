@@ -9,7 +9,6 @@ import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,9 +50,7 @@ class ControllerOnRealApiServerIT {
         admin = cluster.adminClient();
         kubectl = new Kubectl(cluster.adminKubeconfig(), Files.createDirectories(dir.resolve("kubectl")));
         kubectl.run("apply", "-k", "deploy/").ok();
-        String token = admin.serviceAccounts().inNamespace(SYSTEM_NS).withName("kubetunnel-controller")
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                .getStatus().getToken();
+        String token = cluster.serviceAccountToken(SYSTEM_NS, "kubetunnel-controller");
         controllerKubeconfig = Files.writeString(dir.resolve("controller.kubeconfig"), cluster.kubeconfigWithToken(token));
     }
 

@@ -10,7 +10,6 @@ import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,7 @@ class TrustBoundaryOnRealApiServerIT {
         kubectl.run("apply", "-f", "deploy/samples/").ok();
         kubectl.runWithInput(Files.readString(Path.of("deploy/samples/tunnelconnector.yaml")).replace(CONNECTOR, OTHER),
                 "apply", "-f", "-").ok();
-        String token = serviceAccountToken(SYSTEM_NS, "kubetunnel-controller");
+        String token = cluster.serviceAccountToken(SYSTEM_NS, "kubetunnel-controller");
         Path kubeconfig = Files.writeString(dir.resolve("controller.kubeconfig"), cluster.kubeconfigWithToken(token));
         controller = ControllerProcess.start(kubeconfig, SYSTEM_NS, "controller-0", dir.resolve("controller.log"), List.of());
         for (String name : List.of(CONNECTOR, OTHER)) {
@@ -100,7 +99,7 @@ class TrustBoundaryOnRealApiServerIT {
         String identity = ConnectorResources.agentServiceAccountName(CONNECTOR);
         assertThat(admin.apps().deployments().inNamespace(NS).withName(ConnectorResources.kubeconfigWebhookName(CONNECTOR)).get()
                 .getSpec().getTemplate().getSpec().getServiceAccountName()).as("the webhook runs as it").isEqualTo(identity);
-        try (KubernetesClient webhook = cluster.clientWithToken(serviceAccountToken(NS, identity))) {
+        try (KubernetesClient webhook = cluster.clientWithToken(cluster.serviceAccountToken(NS, identity))) {
             String own = ConnectorResources.kubeconfigSecretName(CONNECTOR);
             assertThat(webhook.resources(TunnelConnector.class).inNamespace(NS).withName(CONNECTOR).get()).isNotNull();
             assertThat(webhook.secrets().inNamespace(NS).withName(own).get()).isNotNull();
@@ -131,11 +130,5 @@ class TrustBoundaryOnRealApiServerIT {
 
     private static Secret secret(String name) {
         return admin.secrets().inNamespace(NS).withName(name).get();
-    }
-
-    private static String serviceAccountToken(String namespace, String name) {
-        return admin.serviceAccounts().inNamespace(namespace).withName(name)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                .getStatus().getToken();
     }
 }

@@ -3,6 +3,7 @@ package io.d2iq.kubetunnel.local.controlplane;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import io.d2iq.kubetunnel.tls.IssuedCertificate;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -215,6 +216,15 @@ public final class ControlPlane implements AutoCloseable {
     /** A client that presents {@code token}, e.g. a ServiceAccount's; the caller closes it. */
     public KubernetesClient clientWithToken(String token) {
         return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigWithToken(token))).build();
+    }
+
+    /** A TokenRequest token (one hour) of ServiceAccount {@code namespace/name}, as a pod of that account gets. */
+    public String serviceAccountToken(String namespace, String name) {
+        try (KubernetesClient admin = adminClient()) {
+            return admin.serviceAccounts().inNamespace(namespace).withName(name)
+                    .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+                    .getStatus().getToken();
+        }
     }
 
     /** A kubeconfig for this API server that presents {@code token}. */
