@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,8 @@ class ControllerOnRealApiServerIT {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final ControlPlaneExtension MANAGEMENT = new ControlPlaneExtension("management");
     private static ControlPlane cluster;
     private static KubernetesClient admin;
     private static Kubectl kubectl;
@@ -46,7 +49,7 @@ class ControllerOnRealApiServerIT {
 
     @BeforeAll
     static void startClusterAndInstall() throws IOException {
-        cluster = ControlPlaneBinaries.start("management", dir.resolve("management"));
+        cluster = MANAGEMENT.plane();
         admin = cluster.adminClient();
         kubectl = new Kubectl(cluster.adminKubeconfig(), Files.createDirectories(dir.resolve("kubectl")));
         kubectl.run("apply", "-k", "deploy/").ok();
@@ -58,9 +61,6 @@ class ControllerOnRealApiServerIT {
     static void stopCluster() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

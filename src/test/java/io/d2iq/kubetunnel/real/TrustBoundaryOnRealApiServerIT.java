@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,13 +40,15 @@ class TrustBoundaryOnRealApiServerIT {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final ControlPlaneExtension MANAGEMENT = new ControlPlaneExtension("management");
     private static ControlPlane cluster;
     private static KubernetesClient admin;
     private static ControllerProcess controller;
 
     @BeforeAll
     static void installAndReconcileTwoConnectors() throws Exception {
-        cluster = ControlPlaneBinaries.start("management", dir.resolve("management"));
+        cluster = MANAGEMENT.plane();
         admin = cluster.adminClient();
         Kubectl kubectl = new Kubectl(cluster.adminKubeconfig(), Files.createDirectories(dir.resolve("kubectl")));
         kubectl.run("apply", "-k", "deploy/").ok();
@@ -69,9 +72,6 @@ class TrustBoundaryOnRealApiServerIT {
         }
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
