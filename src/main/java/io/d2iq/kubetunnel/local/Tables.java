@@ -2,11 +2,14 @@ package io.d2iq.kubetunnel.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Server-side printing for custom resources: when kubectl asks for a {@code meta.k8s.io/v1} Table, the CRD's
@@ -76,12 +79,28 @@ final class Tables {
         return row;
     }
 
+    /** One step of a printer column's path: a field, optionally filtering a list, {@code conditions[?(@.type=="Ready")]}. */
+    private static final Pattern STEP = Pattern.compile("\\.([A-Za-z0-9_-]+)(?:\\[\\?\\(@\\.([A-Za-z0-9_-]+)==[\"']([^\"']*)[\"']\\)])?");
+
     private static JsonNode at(JsonNode object, String jsonPath) {
         JsonNode node = object;
-        for (String field : jsonPath.replaceFirst("^\\{?\\.", "").replaceFirst("}$", "").split("\\.")) {
-            node = node.path(field);
+        Matcher step = STEP.matcher(jsonPath.replaceFirst("^\\{", "").replaceFirst("}$", ""));
+        while (step.find()) {
+            node = node.path(step.group(1));
+            if (step.group(2) != null) {
+                node = first(node, step.group(2), step.group(3));
+            }
         }
         return node;
+    }
+
+    private static JsonNode first(JsonNode list, String field, String value) {
+        for (JsonNode element : list) {
+            if (value.equals(element.path(field).asText())) {
+                return element;
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     /** kubectl's short human durations: 45s, 3m20s, 25m, 5h10m, 3d4h, 120d. */

@@ -102,6 +102,35 @@ abstract class KubectlAcceptanceTests {
     }
 
     @Test
+    void shortNamesTheKubetunnelCategoryAndTheWideReadyReasonWorkAsOnARealApiServer() {
+        kubectl.runWithInput(connector("wide", "explained", "1080") + """
+                ---
+                apiVersion: kubetunnel.d2iq.io/v1alpha1
+                kind: TunnelGateway
+                metadata:
+                  name: hosted
+                  namespace: wide
+                spec:
+                  ingress:
+                    host: kubetunnel.example.com
+                    urlPathPrefix: /ops/kt
+                """, "apply", "-f", "-").ok();
+        kubectl.run("patch", "tunnelconnector", "explained", "-n", "wide", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"state\":\"Listening\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\","
+                        + "\"reason\":\"AgentNotConnected\",\"message\":\"apply the manifests\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}").ok();
+
+        assertThat(kubectl.run("get", "tc", "-n", "wide").ok()).contains("explained").doesNotContain("AgentNotConnected");
+        String wide = kubectl.run("get", "tc", "-n", "wide", "-o", "wide").ok();
+        assertThat(wide.lines().findFirst()).hasValueSatisfying(header -> assertThat(header).contains("REASON", "MESSAGE"));
+        assertThat(wide).contains("AgentNotConnected", "apply the manifests");
+        String gateways = kubectl.run("get", "tgw", "-n", "wide").ok();
+        assertThat(gateways.lines().findFirst()).hasValueSatisfying(header -> assertThat(header).contains("HOST", "PREFIX"));
+        assertThat(gateways).containsPattern("hosted\\s+.*kubetunnel.example.com\\s+/ops/kt");
+        assertThat(kubectl.run("get", "kubetunnel", "-n", "wide", "-o", "name").ok())
+                .contains("tunnelconnector.kubetunnel.d2iq.io/explained", "tunnelgateway.kubetunnel.d2iq.io/hosted");
+    }
+
+    @Test
     void listKindIsValidatedClientSideWithTheProtobufOpenApiV2() {
         String list = """
                 apiVersion: v1

@@ -103,6 +103,15 @@ class ControllerOnRealApiServerIT {
         assertThat(controller.lines()).as("every call the controller makes is allowed by deploy/'s RBAC")
                 .noneMatch(line -> line.contains("Forbidden") || line.contains("forbidden") || line.contains(" 403"));
         assertThat(controller.logged("leader election: leading, Lease " + SYSTEM_NS + "/kubetunnel-controller")).isTrue();
+
+        // what kubectl shows a user of a real API server
+        String wide = kubectl.run("get", "tc", "-n", NS, "-o", "wide").ok();
+        assertThat(wide.lines().findFirst()).hasValueSatisfying(header -> assertThat(header).contains("GATEWAY", "STATE", "REASON", "MESSAGE"));
+        assertThat(wide).contains(CONNECTOR, "Starting");
+        assertThat(kubectl.run("get", "kubetunnel", "-n", NS, "-o", "name").ok())
+                .contains("tunnelconnector.kubetunnel.d2iq.io/" + CONNECTOR, "tunnelgateway.kubetunnel.d2iq.io/demo-gateway");
+        assertThat(kubectl.run("describe", "tc", CONNECTOR, "-n", NS).ok()).as("the Events of its transitions")
+                .containsPattern("Normal\\s+Starting").doesNotContain("Events:  <none>");
     }
 
     @Test

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -16,7 +18,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("TunnelConnector")
 @Singular("tunnelconnector")
 @Plural("tunnelconnectors")
+@ShortNames("tc")
+@Categories("kubetunnel")
 @AdditionalPrinterColumn(name = "Gateway", jsonPath = ".spec.gatewayRef.name", type = AdditionalPrinterColumn.Type.STRING)
+// -o wide: why the connector is in its state, and what to do next (the Ready condition)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
+        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @JsonClassDescription("Describes the local endpoint for the tunnel. A remote cluster will connect to this endpoint to create a tunnel.")
 public class TunnelConnector extends CustomResource<TunnelConnectorSpec, TunnelConnectorStatus> implements Namespaced {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -17,7 +19,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("TunnelGateway")
 @Singular("tunnelgateway")
 @Plural("tunnelgateways")
+@ShortNames("tgw")
+@Categories("kubetunnel")
 @AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.ingress.host", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Prefix", jsonPath = ".spec.ingress.urlPathPrefix", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 // No status type in the reference, so no status in the schema and no status subresource (docs/api-decisions.md)
 @JsonIgnoreProperties("status")

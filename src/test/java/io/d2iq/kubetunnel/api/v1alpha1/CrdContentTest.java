@@ -44,21 +44,32 @@ class CrdContentTest {
     }
 
     @Test
-    void connectorPrinterColumnsShowStateGatewayAndAge() {
+    void connectorPrinterColumnsShowStateGatewayAndAgeAndWithOWideTheReadyConditionsReasonAndMessage() {
         assertThat(version(CONNECTOR_CRD).getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath,
-                        CustomResourceColumnDefinition::getType)
+                        CustomResourceColumnDefinition::getType, CustomResourceColumnDefinition::getPriority)
                 .containsExactlyInAnyOrder(
-                        tuple("State", ".status.state", "string"),
-                        tuple("Gateway", ".spec.gatewayRef.name", "string"),
-                        tuple("Age", ".metadata.creationTimestamp", "date"));
+                        tuple("State", ".status.state", "string", 0),
+                        tuple("Gateway", ".spec.gatewayRef.name", "string", 0),
+                        tuple("Age", ".metadata.creationTimestamp", "date", 0),
+                        tuple("Reason", ".status.conditions[?(@.type==\"Ready\")].reason", "string", 1),
+                        tuple("Message", ".status.conditions[?(@.type==\"Ready\")].message", "string", 1));
     }
 
     @Test
-    void gatewayPrinterColumnsShowHostAndAge() {
+    void bothKindsHaveShortNamesAndTheKubetunnelCategory() {
+        assertThat(CrdSchemas.load(CONNECTOR_CRD).getSpec().getNames().getShortNames()).containsExactly("tc");
+        assertThat(CrdSchemas.load(GATEWAY_CRD).getSpec().getNames().getShortNames()).containsExactly("tgw");
+        assertThat(CrdSchemas.load(CONNECTOR_CRD).getSpec().getNames().getCategories()).containsExactly("kubetunnel");
+        assertThat(CrdSchemas.load(GATEWAY_CRD).getSpec().getNames().getCategories()).containsExactly("kubetunnel");
+    }
+
+    @Test
+    void gatewayPrinterColumnsShowHostPrefixAndAge() {
         assertThat(version(GATEWAY_CRD).getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
-                .containsExactlyInAnyOrder(tuple("Host", ".spec.ingress.host"), tuple("Age", ".metadata.creationTimestamp"));
+                .containsExactlyInAnyOrder(tuple("Host", ".spec.ingress.host"), tuple("Prefix", ".spec.ingress.urlPathPrefix"),
+                        tuple("Age", ".metadata.creationTimestamp"));
     }
 
     @Test
