@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.reconcile;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.model.AgentManifests;
 
 /**
  * A connector's state with the reason and message of its Ready condition.
@@ -30,7 +31,8 @@ public record StateDecision(TunnelConnectorState state, String reason, String me
         if (!facts.tunnelServerReady()) {
             // Once registered, the connector has worked: losing its tunnel server (a restart, a crash) is an outage, not a start.
             TunnelConnectorState state = facts.kubeconfigPresent() ? TunnelConnectorState.Disconnected : TunnelConnectorState.Starting;
-            return new StateDecision(state, "TunnelServerNotReady", "waiting for the tunnel server Deployment to become ready");
+            return new StateDecision(state, "TunnelServerNotReady", "waiting for the tunnel server Deployment to become ready;"
+                    + " if it does not, kubectl describe deployment of this connector's tunnel server (image, pull secrets, limits)");
         }
         if (!facts.agentConnected()) {
             if (facts.kubeconfigPresent()) {
@@ -38,10 +40,14 @@ public record StateDecision(TunnelConnectorState state, String reason, String me
                         "the agent is not connected to the tunnel server; check the agent Deployment on the remote cluster and its network path to the gateway");
             }
             return new StateDecision(TunnelConnectorState.Listening, "AgentNotConnected",
-                    "the tunnel server waits for the agent: apply key manifests.yaml of Secret " + manifestsSecret + " on the remote cluster");
+                    "the tunnel server waits for the agent: apply key manifests.yaml of Secret " + manifestsSecret
+                            + " on the remote cluster: kubectl get secret " + manifestsSecret
+                            + " -o jsonpath='{.data.manifests\\.yaml}' | base64 -d | kubectl --kubeconfig REMOTE apply -f -");
         }
         if (!facts.kubeconfigPresent()) {
-            return new StateDecision(TunnelConnectorState.Pending, "WaitingForRegistration", "the agent is connected; waiting for the register Job to post the kubeconfig");
+            return new StateDecision(TunnelConnectorState.Pending, "WaitingForRegistration", "the agent is connected; waiting for the"
+                    + " register Job to post the kubeconfig; if it does not, read its logs on the remote cluster: kubectl -n "
+                    + AgentManifests.REMOTE_NAMESPACE + " logs job/<the " + AgentManifests.REGISTER_JOB_PREFIX + "* Job>");
         }
         if (facts.probe() == null) {
             return new StateDecision(TunnelConnectorState.Pending, "WaitingForProbe", "the agent is connected and registered; probing the remote API server");

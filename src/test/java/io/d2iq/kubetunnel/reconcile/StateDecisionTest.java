@@ -17,6 +17,14 @@ class StateDecisionTest {
     }
 
     @Test
+    void listeningSaysWhichCommandAppliesTheAgentManifestsOnTheRemoteCluster() {
+        StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, true, false, null, false, null, null), "c-agent-manifests");
+        assertThat(decision.state()).isEqualTo(TunnelConnectorState.Listening);
+        assertThat(decision.message()).contains("kubectl get secret c-agent-manifests -o jsonpath='{.data.manifests\\.yaml}' | base64 -d"
+                + " | kubectl --kubeconfig REMOTE apply -f -");
+    }
+
+    @Test
     void aRegisteredConnectorWhoseTunnelServerGoesDownIsDisconnected() {
         StateDecision decision = StateDecision.from(new ConnectorFacts(null, null, false, false, null, true, null, null), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Disconnected);
