@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.HostAliasBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -135,7 +136,7 @@ public final class AgentManifests {
         if (withCa) {
             args.addAll(List.of("--ca-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.CA_KEY));
         }
-        PodSpec pod = podSpec(settings, args, "register");
+        PodSpec pod = podSpec(settings, args, "register", endpoints);
         pod.setRestartPolicy("OnFailure");
         pod.getVolumes().add(new VolumeBuilder().withName("remote-token")
                 .withNewSecret().withSecretName(REMOTE_ACCESS_TOKEN_SECRET).endSecret().build());
@@ -156,7 +157,7 @@ public final class AgentManifests {
         if (withCa) {
             args.addAll(List.of("--ca-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.CA_KEY));
         }
-        PodSpec pod = podSpec(settings, args, "agent");
+        PodSpec pod = podSpec(settings, args, "agent", endpoints);
         withManagementProbes(pod.getContainers().get(0));
         return new DeploymentBuilder().withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE))
                 .withNewSpec().withReplicas(1)
@@ -181,8 +182,8 @@ public final class AgentManifests {
                 .withPeriodSeconds(10).withFailureThreshold(3).build());
     }
 
-    private static PodSpec podSpec(ControllerSettings settings, List<String> args, String containerName) {
-        return new PodSpecBuilder()
+    private static PodSpec podSpec(ControllerSettings settings, List<String> args, String containerName, ConnectorEndpoints endpoints) {
+        PodSpec pod = new PodSpecBuilder()
                 .withServiceAccountName(REMOTE_AGENT_NAME)
                 .withAutomountServiceAccountToken(false)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID)
@@ -203,6 +204,12 @@ public final class AgentManifests {
                 .addNewVolume().withName("connector").withNewSecret().withSecretName(REMOTE_CONNECTOR_SECRET).endSecret().endVolume()
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                 .build();
+        if (endpoints.hostAlias() != null) {
+            // the gateway's host may not resolve on the remote cluster: pin it to the Ingress's address
+            pod.setHostAliases(List.of(new HostAliasBuilder().withIp(endpoints.hostAlias().ip())
+                    .withHostnames(endpoints.hostAlias().hostname()).build()));
+        }
+        return pod;
     }
 
     private static ObjectMeta meta(String name, String namespace) {

@@ -101,7 +101,7 @@ class AgentManifestsTest {
     void agentDialsTheGatewayUrlWithTokenAndCa() {
         Deployment agent = agent();
         assertThat(agent.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
-                "agent", "--server-url", "wss://lb.example.com:443/kt/ns1/c1/tunnel-server",
+                "agent", "--server-url", "wss://t.example.com:443/kt/ns1/c1/tunnel-server",
                 "--token-file", "/var/run/secrets/kubetunnel/connector/token",
                 "--management-port", "8080",
                 "--ca-file", "/var/run/secrets/kubetunnel/connector/ca.crt");
@@ -127,7 +127,7 @@ class AgentManifestsTest {
         Job job = register();
         assertThat(job.getMetadata().getName()).startsWith("kubetunnel-register-");
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-                .containsSequence("--webhook-url", "https://lb.example.com:443/kt/ns1/c1/kubeconfig");
+                .containsSequence("--webhook-url", "https://t.example.com:443/kt/ns1/c1/kubeconfig");
     }
 
     @Test
@@ -135,6 +135,31 @@ class AgentManifestsTest {
         Secret connectorSecret = named(Secret.class, AgentManifests.REMOTE_CONNECTOR_SECRET);
         assertThat(connectorSecret.getData()).containsKeys("token", "ca.crt");
         assertThat(new String(Base64.getDecoder().decode(connectorSecret.getData().get("token")), StandardCharsets.UTF_8)).isEqualTo("t0ken");
+    }
+
+    @Test
+    void withAGatewayHostTheUrlsCarryItAndAnIpAddressBecomesTheRemotePodsHostAlias() {
+        ConnectorInputs atAnIp = new ConnectorInputs(inputs.connector(), inputs.gateway(), null, "t", "127.0.0.1:31443");
+        ConnectorEndpoints endpoints = ConnectorEndpoints.of(atAnIp);
+        assertThat(endpoints.tunnelServerWebSocketUrl()).isEqualTo("wss://t.example.com:31443/kt/ns1/c1/tunnel-server");
+        assertThat(endpoints.webhookUrl()).isEqualTo("https://t.example.com:31443/kt/ns1/c1/kubeconfig");
+        assertThat(endpoints.hostAlias()).isEqualTo(new ConnectorEndpoints.HostAlias("127.0.0.1", "t.example.com"));
+        List<HasMetadata> objects = AgentManifests.objects(atAnIp, ControllerSettings.defaults(), endpoints);
+        List<PodSpec> pods = objects.stream().flatMap(o -> o instanceof Deployment d ? java.util.stream.Stream.of(d.getSpec().getTemplate().getSpec())
+                : o instanceof Job j ? java.util.stream.Stream.of(j.getSpec().getTemplate().getSpec()) : java.util.stream.Stream.empty()).toList();
+        assertThat(pods).hasSize(2).allSatisfy(pod -> assertThat(pod.getHostAliases()).singleElement().satisfies(alias -> {
+            assertThat(alias.getIp()).isEqualTo("127.0.0.1");
+            assertThat(alias.getHostnames()).containsExactly("t.example.com");
+        }));
+    }
+
+    @Test
+    void aHostNamedAddressIsLeftToDnsAndAGatewayWithoutHostDialsTheAddress() {
+        assertThat(ConnectorEndpoints.of(inputs).hostAlias()).as("lb.example.com resolves by DNS, so may t.example.com").isNull();
+        ConnectorInputs noHost = new ConnectorInputs(inputs.connector(), ConnectorFixtures.gateway("ns1", "gw", null, "/kt", "ca"),
+                null, "t", "10.0.0.5");
+        assertThat(ConnectorEndpoints.of(noHost)).isEqualTo(new ConnectorEndpoints("wss://10.0.0.5/kt/ns1/c1/tunnel-server",
+                "https://10.0.0.5/kt/ns1/c1/kubeconfig", null));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.d2iq.kubetunnel.local.runner;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -143,6 +144,9 @@ final class PodLauncher {
         command.addAll(options.jvmArgs());
         command.add("-Djava.io.tmpdir=" + mkdirs(podDir.resolve("tmp")));
         command.add("-Dkubetunnel.workload=" + namespace + "/" + kind + "/" + name);
+        if (pod.getHostAliases() != null && !pod.getHostAliases().isEmpty()) {
+            command.add("-Djdk.net.hosts.file=" + hostsFile(pod.getHostAliases(), podDir));
+        }
         command.add("-cp");
         command.add(options.classPath());
         command.add(options.mainClass());
@@ -151,6 +155,22 @@ final class PodLauncher {
         Integer probePort = probe == null ? null : probePort(container, probe.getPort(), ports);
         return new LaunchPlan(namespace + "/" + kind + "/" + name, List.copyOf(command), Map.copyOf(env), podDir,
                 logFile(namespace, kind, name), probePort, probe == null || probe.getPath() == null ? "/" : probe.getPath());
+    }
+
+    /**
+     * The pod's {@code /etc/hosts}, as the kubelet writes it: localhost plus the pod's host aliases. The JVM resolves
+     * every name from this file alone once it is given one, as a pod resolves these names from its own file.
+     */
+    private static Path hostsFile(List<HostAlias> aliases, Path podDir) {
+        StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n::1 localhost\n");
+        for (HostAlias alias : aliases) {
+            hosts.append(alias.getIp()).append(' ').append(String.join(" ", alias.getHostnames())).append('\n');
+        }
+        try {
+            return Files.writeString(podDir.resolve("hosts"), hosts.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + podDir.resolve("hosts"), e);
+        }
     }
 
     private static Integer probePort(Container container, IntOrString port, Map<Integer, Integer> ports) {
