@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.helm.Helm;
 import io.d2iq.kubetunnel.local.Kubectl;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
+import io.d2iq.kubetunnel.local.runner.LocalRunner;
+import io.d2iq.kubetunnel.local.runner.RunnerOptions;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code helm install} of deploy/helm/kubetunnel on a real kube-apiserver, then the controller run as the chart's
  * ServiceAccount (a TokenRequest token) with the flags of the chart's Deployment, under the real RBAC authorizer:
- * it reconciles the samples without one forbidden call, cluster-wide and namespace-scoped. No kubelet runs and the
- * chart's image is not available here, so the controller runs as a process rather than as the Deployment's Pod, and
- * connectors stop at Starting, as in ControllerOnRealApiServerIT.
+ * it reconciles the samples without one forbidden call, cluster-wide and namespace-scoped, and with the kubelet-mode
+ * runner running the tunnel-server and webhook Pods the samples reach Listening. The chart's image is not available
+ * here and the runner runs only the workload roles, so the controller runs as a process rather than as the
+ * Deployment's Pod (which stays Pending).
  */
 class HelmInstallOnRealApiServerIT {
 
@@ -61,21 +65,32 @@ class HelmInstallOnRealApiServerIT {
 
     @Test
     void helmInstallThenTheControllerAsTheChartsServiceAccountReconcilesTheSamplesWithoutOneForbiddenCall() throws Exception {
-        installReconcileUninstall("kubetunnel", "kubetunnel-system", List.of());
+        installReconcileUninstall("kubetunnel", "kubetunnel-system", List.of(), false);
         assertThat(admin.rbac().clusterRoles().withName("kubetunnel-controller").get()).as("uninstalled").isNull();
     }
 
     @Test
     void aNamespaceScopedReleaseHoldsNoClusterWideRightsAndStillReconcilesTheSamplesInItsNamespace() throws Exception {
-        installReconcileUninstall("tenant", "tenant-system", List.of("--set", "watchNamespace=" + NS));
+        installReconcileUninstall("tenant", "tenant-system", List.of("--set", "watchNamespace=" + NS), false);
     }
 
-    private void installReconcileUninstall(String release, String releaseNs, List<String> values) throws Exception {
+    @Test
+    void withTheKubeletModeRunnerRunningTheTunnelPodsTheSamplesReachListening() throws Exception {
+        installReconcileUninstall("kubetunnel", "kubetunnel-system", List.of(), true);
+    }
+
+    /**
+     * Installs the chart, runs the controller as its ServiceAccount until the samples are reconciled (to Listening when
+     * {@code kubelet}: the kubelet-mode runner then runs the tunnel-server and webhook Pods kcm creates; the
+     * controller's own Pod stays Pending, as its role is not one the runner runs), then uninstalls.
+     */
+    private void installReconcileUninstall(String release, String releaseNs, List<String> values, boolean kubelet) throws Exception {
         List<String> install = new java.util.ArrayList<>(List.of("install", release, Helm.CHART.toString(),
                 "--kubeconfig", cluster.adminKubeconfig().toString(), "--namespace", releaseNs, "--create-namespace"));
         install.addAll(values);
         helm.run(install.toArray(String[]::new)).ok();
         ControllerProcess controller = null;
+        LocalRunner runner = null;
         try {
             assertThat(helm.run("status", release, "--kubeconfig", cluster.adminKubeconfig().toString(), "--namespace", releaseNs)
                     .ok()).contains("STATUS: deployed");
@@ -89,6 +104,10 @@ class HelmInstallOnRealApiServerIT {
                     .toList();
             String token = cluster.serviceAccountToken(releaseNs, "kubetunnel-controller");
             Path kubeconfig = Files.writeString(dir.resolve(release + ".kubeconfig"), cluster.kubeconfigWithToken(token));
+            if (kubelet) {
+                runner = LocalRunner.startKubelet(admin, RunnerOptions.defaults()
+                        .withWorkDir(Files.createDirectories(dir.resolve("runner-" + release))).withApiCa(cluster.caPem()));
+            }
             kubectl.run("apply", "-f", "deploy/samples/").ok();
             controller = ControllerProcess.start(kubeconfig, releaseNs, release + "-controller-0",
                     dir.resolve(release + "-" + System.nanoTime() + ".log"), flags);
@@ -101,6 +120,10 @@ class HelmInstallOnRealApiServerIT {
                 assertThat(connector.getStatus().getState()).isNotNull();
                 assertThat(connector.getStatus().getServiceAccountRef()).isNotNull();
             });
+            if (kubelet) {
+                await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> assertThat(admin.resources(TunnelConnector.class)
+                        .inNamespace(NS).withName(CONNECTOR).get().getStatus().getState()).isEqualTo(TunnelConnectorState.Listening));
+            }
             assertThat(children()).extracting(child -> child.getKind() + "/" + child.getMetadata().getName())
                     .contains("Deployment/" + ConnectorResources.tunnelServerName(CONNECTOR),
                             "Deployment/" + ConnectorResources.kubeconfigWebhookName(CONNECTOR),
@@ -117,6 +140,9 @@ class HelmInstallOnRealApiServerIT {
             if (controller != null) {
                 controller.close();
                 System.err.println(String.join("\n", controller.lines()));
+            }
+            if (runner != null) {
+                runner.close();
             }
             helm.run("uninstall", release, "--kubeconfig", cluster.adminKubeconfig().toString(), "--namespace", releaseNs,
                     "--wait").ok();
