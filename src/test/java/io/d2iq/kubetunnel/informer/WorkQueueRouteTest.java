@@ -68,7 +68,14 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             AtomicInteger perKey = inFlightPerKey.computeIfAbsent(key, k -> new AtomicInteger());
                             maxInFlightPerKey.accumulateAndGet(perKey.incrementAndGet(), Math::max);
                             maxInFlightTotal.accumulateAndGet(inFlightTotal.incrementAndGet(), Math::max);
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // stands in for reconcile work, so runs overlap
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // stands in for reconcile work
+                            // until runs have overlapped once, each waits (bounded) for another: on a loaded machine
+                            // 2 ms runs may never happen to meet, and serial consumers would still fail the test
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                            while (maxInFlightTotal.get() < 2 && System.nanoTime() < deadline) {
+                                maxInFlightTotal.accumulateAndGet(inFlightTotal.get(), Math::max);
+                                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                            }
                             inFlightTotal.decrementAndGet();
                             perKey.decrementAndGet();
                             runs.incrementAndGet();
