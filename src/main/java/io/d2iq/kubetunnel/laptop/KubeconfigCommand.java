@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ import sun.misc.Signal;
 @Command(name = "kubeconfig", mixinStandardHelpOptions = true,
         description = {"Prints a kubeconfig for the remote cluster of NAMESPACE/CONNECTOR whose proxy-url is socks5://127.0.0.1:PORT,",
                 "and port-forwards PORT to the tunnel server's proxy port through the management API until Ctrl-C.",
-                "Exit codes: 0 stopped by SIGINT/SIGTERM (or printed, with --proxy-address), 1 management API error, 2 usage,",
+                "Exit codes: 0 stopped by SIGINT/SIGTERM (or printed, with --proxy-address), 1 management kubeconfig or API error, 2 usage,",
                 "3 connector not found, 4 not Connected, 5 kubeconfig Secret missing or empty, 6 kubeconfig refused by the parser,",
                 "7 no running tunnel-server Pod, 8 port-forward not served or local port not bindable."})
 public final class KubeconfigCommand implements Callable<Integer> {
@@ -76,6 +77,9 @@ public final class KubeconfigCommand implements Callable<Integer> {
             return e.exitCode();
         } catch (KubernetesClientException e) {
             stderr.println("kubeconfig: management API: " + firstLine(e.getMessage()));
+            return LaptopKubeconfig.EXIT_API_ERROR;
+        } catch (UncheckedIOException e) {
+            stderr.println("kubeconfig: " + e.getMessage() + ": " + e.getCause().getMessage());
             return LaptopKubeconfig.EXIT_API_ERROR;
         }
     }

@@ -6,23 +6,27 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.PortForward;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,8 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TunnelServerForward implements AutoCloseable {
 
-    /** How long the start-up probe waits for the API to refuse a port-forward before taking it as served. */
-    static final Duration PROBE_WINDOW = Duration.ofSeconds(3);
+    /** How long the start-up probe waits for the tunnel server's answer through the port-forward. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(15);
+    /** SOCKS5 method selection offering "no authentication": the tunnel server's proxy port answers it at once. */
+    private static final byte[] SOCKS5_GREETING = {5, 1, 0};
+    private static final byte SOCKS5_VERSION = 5;
     private static final Duration PROBE_POLL = Duration.ofMillis(100);
 
     /** A tunnel-server Pod and its proxy container port. */
@@ -82,30 +89,71 @@ public final class TunnelServerForward implements AutoCloseable {
     }
 
     /**
-     * Opens one port-forward to {@code target} that carries nothing and closes it; empty when the API accepted it,
-     * else the reason it refused (the embedded API, for one, does not serve {@code pods/portforward}).
+     * Opens one port-forward to {@code target}, sends a SOCKS5 greeting and waits for the tunnel server's answer; empty
+     * when it came, else why not. A real API server accepts the WebSocket before it dials the Node's kubelet, so only an
+     * answer from the proxy port itself proves the path (the embedded API refuses the upgrade; a Node without a
+     * reachable kubelet fails after it).
      */
     public Optional<String> probe(Target target) throws IOException, InterruptedException {
-        Pipe idle = Pipe.open();
+        Pipe toPod = Pipe.open();
+        CompletableFuture<Byte> answer = new CompletableFuture<>();
+        WritableByteChannel fromPod = new WritableByteChannel() {
+            @Override
+            public int write(ByteBuffer src) {
+                int n = src.remaining();
+                if (n > 0) {
+                    answer.complete(src.get(src.position()));
+                    src.position(src.limit());
+                }
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+                answer.completeExceptionally(new IOException("closed before the proxy port answered"));
+            }
+        };
         try (PortForward forward = client.pods().inNamespace(namespace).withName(target.pod())
-                .portForward(target.port(), idle.source(), Channels.newChannel(OutputStream.nullOutputStream()))) {
-            long deadline = System.nanoTime() + PROBE_WINDOW.toNanos();
+                .portForward(target.port(), toPod.source(), fromPod)) {
+            toPod.sink().write(ByteBuffer.wrap(SOCKS5_GREETING));
+            long deadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
+                if (answer.isDone()) {
+                    try {
+                        return answer.join() == SOCKS5_VERSION ? Optional.empty()
+                                : Optional.of("the proxy port answered, but not as SOCKS5");
+                    } catch (CompletionException e) {
+                        return Optional.of(forward.errorOccurred() ? reason(forward) : e.getCause().getMessage());
+                    }
+                }
                 if (forward.errorOccurred()) {
                     return Optional.of(reason(forward));
                 }
                 Thread.sleep(PROBE_POLL.toMillis());
             }
-            return Optional.empty();
+            return Optional.of(forward.errorOccurred() ? reason(forward) : "no answer from the proxy port within "
+                    + PROBE_TIMEOUT.toSeconds() + " s");
         } finally {
-            idle.sink().close();
+            toPod.sink().close();
         }
     }
 
     private static String reason(PortForward forward) {
-        List<Throwable> errors = new java.util.ArrayList<>(forward.getClientThrowables());
+        List<Throwable> errors = new ArrayList<>(forward.getClientThrowables());
         errors.addAll(forward.getServerThrowables());
-        return errors.isEmpty() ? "the port-forward failed" : errors.get(0).toString().replace('\n', ' ');
+        if (errors.isEmpty()) {
+            return "the port-forward failed";
+        }
+        Throwable first = errors.get(0);
+        if (first instanceof WebSocketHandshakeException handshake && handshake.getResponse() != null) {
+            return "HTTP " + handshake.getResponse().code() + " to the port-forward upgrade";
+        }
+        return first.toString().replace('\n', ' ');
     }
 
     /** Binds 127.0.0.1:{@code localPort} (0: a free port) and starts forwarding; returns the bound port. */

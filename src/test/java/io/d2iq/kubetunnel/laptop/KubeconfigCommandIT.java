@@ -134,6 +134,15 @@ class KubeconfigCommandIT {
     }
 
     @Test
+    void anUnreadableManagementKubeconfigExitsOne() throws Exception {
+        try (KubeconfigRole role = KubeconfigRole.start(dir, "hub/west", "--kubeconfig", dir.resolve("absent.kubeconfig").toString())) {
+            assertThat(role.exitCode()).as(role.stderr()).isEqualTo(1);
+            assertThat(role.stdout()).isEmpty();
+            assertThat(role.stderr().strip()).doesNotContain("\n").startsWith("kubeconfig: cannot read kubeconfig ");
+        }
+    }
+
+    @Test
     void usageErrorsExitTwo() throws Exception {
         try (KubeconfigRole role = run("west")) {
             assertThat(role.exitCode()).isEqualTo(2);
