@@ -28,13 +28,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A management API that serves only what the kubeconfig role needs and the embedded API lacks: a Pod list (whatever
- * {@link #pods} holds now) and {@code pods/portforward} over WebSocket ({@code v4.channel.k8s.io}), where each "Pod"
+ * A management API that serves only what the kubeconfig role needs, with what the embedded API lacks: GETs of
+ * {@link #objects}, a Pod list (whatever {@link #pods} holds now) and {@code pods/portforward} over WebSocket ({@code v4.channel.k8s.io}), where each "Pod"
  * answers a SOCKS5 greeting as the tunnel server does and every other chunk on the data channel with
  * {@code <pod>:<chunk>}, so a test sees which Pod it reached.
  */
@@ -43,6 +45,8 @@ final class FakePortForwardApi implements AutoCloseable {
     private static final Pattern PORT_FORWARD = Pattern.compile("/api/v1/namespaces/[^/]+/pods/([^/]+)/portforward\\?ports=(\\d+)");
 
     final List<Pod> pods = new CopyOnWriteArrayList<>();
+    /** Objects served by GET, by path (e.g. a TunnelConnector, a Secret); anything else not listed is 404. */
+    final Map<String, Object> objects = new ConcurrentHashMap<>();
     final List<String> forwardedTo = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel server;
@@ -77,9 +81,13 @@ final class FakePortForwardApi implements AutoCloseable {
                 ctx.fireChannelRead(request.retain());
                 return;
             }
-            byte[] body = Serialization.asJson(new PodListBuilder().withItems(pods).withNewMetadata().endMetadata().build())
-                    .getBytes(StandardCharsets.UTF_8);
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            String path = request.uri().replaceFirst("\\?.*", "");
+            Object object = path.endsWith("/pods") ? new PodListBuilder().withItems(pods).withNewMetadata().endMetadata().build()
+                    : objects.get(path);
+            HttpResponseStatus status = object == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.OK;
+            byte[] body = (object == null ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}"
+                    : Serialization.asJson(object)).getBytes(StandardCharsets.UTF_8);
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             ctx.writeAndFlush(response);

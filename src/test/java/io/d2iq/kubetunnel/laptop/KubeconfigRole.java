@@ -69,6 +69,15 @@ public final class KubeconfigRole implements AutoCloseable {
         return exitCode();
     }
 
+    /** SIGINT, as Ctrl-C sends it; returns the exit code. */
+    public int interrupt() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -INT failed");
+        }
+        return exitCode();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

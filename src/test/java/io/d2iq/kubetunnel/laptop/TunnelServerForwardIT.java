@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.laptop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,7 +9,16 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
+import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
+import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The forward itself, over an API that serves {@code pods/portforward} as a real one does (WebSocket,
@@ -104,5 +115,41 @@ class TunnelServerForwardIT {
         api.pods.add(pod("ts-b", "Running", true, 1080));
         assertThat(roundTrip(port, "again")).isEqualTo("ts-b:again");
         assertThat(api.forwardedTo).containsExactly("ts-a", "ts-b");
+    }
+
+    @Test
+    void theRoleAsAProcessPrintsTheKubeconfigOnceTheForwardAnswersCarriesBytesAndExitsZeroOnSigintAndSigterm(@TempDir Path dir) throws Exception {
+        TunnelConnector connector = LaptopKubeconfigTest.connector(TunnelConnectorState.Connected, null, null);
+        api.objects.put("/apis/kubetunnel.d2iq.io/v1alpha1/namespaces/hub/tunnelconnectors/west", connector);
+        api.objects.put("/api/v1/namespaces/hub/secrets/west-kubeconfig", LaptopKubeconfigTest.secret(Kubeconfig.forServiceAccount(
+                "https://10.96.0.1:443", TestCertificates.selfSigned().certificatePemBytes(), "remote-token").toYaml()));
+        api.pods.add(pod("ts-a", "Running", true, 1080));
+        Path management = Files.writeString(dir.resolve("management.kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: fake, cluster: {server: "%s"}}]
+                users: [{name: fake, user: {token: unused}}]
+                contexts: [{name: fake, context: {cluster: fake, user: fake}}]
+                current-context: fake
+                """.formatted(api.url()));
+
+        try (KubeconfigRole role = KubeconfigRole.start(dir, "hub/west", "--kubeconfig", management.toString())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !role.stdout().isEmpty() || !role.isAlive());
+            await().atMost(Duration.ofSeconds(5)).until(() -> role.stdout().endsWith("\n"));
+            Kubeconfig printed = KubeconfigParser.parse(role.stdout());
+            assertThat(printed.proxyUrl()).startsWith("socks5://127.0.0.1:");
+            assertThat(printed.credentials().token()).isEqualTo("remote-token");
+            int port = URI.create(printed.proxyUrl()).getPort();
+
+            assertThat(roundTrip(port, "through")).isEqualTo("ts-a:through");
+            assertThat(role.stderr()).contains("kubeconfig: forwarding 127.0.0.1:" + port + " to pod hub/ts-a port 1080");
+
+            assertThat(role.interrupt()).as(role.stderr()).isZero();
+            assertThat(role.stderr()).contains("kubeconfig: stopped");
+        }
+        try (KubeconfigRole role = KubeconfigRole.start(dir, "hub/west", "--kubeconfig", management.toString(), "--local-port", "0")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> role.stderr().contains("Ctrl-C to stop") || !role.isAlive());
+            assertThat(role.terminate()).as(role.stderr()).isZero();
+        }
     }
 }
