@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel;
 
 import io.d2iq.kubetunnel.controller.ControllerCommand;
 import io.d2iq.kubetunnel.demo.DemoCommand;
+import io.d2iq.kubetunnel.laptop.KubeconfigCommand;
 import io.d2iq.kubetunnel.local.LocalApiCommand;
 import io.d2iq.kubetunnel.register.RegisterCommand;
 import io.d2iq.kubetunnel.tunnel.agent.AgentCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
                 RegisterCommand.class,
                 LocalApiCommand.class,
                 DemoCommand.class,
+                KubeconfigCommand.class,
         })
 public final class Main implements Runnable {
 

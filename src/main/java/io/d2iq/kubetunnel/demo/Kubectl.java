@@ -22,6 +22,11 @@ final class Kubectl {
         this.kubeconfig = kubeconfig;
     }
 
+    /** The kubeconfig file this kubectl uses. */
+    Path kubeconfig() {
+        return kubeconfig;
+    }
+
     /** Fails with a one-line reason when kubectl cannot be run at all. */
     static void requireInstalled(String executable) {
         try {

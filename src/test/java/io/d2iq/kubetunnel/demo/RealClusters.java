@@ -113,6 +113,11 @@ final class RealClusters implements E2eClusters {
         return new Kubectl(KUBECTL, settings.secondRemote());
     }
 
+    @Override
+    public boolean servesPortForward() {
+        return true;
+    }
+
     /** {@code kubectl port-forward} to the tunnel-server Service's proxy port, stopped on close. */
     @Override
     public TunnelKubeconfig reach(String connector, String kubeconfig) throws Exception {
