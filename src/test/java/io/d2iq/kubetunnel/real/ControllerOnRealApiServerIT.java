@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.local.Kubectl;
 import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
+import io.d2iq.kubetunnel.local.runner.LocalRunner;
+import io.d2iq.kubetunnel.local.runner.RunnerOptions;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -153,16 +156,25 @@ class ControllerOnRealApiServerIT {
     }
 
     @Test
-    void aControllerStartedFromALaptopWithOnlyAKubeconfigLeadsInTheKubeconfigsNamespaceAndReconciles() throws Exception {
-        // no POD_NAMESPACE, no Lease flag: as `java -jar kubetunnel.jar controller --kubeconfig ~/.kube/config` is first tried
-        ControllerProcess controller = ControllerProcess.start(cluster.adminKubeconfig(), null, "laptop",
-                dir.resolve("laptop-" + System.nanoTime() + ".log"), List.of());
-        controllers.add(controller);
+    void aControllerStartedFromALaptopWithOnlyAKubeconfigLeadsInTheKubeconfigsNamespaceAndReconcilesTheSamplesToListening()
+            throws Exception {
+        // the cluster's nodes: the kubelet-mode runner runs the tunnel-server and webhook Pods kcm creates
+        try (LocalRunner nodes = LocalRunner.startKubelet(admin, RunnerOptions.defaults()
+                .withWorkDir(Files.createDirectories(dir.resolve("laptop-nodes"))).withApiCa(cluster.caPem()))) {
+            // no POD_NAMESPACE, no flag: as `java -jar kubetunnel.jar controller --kubeconfig ~/.kube/config` is first tried
+            ControllerProcess controller = ControllerProcess.start(cluster.adminKubeconfig(), null, "laptop",
+                    dir.resolve("laptop-" + System.nanoTime() + ".log"), List.of());
+            controllers.add(controller);
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> controller.logged("reconciled connector=" + NS + "/" + CONNECTOR));
-        assertThat(controller.logged("leader election: leading, Lease default/kubetunnel-controller")).isTrue();
-        assertThat(admin.leases().inNamespace("default").withName("kubetunnel-controller").get().getSpec().getHolderIdentity())
-                .startsWith("laptop_");
+            await().ignoreExceptions().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(admin.resources(TunnelConnector.class)
+                    .inNamespace(NS).withName(CONNECTOR).get().getStatus().getState()).isEqualTo(TunnelConnectorState.Listening));
+            assertThat(controller.logged("leader election: leading, Lease default/kubetunnel-controller")).isTrue();
+            assertThat(admin.leases().inNamespace("default").withName("kubetunnel-controller").get().getSpec().getHolderIdentity())
+                    .startsWith("laptop_");
+            controller.close();
+            controllers.remove(controller);
+            System.err.println(String.join("\n", controller.lines()));
+        }
         admin.leases().inNamespace("default").delete();
     }
 
