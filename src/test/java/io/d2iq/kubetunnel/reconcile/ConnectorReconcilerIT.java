@@ -165,7 +165,9 @@ class ConnectorReconcilerIT {
         assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Listening);
         Secret manifests = client.secrets().inNamespace(NS).withName("c1-agent-manifests").get();
         String yaml = new String(Base64.getDecoder().decode(manifests.getData().get("manifests.yaml")), StandardCharsets.UTF_8);
-        assertThat(yaml).contains("wss://lb.example.com/kt/team-a/c1/tunnel-server", "https://lb.example.com/kt/team-a/c1/kubeconfig");
+        // the gateway's host, which the Ingress rules match, not the load balancer's name (docs/operations.md, "Where the agent dials")
+        assertThat(yaml).contains("wss://tunnel.example.com/kt/team-a/c1/tunnel-server", "https://tunnel.example.com/kt/team-a/c1/kubeconfig")
+                .doesNotContain("hostAliases");
         assertThat(connector("c1").getStatus().getTunnelAgent().getManifestsRef().getName()).isEqualTo("c1-agent-manifests");
 
         agentConnected.set(true);
