@@ -29,7 +29,7 @@ class LocalApiCommandIT {
         try {
             await().atMost(Duration.ofSeconds(Kubectl.TIMEOUT_SECONDS)).until(() -> Files.readString(out).contains("listening on"));
             String url = Files.readString(out).replaceAll("(?s).*listening on (https://127\\.0\\.0\\.1:\\d+).*", "$1");
-            assertThat(Files.readString(kubeconfig)).contains("server: " + url, "certificate-authority-data: ");
+            assertThat(Files.readString(kubeconfig)).contains("server: \"" + url + "\"", "certificate-authority-data: ");
 
             Kubectl kubectl = new Kubectl(kubeconfig, dir);
             assertThat(kubectl.run("get", "namespaces").err()).contains("No resources found");

@@ -20,9 +20,11 @@ import java.util.Base64;
  * @param certificateAuthorityData base64 of the PEM CA bundle, as in {@code certificate-authority-data}
  * @param tlsServerName optional {@code tls-server-name}
  * @param proxyUrl optional {@code proxy-url}, how clients reach the server
+ * @param namespace optional namespace of the context (local-api's names "default"); the parser does not keep it
  */
 public record Kubeconfig(String clusterName, String server, String certificateAuthorityData, String tlsServerName,
-                         String proxyUrl, String userName, Credentials credentials, String contextName) {
+                         String proxyUrl, String userName, Credentials credentials, String contextName,
+                         String namespace) {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final String NAME = "remote";
@@ -30,13 +32,13 @@ public record Kubeconfig(String clusterName, String server, String certificateAu
     /** The kubeconfig of a service account: its token, the cluster's CA (PEM) and the API server address. */
     public static Kubeconfig forServiceAccount(String server, byte[] caPem, String token) {
         return new Kubeconfig(NAME, server, Base64.getEncoder().encodeToString(caPem), null, null,
-                NAME, Credentials.token(token), NAME);
+                NAME, Credentials.token(token), NAME, null);
     }
 
     /** The same kubeconfig, whose clients reach the server through {@code proxyUrl}. */
     public Kubeconfig withProxyUrl(String proxyUrl) {
         return new Kubeconfig(clusterName, server, certificateAuthorityData, tlsServerName, proxyUrl,
-                userName, credentials, contextName);
+                userName, credentials, contextName, namespace);
     }
 
     /** The kubeconfig file, as kubectl reads it. */
@@ -63,7 +65,7 @@ public record Kubeconfig(String clusterName, String server, String certificateAu
                         .build())
                 .addToContexts(new NamedContextBuilder()
                         .withName(contextName)
-                        .withContext(new ContextBuilder().withCluster(clusterName).withUser(userName).build())
+                        .withContext(new ContextBuilder().withCluster(clusterName).withUser(userName).withNamespace(namespace).build())
                         .build())
                 .withCurrentContext(contextName)
                 .build();

@@ -62,7 +62,7 @@ public final class KubeconfigParser {
         Entry context = single(root, "contexts", "context", KubeconfigFields.CONTEXT);
         checkContext(text(root, "", "current-context"), context, cluster, user);
         return new Kubeconfig(cluster.name(), httpsServer(cluster), certificateAuthority(cluster),
-                cluster.text("tls-server-name"), cluster.text("proxy-url"), user.name(), credentials(user), context.name());
+                cluster.text("tls-server-name"), cluster.text("proxy-url"), user.name(), credentials(user), context.name(), null);
     }
 
     private static JsonNode read(String yaml) throws InvalidKubeconfigException {

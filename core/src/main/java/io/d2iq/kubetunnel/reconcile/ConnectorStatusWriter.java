@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.d2iq.kubetunnel.api.v1alpha1.KubeconfigWebhookStatus;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelAgentStatus;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +28,8 @@ public final class ConnectorStatusWriter {
 
     /** Type of the one condition that explains the state. */
     public static final String READY_CONDITION = "Ready";
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final KubernetesClient client;
     private final EventRecorder events;
@@ -45,7 +49,7 @@ public final class ConnectorStatusWriter {
         status.setGatewayObservedGeneration(inputs.gateway() == null ? previous.getGatewayObservedGeneration()
                 : inputs.gateway().getMetadata().getGeneration());
         status.setConditions(List.of(readyCondition(connector, previous, decision)));
-        if (!status.equals(previous)) {
+        if (!sameJson(status, previous)) {
             TunnelConnector fresh = new TunnelConnector();
             fresh.setMetadata(connector.getMetadata());
             fresh.setSpec(connector.getSpec());
@@ -116,5 +120,13 @@ public final class ConnectorStatusWriter {
 
     private static LocalObjectReference ref(String name) {
         return new LocalObjectReference(name);
+    }
+
+    /**
+     * Compares what the API server would store rather than the CR classes' hand-written {@code equals}, so a
+     * field added to the status later cannot be left out of the "changed?" check.
+     */
+    static boolean sameJson(TunnelConnectorStatus a, TunnelConnectorStatus b) {
+        return SERIALIZATION.convertValue(a, JsonNode.class).equals(SERIALIZATION.convertValue(b, JsonNode.class));
     }
 }

@@ -16,4 +16,14 @@ class BackoffTest {
         assertThat(backoff.delay(10)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
         assertThat(backoff.delay(100)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
     }
+
+    @RepeatedTest(20)
+    void theAgentsShortCeilingDoublesUpToItsCap() {
+        Backoff agent = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(2));
+        long ceiling = 250;
+        for (int retry = 0; retry < 12; retry++) {
+            assertThat(agent.delay(retry).toMillis()).isBetween(ceiling / 2, ceiling);
+            ceiling = Math.min(2_000, ceiling * 2);
+        }
+    }
 }

@@ -3,6 +3,8 @@ package io.d2iq.kubetunnel.local;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.d2iq.kubetunnel.kubeconfig.Credentials;
+import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -99,7 +103,7 @@ public final class LocalApi implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(kubeconfigFile, Kubeconfig.of(url, caPem));
+            Files.writeString(kubeconfigFile, kubeconfigFor(url, caPem).toYaml());
             LOG.info("local-api serving {} (kubeconfig {})", url, kubeconfigFile);
             return new LocalApi(mock, watches, server, requestThreads, url, caPem, kubeconfigFile, ownsKubeconfigFile);
         } catch (IOException e) {
@@ -178,5 +182,16 @@ public final class LocalApi implements AutoCloseable {
             }
         }
         LOG.info("local-api {} stopped", url);
+    }
+
+    /**
+     * The kubeconfig that points kubectl (and fabric8) at the local API; with a CA (PEM) it trusts that CA, without
+     * one the server is plain HTTP. local-api checks no credentials, but kubectl prompts for a user name over HTTPS
+     * when it has none, hence the unchecked token.
+     */
+    static Kubeconfig kubeconfigFor(String server, String caPem) {
+        String name = "local-api";
+        String caData = caPem == null ? null : Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
+        return new Kubeconfig(name, server, caData, null, null, name, Credentials.token("local-api-unchecked"), name, "default");
     }
 }

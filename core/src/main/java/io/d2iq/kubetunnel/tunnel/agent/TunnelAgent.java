@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
 import io.d2iq.kubetunnel.KubetunnelVersion;
+import io.d2iq.kubetunnel.register.Backoff;
 import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class TunnelAgent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelAgent.class);
+    /** Ceiling of the first reconnect wait: the agent starts lower than the register Job's 1 s, as before the merge. */
+    static final Duration FIRST_RECONNECT_CEILING = Duration.ofMillis(250);
 
     /** The WebSocket handshake (including a proxy CONNECT) must finish this soon. */
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -55,6 +58,8 @@ public final class TunnelAgent implements AutoCloseable {
     private final EventLoopGroup group = NettyTransport.newGroup(1);
     private final TargetDialer dialer = new TargetDialer();
     private final Backoff backoff;
+    /** Connects that failed since the last established session: the index into {@link #backoff}. */
+    private int failedConnects;
     private final SslContext sslContext;
     private final AtomicInteger establishedCount = new AtomicInteger();
     private volatile AgentSession current;
@@ -64,7 +69,7 @@ public final class TunnelAgent implements AutoCloseable {
     public TunnelAgent(AgentSettings settings, MeterRegistry meterRegistry) throws SSLException {
         this.settings = settings;
         this.metrics = new TunnelMetrics(meterRegistry, "agent");
-        this.backoff = new Backoff(settings.maxBackoff());
+        this.backoff = new Backoff(FIRST_RECONNECT_CEILING, settings.maxBackoff());
         this.sslContext = "wss".equalsIgnoreCase(settings.serverUri().getScheme()) ? clientSslContext() : null;
     }
 
@@ -175,14 +180,14 @@ public final class TunnelAgent implements AutoCloseable {
         if (closed) {
             return;
         }
-        Duration delay = backoff.next();
+        Duration delay = backoff.delay(failedConnects++);
         LOG.info("reconnecting to {} in {} ms", settings.serverUri(), delay.toMillis());
         group.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void onEstablished(AgentSession session) {
         current = session;
-        backoff.reset();
+        failedConnects = 0;
         establishedCount.incrementAndGet();
     }
 

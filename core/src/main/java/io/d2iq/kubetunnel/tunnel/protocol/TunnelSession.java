@@ -149,10 +149,6 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
         return stream;
     }
 
-    protected final boolean hasStream(int id) {
-        return streams.containsKey(id);
-    }
-
     protected final Stream stream(int id) {
         return streams.get(id);
     }

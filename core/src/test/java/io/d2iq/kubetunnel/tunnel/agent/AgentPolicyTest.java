@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,19 +56,6 @@ class AgentPolicyTest {
         assertThat(ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", "*")).proxyFor("x", 1)).isEmpty();
         assertThat(ProxyEnvironment.from(Map.of()).proxyFor("x", 1)).isEmpty();
         assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTPS_PROXY", "socks5://p:1"))).hasMessageContaining("http://");
-    }
-
-    @Test
-    void backoffDoublesWithJitterUpToTheCapAndStartsOverAfterASuccess() {
-        Backoff backoff = new Backoff(Duration.ofSeconds(2));
-        long ceiling = Backoff.INITIAL.toMillis();
-        for (int attempt = 0; attempt < 12; attempt++) {
-            long delay = backoff.next().toMillis();
-            assertThat(delay).isBetween(ceiling / 2, ceiling);
-            ceiling = Math.min(2_000, ceiling * 2);
-        }
-        backoff.reset();
-        assertThat(backoff.next()).isLessThanOrEqualTo(Backoff.INITIAL);
     }
 
     @Test
