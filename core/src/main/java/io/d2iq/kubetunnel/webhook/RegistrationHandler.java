@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.webhook;
 
+import io.d2iq.kubetunnel.status.WebhookReport;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
 import io.d2iq.kubetunnel.kubeconfig.InvalidKubeconfigException;
@@ -76,7 +77,7 @@ public final class RegistrationHandler {
         } catch (InvalidKubeconfigException e) {
             LOG.warn("{}: registration refused: invalid kubeconfig: {}", connectorKey, e.getMessage());
             status.invalid(e.getMessage());
-            return WebhookReply.error(400, RegistrationStatus.KUBECONFIG_INVALID, e.getMessage());
+            return WebhookReply.error(400, WebhookReport.KUBECONFIG_INVALID, e.getMessage());
         }
         synchronized (writeLock) {
             return write(kubeconfig);
@@ -115,7 +116,7 @@ public final class RegistrationHandler {
 
     /** {@code GET /status}: the registration contract the controller polls. */
     public WebhookReply status() {
-        return WebhookReply.of(200, status.toJsonMap());
+        return WebhookReply.of(200, status.report());
     }
 
     /** {@code GET /healthz}: the process serves HTTP. */

@@ -1,20 +1,13 @@
 package io.d2iq.kubetunnel.webhook;
 
+import io.d2iq.kubetunnel.status.WebhookReport;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * What {@code GET /status} reports, the contract the controller polls:
- * {@code {"registered":bool,"registeredAt":ISO-8601|null,"lastError":null|{"reason":"KubeconfigInvalid","message":...}}}.
- * {@code registered} means the kubeconfig Secret holds an accepted kubeconfig; {@code lastError} is set when the
- * latest authenticated POST carried an invalid kubeconfig and cleared by the next valid one. Refused tokens
- * and transient failures (API server unreachable) never touch it: they must not fail the connector.
+ * The webhook's registration state behind {@code GET /status} ({@link WebhookReport}). Refused tokens and
+ * transient failures (API server unreachable) never touch it: they must not fail the connector.
  */
 public final class RegistrationStatus {
-
-    /** The reason the controller copies into the connector's Failed condition. */
-    public static final String KUBECONFIG_INVALID = "KubeconfigInvalid";
 
     private Instant registeredAt;
     private String lastErrorMessage;
@@ -30,18 +23,8 @@ public final class RegistrationStatus {
         lastErrorMessage = message;
     }
 
-    public synchronized Map<String, Object> toJsonMap() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("registered", registeredAt != null);
-        json.put("registeredAt", registeredAt == null ? null : registeredAt.toString());
-        if (lastErrorMessage == null) {
-            json.put("lastError", null);
-        } else {
-            Map<String, String> error = new LinkedHashMap<>();
-            error.put("reason", KUBECONFIG_INVALID);
-            error.put("message", lastErrorMessage);
-            json.put("lastError", error);
-        }
-        return json;
+    public synchronized WebhookReport report() {
+        return new WebhookReport(registeredAt != null, registeredAt == null ? null : registeredAt.toString(),
+                lastErrorMessage == null ? null : new WebhookReport.RegistrationError(WebhookReport.KUBECONFIG_INVALID, lastErrorMessage));
     }
 }

@@ -1,12 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.d2iq.kubetunnel.status.TunnelServerReport;
 
-/**
- * The JSON status the controller polls ({@code GET /status}). Its keys are a contract:
- * agentConnected, connectedSince (ISO-8601), remoteAddress, agentVersion, streamsOpen.
- */
+/** The report the controller polls ({@code GET /status}, the {@code status-get} route). */
 public final class TunnelStatus {
 
     private final SessionRegistry registry;
@@ -15,15 +11,13 @@ public final class TunnelStatus {
         this.registry = registry;
     }
 
-    /** The current status; without an agent, false, nulls and 0. */
-    public Map<String, Object> snapshot() {
+    /** The current report; without an agent, {@link TunnelServerReport#NO_AGENT}. */
+    public TunnelServerReport snapshot() {
         TunnelServerSession session = registry.current();
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("agentConnected", session != null);
-        status.put("connectedSince", session != null ? session.connectedSince().toString() : null);
-        status.put("remoteAddress", session != null ? session.remoteAddress() : null);
-        status.put("agentVersion", session != null ? session.agentVersion() : null);
-        status.put("streamsOpen", session != null ? session.streamCount() : 0);
-        return status;
+        if (session == null) {
+            return TunnelServerReport.NO_AGENT;
+        }
+        return new TunnelServerReport(true, session.connectedSince().toString(), session.remoteAddress(),
+                session.agentVersion(), session.streamCount());
     }
 }
