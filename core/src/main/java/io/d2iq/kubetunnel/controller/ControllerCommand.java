@@ -1,8 +1,8 @@
 package io.d2iq.kubetunnel.controller;
 
+import io.d2iq.kubetunnel.cli.ManagementPortOption;
 import io.d2iq.kubetunnel.cli.KubernetesOptions;
 import io.d2iq.kubetunnel.model.ControllerSettings;
-import io.d2iq.kubetunnel.model.ManagementPort;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -54,9 +54,8 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "4", description = "Connectors reconciled in parallel (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--management-port", defaultValue = "" + ManagementPort.PORT,
-            description = "Port of /observe/health, /observe/metrics and /observe/jolokia, 0 for none (default: ${DEFAULT-VALUE}).")
-    int managementPort;
+    @Mixin
+    ManagementPortOption management;
 
     @Option(names = "--jolokia-remote", defaultValue = "${env:KUBETUNNEL_JOLOKIA_REMOTE:-false}",
             description = "Let /observe/jolokia answer clients other than localhost (env KUBETUNNEL_JOLOKIA_REMOTE; default: ${DEFAULT-VALUE}).")
@@ -93,7 +92,7 @@ public final class ControllerCommand implements Callable<Integer> {
 
     private int run(KubernetesClient client) throws Exception {
         ControllerOptions options = new ControllerOptions(routes, new ControllerSettings(image, agentClusterRole, controllerNamespace, ingressNamespace), namespace,
-                Duration.ofSeconds(resyncSeconds), workers, managementPort,
+                Duration.ofSeconds(resyncSeconds), workers, management.port(),
                 leaderElection ? new ControllerOptions.LeaderElection(leaseNamespace(client), leaseName, identity(),
                         Duration.ofSeconds(leaseSeconds)) : null,
                 jolokiaRemote);

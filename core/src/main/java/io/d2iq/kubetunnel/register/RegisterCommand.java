@@ -1,5 +1,7 @@
 package io.d2iq.kubetunnel.register;
 
+import picocli.CommandLine.Mixin;
+import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.kubeconfig.InvalidKubeconfigException;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
@@ -39,9 +41,8 @@ public final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--webhook-url", required = true, paramLabel = "URL", description = "The connector's kubeconfig webhook.")
     URI webhookUrl;
 
-    @Option(names = "--token-file", required = true, paramLabel = "FILE",
-            description = "The connector's token, presented to the webhook as a Bearer token.")
-    Path tokenFile;
+    @Mixin
+    ConnectorTokenOption connectorToken;
 
     @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA that verifies the webhook (default: the system roots).")
     Path caFile;
@@ -82,7 +83,7 @@ public final class RegisterCommand implements Callable<Integer> {
         try {
             checkWebhookUrl();
             byte[] kubeconfig = buildKubeconfig();
-            String token = readToken(tokenFile, "--token-file");
+            String token = readToken(connectorToken.file(), "--token-file");
             EnvironmentProxy proxy = proxy();
             proxy.allowBasicAuthForTunnels();
             WebhookClient client = new WebhookClient(webhookUrl, tls(), proxy);

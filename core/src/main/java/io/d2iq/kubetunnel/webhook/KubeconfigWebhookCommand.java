@@ -1,17 +1,17 @@
 package io.d2iq.kubetunnel.webhook;
 
+import io.d2iq.kubetunnel.cli.ServingTlsOptions;
+import io.d2iq.kubetunnel.cli.ManagementPortOption;
+import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.cli.KubernetesOptions;
 import io.d2iq.kubetunnel.model.ConnectorResources;
-import io.d2iq.kubetunnel.model.ManagementPort;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The {@code kubeconfig-webhook} role: receives one connector's registration and writes its kubeconfig Secret. */
@@ -29,9 +29,8 @@ public final class KubeconfigWebhookCommand implements Callable<Integer> {
             description = "HTTP port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--token-file", required = true, paramLabel = "FILE",
-            description = "The connector's token; only requests bearing it may register.")
-    Path tokenFile;
+    @Mixin
+    ConnectorTokenOption token;
 
     @Option(names = "--namespace", required = true, paramLabel = "NS", description = "Namespace of the TunnelConnector.")
     String namespace;
@@ -47,27 +46,22 @@ public final class KubeconfigWebhookCommand implements Callable<Integer> {
             description = "Proxy port for the default proxy-url (default: the connector's spec.proxyPort, else 1080).")
     Integer proxyPort;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain; with --tls-key, serve HTTPS.")
-    Path tlsCert;
+    @Mixin
+    ServingTlsOptions tls;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
-    Path tlsKey;
-
-    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + ManagementPort.PORT,
-            description = "Port of /observe/health and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
-    int managementPort;
+    @Mixin
+    ManagementPortOption management;
 
     @Override
     public Integer call() throws Exception {
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
-        }
+        tls.validate(spec.commandLine());
+        management.validate(spec.commandLine());
         try (KubernetesClient client = kubernetes.newClient()) {
-            RegistrationHandler handler = new RegistrationHandler(tokenFile,
+            RegistrationHandler handler = new RegistrationHandler(token.file(),
                     new KubeconfigSecretWriter(client, namespace, connector, Clock.systemUTC()),
                     new ProxyUrl(proxyUrl, proxyPort), namespace, connector, Clock.systemUTC());
             handler.recoverStatus();
-            try (KubeconfigWebhookApplication application = new KubeconfigWebhookApplication(handler, client, port, managementPort, tlsCert, tlsKey)) {
+            try (KubeconfigWebhookApplication application = new KubeconfigWebhookApplication(handler, client, port, management.port(), tls.cert(), tls.key())) {
                 application.run();
             }
         }

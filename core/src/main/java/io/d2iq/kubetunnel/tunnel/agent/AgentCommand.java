@@ -1,6 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
-import io.d2iq.kubetunnel.model.ManagementPort;
+import picocli.CommandLine.Mixin;
+import io.d2iq.kubetunnel.cli.ManagementPortOption;
+import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,8 +28,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server-url", paramLabel = "URL", required = true, description = "wss:// (or ws:// for local use) URL of the tunnel server.")
     URI serverUrl;
 
-    @Option(names = "--token-file", paramLabel = "FILE", required = true, description = "The connector's token, sent as a Bearer token.")
-    Path tokenFile;
+    @Mixin
+    ConnectorTokenOption token;
 
     @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA bundle that signs the server's certificate (default: the system roots).")
     Path caFile;
@@ -40,9 +42,8 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Longest wait between reconnect attempts, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration maxBackoff;
 
-    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + ManagementPort.PORT,
-            description = "Port of /observe/health (ready while the tunnel is up) and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
-    int managementPort;
+    @Mixin
+    ManagementPortOption management;
 
     @Override
     public Integer call() throws Exception {
@@ -50,8 +51,8 @@ public final class AgentCommand implements Callable<Integer> {
         if (!"wss".equalsIgnoreCase(scheme) && !"ws".equalsIgnoreCase(scheme) || serverUrl.getHost() == null) {
             throw new ParameterException(spec.commandLine(), "--server-url must be a wss:// or ws:// URL with a host, not " + serverUrl);
         }
-        if (!Files.isReadable(tokenFile)) {
-            throw new ParameterException(spec.commandLine(), "cannot read --token-file " + tokenFile);
+        if (!Files.isReadable(token.file())) {
+            throw new ParameterException(spec.commandLine(), "cannot read --token-file " + token.file());
         }
         if (caFile != null && !Files.isReadable(caFile)) {
             throw new ParameterException(spec.commandLine(), "cannot read --ca-file " + caFile);
@@ -67,13 +68,11 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (managementPort < 0 || managementPort > 65_535) {
-            throw new ParameterException(spec.commandLine(), "--management-port must be in 0..65535, not " + managementPort);
-        }
+        management.validate(spec.commandLine());
         AgentApplication agent;
         try {
-            agent = new AgentApplication(new AgentSettings(serverUrl, tokenFile, caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
-                    managementPort);
+            agent = new AgentApplication(new AgentSettings(serverUrl, token.file(), caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
+                    management.port());
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "cannot use --ca-file " + caFile + ": " + e.getMessage());
         }

@@ -1,8 +1,11 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
+import picocli.CommandLine.Mixin;
+import io.d2iq.kubetunnel.cli.ServingTlsOptions;
+import io.d2iq.kubetunnel.cli.ManagementPortOption;
+import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.model.ConnectorResources;
-import io.d2iq.kubetunnel.model.ManagementPort;
 import io.d2iq.kubetunnel.observe.ConnectorLogContext;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import java.nio.file.Files;
@@ -35,18 +38,14 @@ public final class TunnelServerCommand implements Callable<Integer> {
     @Option(names = "--proxy-port", paramLabel = "PORT", defaultValue = "1080", description = "SOCKS5 and HTTP CONNECT port (default: ${DEFAULT-VALUE}).")
     int proxyPort;
 
-    @Option(names = "--token-file", paramLabel = "FILE", required = true, description = "The connector's token; only this token may open the tunnel.")
-    Path tokenFile;
+    @Mixin
+    ConnectorTokenOption token;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for TLS on --port (with --tls-key).")
-    Path tlsCert;
+    @Mixin
+    ServingTlsOptions tls;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key for TLS on --port (with --tls-cert).")
-    Path tlsKey;
-
-    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + ManagementPort.PORT,
-            description = "Port of /observe/health and /observe/metrics, 0 for none (default: ${DEFAULT-VALUE}).")
-    int managementPort;
+    @Mixin
+    ManagementPortOption management;
 
     @Option(names = "--namespace", paramLabel = "NS", description = "Namespace of the TunnelConnector, named in every log line (with --connector).")
     String namespace;
@@ -62,22 +61,20 @@ public final class TunnelServerCommand implements Callable<Integer> {
         if (connector != null) {
             ConnectorLogContext.set(namespace, connector);
         }
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
-        }
-        for (Path file : new Path[] {tokenFile, tlsCert, tlsKey}) {
+        tls.validate(spec.commandLine());
+        for (Path file : new Path[] {token.file(), tls.cert(), tls.key()}) {
             if (file != null && !Files.isReadable(file)) {
                 throw new ParameterException(spec.commandLine(), "cannot read " + file);
             }
         }
         checkPort("--port", port);
         checkPort("--proxy-port", proxyPort);
-        if (managementPort != 0) {
-            checkPort("--management-port", managementPort);
+        if (management.port() != 0) {
+            checkPort("--management-port", management.port());
         }
-        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, tokenFile, tlsCert, tlsKey, KeepAlive.DEFAULT,
+        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, token.file(), tls.cert(), tls.key(), KeepAlive.DEFAULT,
                 ConnectionLimits.DEFAULT),
-                managementPort);
+                management.port());
         try {
             server.start();
         } catch (Exception e) {
