@@ -176,6 +176,8 @@ class HawtioRoutesIT {
         for (JsonNode entry : new ObjectMapper(new YAMLFactory()).readTree(routes.toFile())) {
             if (entry.has("route")) {
                 ids.add(entry.get("route").get("id").asText());
+            } else if (entry.has("templatedRoute")) {
+                ids.add(entry.get("templatedRoute").get("routeId").asText());
             }
         }
         return ids;

@@ -13,8 +13,6 @@ public final class KubetunnelHeaders {
     public static final String KIND = "KubetunnelKind";
     /** The work-queue key being processed (also the body). */
     public static final String KEY = "KubetunnelKey";
-    /** Set by a work-queue route to run the key again after this many milliseconds. */
-    public static final String REQUEUE_AFTER = "KubetunnelRequeueAfter";
 
     private KubetunnelHeaders() {
     }

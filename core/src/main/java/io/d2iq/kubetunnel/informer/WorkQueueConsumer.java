@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs queued keys on {@code concurrentConsumers} threads: one exchange per key, body and header
- * {@link KubetunnelHeaders#KEY} the key. A failed exchange requeues the key with backoff; a
- * {@link KubetunnelHeaders#REQUEUE_AFTER} header requeues it after that many milliseconds. Stopping takes no new
- * key and waits up to {@link #STOP_GRACE} for the runs in flight.
+ * {@link KubetunnelHeaders#KEY} the key. A failed exchange requeues the key with backoff; an exchange whose body
+ * ends as a {@link Requeue} requeues it after that delay. Stopping takes no new key and waits up to
+ * {@link #STOP_GRACE} for the runs in flight.
  */
 final class WorkQueueConsumer extends DefaultConsumer {
 
@@ -102,7 +102,7 @@ final class WorkQueueConsumer extends DefaultConsumer {
                 retry(key, exchange.getException());
                 return;
             }
-            long requeueAfter = requeueAfterMillis(exchange.getMessage().getHeader(KubetunnelHeaders.REQUEUE_AFTER));
+            long requeueAfter = requeueAfterMillis(exchange.getMessage().getBody());
             backoff.forget(key);
             // 0 or less means no requeue: an immediate one would be a hot loop
             if (requeueAfter > 0) {
@@ -122,22 +122,11 @@ final class WorkQueueConsumer extends DefaultConsumer {
         metrics.retried();
     }
 
-    /** Milliseconds from the header: a number, a numeric String or a Duration; absent means 0. */
-    private static long requeueAfterMillis(Object header) {
-        if (header == null) {
-            return 0;
+    /** The delay a {@link Requeue} body asks for; any other body asks for none (0). */
+    private static long requeueAfterMillis(Object body) {
+        if (body instanceof Requeue requeue && requeue.requeueAfter() != null) {
+            return requeue.requeueAfter().toMillis();
         }
-        if (header instanceof Number number) {
-            return number.longValue();
-        }
-        if (header instanceof Duration duration) {
-            return duration.toMillis();
-        }
-        try {
-            return Long.parseLong(header.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    KubetunnelHeaders.REQUEUE_AFTER + " must be milliseconds, got '" + header + "'", e);
-        }
+        return 0;
     }
 }

@@ -1,10 +1,12 @@
 package io.d2iq.kubetunnel.reconcile;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.informer.Requeue;
 import java.time.Duration;
 
 /**
- * What one reconcile did, for the route's log line, metrics and requeue.
+ * What one reconcile did, for the route's log line and metrics; as the route's final body it is the
+ * {@link Requeue} the work queue honours.
  *
  * @param namespace the connector's namespace
  * @param name the connector's name
@@ -15,7 +17,7 @@ import java.time.Duration;
  * @param durationNanos how long the reconcile took
  */
 public record ReconcileOutcome(String namespace, String name, TunnelConnectorState previousState, StateDecision decision,
-                               long writes, Duration requeueAfter, long durationNanos) {
+                               long writes, Duration requeueAfter, long durationNanos) implements Requeue {
 
     /** The outcome for a connector that no longer exists. */
     static ReconcileOutcome deleted(String namespace, String name, int childrenDeleted, long durationNanos) {
@@ -30,11 +32,6 @@ public record ReconcileOutcome(String namespace, String name, TunnelConnectorSta
     /** The state now, or "Deleted". */
     public String stateName() {
         return decision == null ? "Deleted" : decision.state().name();
-    }
-
-    /** {@link #requeueAfter} in milliseconds, or null; the work queue's requeue header takes this. */
-    public Long requeueAfterMillis() {
-        return requeueAfter == null ? null : requeueAfter.toMillis();
     }
 
     /** One log line: namespace/name, the state (and transition), the reason, writes and duration. */

@@ -93,16 +93,20 @@ class WorkQueueRouteTest extends CamelTestSupport {
                         .process(exchange -> {
                             runTimes.add(System.nanoTime());
                             if (runs.incrementAndGet() < 3) {
-                                exchange.getMessage().setHeader(KubetunnelHeaders.REQUEUE_AFTER, 300);
+                                exchange.getMessage().setBody((Requeue) () -> Duration.ofMillis(300));
                             }
                         });
 
-                from("workqueue:badheader?initialBackoff=50").routeId("badheader").autoStartup(false)
+                from("workqueue:norequeue").routeId("norequeue").autoStartup(false)
                         .process(exchange -> {
                             String key = exchange.getMessage().getBody(String.class);
                             keysSeen.add(key);
-                            exchange.getMessage().setHeader(KubetunnelHeaders.REQUEUE_AFTER,
-                                    key.equals("ns/bad") && runs.incrementAndGet() == 1 ? "soon" : "0");
+                            // a zero or null delay, or a body that is no Requeue at all, asks for no second run
+                            exchange.getMessage().setBody(switch (key) {
+                                case "ns/zero" -> (Requeue) () -> Duration.ZERO;
+                                case "ns/null" -> (Requeue) () -> null;
+                                default -> key;
+                            });
                         });
 
                 from("workqueue:stopping?concurrentConsumers=3").routeId("stopping").autoStartup(false)
@@ -204,7 +208,7 @@ class WorkQueueRouteTest extends CamelTestSupport {
     }
 
     @Test
-    void requeueAfterHeaderRunsTheKeyAgainAfterThatDelay() throws Exception {
+    void aRequeueResultRunsTheKeyAgainAfterThatDelay() throws Exception {
         context.getRouteController().startRoute("polling");
         template.sendBody("workqueue:polling", "ns/waiting");
 
@@ -214,16 +218,16 @@ class WorkQueueRouteTest extends CamelTestSupport {
     }
 
     @Test
-    void anUnreadableRequeueAfterCountsAsAFailureAndZeroMeansNoRequeue() throws Exception {
-        context.getRouteController().startRoute("badheader");
-        template.sendBody("workqueue:badheader", "ns/bad");
+    void aZeroOrNullDelayOrAnotherBodyMeansNoRequeue() throws Exception {
+        context.getRouteController().startRoute("norequeue");
+        for (String key : new String[] {"ns/zero", "ns/null", "ns/plain"}) {
+            template.sendBody("workqueue:norequeue", key);
+        }
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 2);
-        template.sendBody("workqueue:badheader", "ns/good");
         await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 3);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> keysSeen.size() == 3);
-        assertThat(keysSeen).containsExactly("ns/bad", "ns/bad", "ns/good");
-        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "badheader").counter().count()).isEqualTo(1.0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> keysSeen.size() == 3);
+        assertThat(keysSeen).containsExactlyInAnyOrder("ns/zero", "ns/null", "ns/plain");
+        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "norequeue").counter().count()).isZero();
     }
 
     @Test
