@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +28,7 @@ class StreamingKubectlOnRealClustersE2E {
 
     private static final String NAMESPACE = "default";
     private static final String POD = "streamer";
+    private static final int STDIN_BYTES = 10 * 1024 * 1024;
 
     /** kubectl's two streaming protocols; WebSocket is its default since 1.31, SPDY the one older servers speak. */
     enum Protocol {
@@ -84,16 +88,38 @@ class StreamingKubectlOnRealClustersE2E {
         assertThat(failed.err()).contains("exit status 3");
     }
 
-    /** Runs kubectl with the exported kubeconfig, its stdin closed. */
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void execWithStdinCarriesTenMebibytesIntoTheCommandUnchanged(Protocol protocol) throws Exception {
+        byte[] data = new byte[STDIN_BYTES];
+        new Random(protocol.ordinal()).nextBytes(data);
+        Path stdin = Files.write(dir.resolve("stdin-" + protocol + ".bin"), data);
+
+        // kwok v0.7.0 never closes the command's stdin pipe (pkg/utils/exec/exec.go), so the command reads a known length
+        Result hashed = throughTunnel(protocol, stdin, "exec", "-i", POD, "--", "sh", "-c", "head -c " + STDIN_BYTES + " | sha256sum");
+        assertThat(hashed.exitCode()).as(hashed.err()).isZero();
+        assertThat(hashed.out().split(" ")[0]).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+    }
+
     private static Result throughTunnel(Protocol protocol, String... args) throws Exception {
+        return throughTunnel(protocol, null, args);
+    }
+
+    /** Runs kubectl with the exported kubeconfig, its stdin the file {@code stdin} (closed when null). */
+    private static Result throughTunnel(Protocol protocol, Path stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(clusters.kubectl(), "--kubeconfig", tunnel.file().toString(), "-n", NAMESPACE));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "kubectl-", ".out");
         Path err = Files.createTempFile(dir, "kubectl-", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (stdin != null) {
+            builder.redirectInput(stdin.toFile());
+        }
         builder.environment().putAll(protocol.environment);
         Process process = builder.start();
-        process.getOutputStream().close();
+        if (stdin == null) {
+            process.getOutputStream().close();
+        }
         if (!process.waitFor(Kubectl.CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in " + Kubectl.CALL_TIMEOUT);
