@@ -119,6 +119,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--service-account-signing-key-file", serviceAccountKey.toString(),
                 "--service-cluster-ip-range", "10.96.0.0/16",
                 "--allow-privileged=true",
+                // a fake Node's kubelet (kwok) listens on its InternalIP; its name resolves nowhere
+                "--kubelet-preferred-address-types", "InternalIP,Hostname,InternalDNS,ExternalDNS,ExternalIP",
                 "--profiling=false",
                 "--cert-dir", dir.resolve("apiserver-certs").toString()));
         adminKubeconfig = Files.writeString(dir.resolve("admin.kubeconfig"),
