@@ -3,6 +3,8 @@ package io.d2iq.kubetunnel.register;
 import io.d2iq.kubetunnel.kubeconfig.InvalidKubeconfigException;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
+import io.d2iq.kubetunnel.proxyenv.JdkProxySelector;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -83,7 +85,7 @@ public final class RegisterCommand implements Callable<Integer> {
             checkWebhookUrl();
             byte[] kubeconfig = buildKubeconfig();
             String token = readToken(tokenFile, "--token-file");
-            EnvironmentProxy proxy = proxy();
+            JdkProxySelector proxy = proxy();
             proxy.allowBasicAuthForTunnels();
             WebhookClient client = new WebhookClient(webhookUrl, tls(), proxy);
             String outcome = postWithRetries(client, token, kubeconfig, err);
@@ -145,9 +147,9 @@ public final class RegisterCommand implements Callable<Integer> {
         }
     }
 
-    private EnvironmentProxy proxy() throws RegistrationFailed {
+    private JdkProxySelector proxy() throws RegistrationFailed {
         try {
-            return EnvironmentProxy.from(environment);
+            return new JdkProxySelector(ProxyEnvironment.from(environment));
         } catch (IllegalArgumentException e) {
             throw new RegistrationFailed(e.getMessage());
         }

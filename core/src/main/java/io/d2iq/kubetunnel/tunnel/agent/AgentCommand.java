@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
 import io.d2iq.kubetunnel.model.ManagementPort;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import java.net.URI;
 import java.nio.file.Files;
