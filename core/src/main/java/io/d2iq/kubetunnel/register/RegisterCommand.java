@@ -5,6 +5,8 @@ import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
 import io.d2iq.kubetunnel.proxyenv.JdkProxySelector;
 import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
+import io.d2iq.kubetunnel.tls.JdkContexts;
+import io.d2iq.kubetunnel.tls.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -157,8 +159,8 @@ public final class RegisterCommand implements Callable<Integer> {
 
     private SSLContext tls() throws RegistrationFailed {
         try {
-            return caFile == null ? SSLContext.getDefault() : TrustedCertificates.sslContext(caFile);
-        } catch (IOException | GeneralSecurityException e) {
+            return caFile == null ? SSLContext.getDefault() : JdkContexts.trusting(Pem.readCertificates(Files.readString(caFile)));
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
             throw new RegistrationFailed("cannot load --ca-file " + caFile + ": " + e.getMessage());
         }
     }
