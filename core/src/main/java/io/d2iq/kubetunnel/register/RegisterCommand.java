@@ -5,6 +5,10 @@ import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.kubeconfig.InvalidKubeconfigException;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
+import io.d2iq.kubetunnel.proxyenv.JdkProxySelector;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
+import io.d2iq.kubetunnel.tls.JdkContexts;
+import io.d2iq.kubetunnel.tls.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -84,7 +88,7 @@ public final class RegisterCommand implements Callable<Integer> {
             checkWebhookUrl();
             byte[] kubeconfig = buildKubeconfig();
             String token = readToken(connectorToken.file(), "--token-file");
-            EnvironmentProxy proxy = proxy();
+            JdkProxySelector proxy = proxy();
             proxy.allowBasicAuthForTunnels();
             WebhookClient client = new WebhookClient(webhookUrl, tls(), proxy);
             String outcome = postWithRetries(client, token, kubeconfig, err);
@@ -146,9 +150,9 @@ public final class RegisterCommand implements Callable<Integer> {
         }
     }
 
-    private EnvironmentProxy proxy() throws RegistrationFailed {
+    private JdkProxySelector proxy() throws RegistrationFailed {
         try {
-            return EnvironmentProxy.from(environment);
+            return new JdkProxySelector(ProxyEnvironment.from(environment));
         } catch (IllegalArgumentException e) {
             throw new RegistrationFailed(e.getMessage());
         }
@@ -156,8 +160,8 @@ public final class RegisterCommand implements Callable<Integer> {
 
     private SSLContext tls() throws RegistrationFailed {
         try {
-            return caFile == null ? SSLContext.getDefault() : TrustedCertificates.sslContext(caFile);
-        } catch (IOException | GeneralSecurityException e) {
+            return caFile == null ? SSLContext.getDefault() : JdkContexts.trusting(Pem.readCertificates(Files.readString(caFile)));
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
             throw new RegistrationFailed("cannot load --ca-file " + caFile + ": " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.register;
 
+import io.d2iq.kubetunnel.proxyenv.JdkProxySelector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,7 @@ public final class WebhookClient {
     private final URI webhook;
     private final String proxyAuthorization;
 
-    public WebhookClient(URI webhook, SSLContext tls, EnvironmentProxy proxy) {
+    public WebhookClient(URI webhook, SSLContext tls, JdkProxySelector proxy) {
         this.webhook = webhook;
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

@@ -133,7 +133,7 @@ public final class CertificateAuthority {
 
     /** A JDK client context that trusts this CA only (for java.net.http and fabric8-free clients). */
     public javax.net.ssl.SSLContext jdkClientContext() {
-        return JdkContexts.trusting(certificate);
+        return JdkContexts.trusting(List.of(certificate));
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keyPair) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
@@ -53,7 +54,7 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
 
     /** A JDK server context presenting this certificate (for com.sun.net.httpserver and plain SSLServerSockets). */
     public javax.net.ssl.SSLContext jdkServerContext() {
-        return JdkContexts.presenting(privateKey, new X509Certificate[] {certificate, ca});
+        return JdkContexts.presenting(privateKey, List.of(certificate, ca));
     }
 
     /** Writes {@code ca.crt}, {@code tls.crt} and {@code tls.key} (owner-only) into a directory, creating it. */

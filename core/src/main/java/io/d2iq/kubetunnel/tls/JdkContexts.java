@@ -4,12 +4,16 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** JDK {@link SSLContext}s for servers and clients that are not Netty (com.sun.net.httpserver, java.net.http). */
-final class JdkContexts {
+/**
+ * The one place that turns keys and certificates into JDK {@link SSLContext}s, for servers and clients that are
+ * not Netty (com.sun.net.httpserver, java.net.http, Camel's webhook).
+ */
+public final class JdkContexts {
 
     /** The key store only lives in memory, so its password protects nothing. */
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
@@ -17,11 +21,12 @@ final class JdkContexts {
     private JdkContexts() {
     }
 
-    static SSLContext presenting(PrivateKey key, X509Certificate[] chain) {
+    /** A server context presenting {@code chain} (leaf first) with {@code key}. */
+    public static SSLContext presenting(PrivateKey key, List<X509Certificate> chain) {
         try {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
-            keyStore.setKeyEntry("server", key, IN_MEMORY_PASSWORD, chain);
+            keyStore.setKeyEntry("server", key, IN_MEMORY_PASSWORD, chain.toArray(new X509Certificate[0]));
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(keyStore, IN_MEMORY_PASSWORD);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -32,11 +37,14 @@ final class JdkContexts {
         }
     }
 
-    static SSLContext trusting(X509Certificate ca) {
+    /** A client context trusting only {@code certificates}. */
+    public static SSLContext trusting(List<X509Certificate> certificates) {
         try {
             KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
             trustStore.load(null, null);
-            trustStore.setCertificateEntry("ca", ca);
+            for (int i = 0; i < certificates.size(); i++) {
+                trustStore.setCertificateEntry("ca-" + i, certificates.get(i));
+            }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trustStore);
             SSLContext context = SSLContext.getInstance("TLS");

@@ -10,6 +10,8 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -67,6 +69,27 @@ public final class Pem {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("invalid certificate: " + e.getMessage(), e);
         }
+    }
+
+    /** Reads every certificate of a PEM text (a chain, or a CA bundle), at least one. */
+    public static List<X509Certificate> readCertificates(String pem) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof X509CertificateHolder holder) {
+                    certificates.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("invalid PEM text: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("invalid certificate: " + e.getMessage(), e);
+        }
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("PEM text holds no certificate");
+        }
+        return certificates;
     }
 
     /** Reads a private key in PKCS#8, SEC1 (EC) or PKCS#1 (RSA) PEM. */

@@ -1,8 +1,9 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
-import picocli.CommandLine.Mixin;
-import io.d2iq.kubetunnel.cli.ManagementPortOption;
 import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
+import io.d2iq.kubetunnel.cli.ManagementPortOption;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
+import picocli.CommandLine.Mixin;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import java.net.URI;
 import java.nio.file.Files;

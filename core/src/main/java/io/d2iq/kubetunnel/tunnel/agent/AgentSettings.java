@@ -1,5 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
 import io.d2iq.kubetunnel.KubetunnelVersion;
+import io.d2iq.kubetunnel.proxyenv.NettyProxyHandlers;
 import io.d2iq.kubetunnel.register.Backoff;
 import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
@@ -109,7 +110,8 @@ public final class TunnelAgent implements AutoCloseable {
         URI uri = settings.serverUri();
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : (sslContext != null ? 443 : 80);
-        Optional<ProxyEnvironment.HttpProxy> proxy = settings.proxies().proxyFor(host, port);
+        Optional<HttpProxyHandler> proxy = NettyProxyHandlers.forTunnelTo(settings.proxies(), host, port);
+        proxy.ifPresent(p -> p.setConnectTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis()));
         AgentSession session = new AgentSession(this, settings.allowList(), dialer, metrics, settings.keepAlive(), KubetunnelVersion.current());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -122,7 +124,7 @@ public final class TunnelAgent implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
-                        proxy.ifPresent(p -> pipeline.addLast("proxy", proxyHandler(p)));
+                        proxy.ifPresent(p -> pipeline.addLast("proxy", p));
                         if (sslContext != null) {
                             pipeline.addLast("tls", verifyingSslHandler(ch, host, port));
                         }
@@ -140,21 +142,14 @@ public final class TunnelAgent implements AutoCloseable {
             future = bootstrap.connect(host, port);
         }
         connecting = future.channel();
-        LOG.info("connecting to {}{} ({} sockets)", uri, proxy.map(p -> " through proxy " + p).orElse(""), NettyTransport.describe());
+        LOG.info("connecting to {}{} ({} sockets)", uri, proxy.map(p -> " through proxy " + p.proxyAddress()
+                + (p.username() != null ? " (basic auth as " + p.username() + ")" : "")).orElse(""), NettyTransport.describe());
         future.addListener(f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot connect to {}: {}", uri, f.cause().toString());
                 scheduleReconnect();
             }
         });
-    }
-
-    private static HttpProxyHandler proxyHandler(ProxyEnvironment.HttpProxy proxy) {
-        InetSocketAddress address = new InetSocketAddress(proxy.host(), proxy.port());
-        HttpProxyHandler handler = proxy.username() == null ? new HttpProxyHandler(address)
-                : new HttpProxyHandler(address, proxy.username(), proxy.password());
-        handler.setConnectTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis());
-        return handler;
     }
 
     private SslHandler verifyingSslHandler(SocketChannel ch, String host, int port) {

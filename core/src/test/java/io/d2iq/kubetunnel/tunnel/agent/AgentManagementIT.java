@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.observe.ManagementClient;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.support.TestTarget;
 import io.d2iq.kubetunnel.tunnel.support.TunnelFixture;
 import java.net.http.HttpResponse;

@@ -39,26 +39,6 @@ class AgentPolicyTest {
     }
 
     @Test
-    void proxyUrlsCarryBasicAuthAndNoProxyBypassesHostsAndDomains() {
-        ProxyEnvironment env = ProxyEnvironment.from(Map.of(
-                "HTTPS_PROXY", "http://user%40corp:s3cr%3At@proxy.corp:3128",
-                "NO_PROXY", ".internal, example.com ,10.0.0.1,svc.local:8443"));
-        ProxyEnvironment.HttpProxy proxy = env.proxyFor("tunnel.mgmt.io", 443).orElseThrow();
-        assertThat(proxy).isEqualTo(new ProxyEnvironment.HttpProxy("proxy.corp", 3128, "user@corp", "s3cr:t"));
-        assertThat(proxy.toString()).doesNotContain("s3cr");
-        assertThat(env.proxyFor("a.b.internal", 443)).isEmpty();
-        assertThat(env.proxyFor("example.com", 443)).isEmpty();
-        assertThat(env.proxyFor("sub.example.com", 443)).isEmpty();
-        assertThat(env.proxyFor("notexample.com", 443)).isPresent();
-        assertThat(env.proxyFor("10.0.0.1", 443)).isEmpty();
-        assertThat(env.proxyFor("svc.local", 8443)).isEmpty();
-        assertThat(env.proxyFor("svc.local", 443)).isPresent();
-        assertThat(ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", "*")).proxyFor("x", 1)).isEmpty();
-        assertThat(ProxyEnvironment.from(Map.of()).proxyFor("x", 1)).isEmpty();
-        assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTPS_PROXY", "socks5://p:1"))).hasMessageContaining("http://");
-    }
-
-    @Test
     void dialErrorsMapToTheirSocksReasons() {
         assertThat(TargetDialer.classify(new UnknownHostException("nope"))).isEqualTo(DialFailure.HOST_UNREACHABLE);
         assertThat(TargetDialer.classify(new ConnectException("Connection refused: /127.0.0.1:1"))).isEqualTo(DialFailure.CONNECTION_REFUSED);

@@ -3,6 +3,7 @@ package io.d2iq.kubetunnel.tunnel.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.support.ConnectProxy;
 import io.d2iq.kubetunnel.tunnel.support.Socks5Client;
 import io.d2iq.kubetunnel.tunnel.support.TestTarget;

@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.tunnel.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.protocol.Frame;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;

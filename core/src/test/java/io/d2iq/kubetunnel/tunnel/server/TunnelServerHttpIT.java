@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
-import io.d2iq.kubetunnel.tunnel.agent.ProxyEnvironment;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.support.RawHttp;
 import io.d2iq.kubetunnel.tunnel.support.Socks5Client;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.observe.ManagementClient;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
-import io.d2iq.kubetunnel.tunnel.agent.ProxyEnvironment;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.support.TestTarget;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

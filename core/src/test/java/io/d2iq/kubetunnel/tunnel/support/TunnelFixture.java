@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
-import io.d2iq.kubetunnel.tunnel.agent.ProxyEnvironment;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import io.d2iq.kubetunnel.tunnel.server.TunnelServer;
