@@ -14,11 +14,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +35,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The ingress controller routes HTTPS requests by host and path prefix to Services and relays WebSocket upgrades. */
+/**
+ * The ingress controller routes HTTPS requests by host and path prefix to Services and relays WebSocket upgrades.
+ * Most requests go over raw TLS sockets: the JDK's HttpClient cannot send a Host other than the one it dials.
+ */
 class IngressProxyIT {
 
     private static final String HOST = "tunnels.example.com";
@@ -58,8 +61,8 @@ class IngressProxyIT {
         serverA = httpServer("a");
         serverB = httpServer("b");
         echo = new WebSocketEchoServer();
-        Map<String, InetSocketAddress> services = Map.of(
-                "ns/svc-a/http", serverA.getAddress(), "ns/svc-b/http", serverB.getAddress(), "ns/svc-ws/tunnel", echo.address());
+        Map<String, InetSocketAddress> services = Map.of("ns/svc-a/http", serverA.getAddress(), "ns/svc-b/http", serverB.getAddress(),
+                "ns/svc-ws/tunnel", echo.address(), "ns/svc-gone/http", closedPort());
         loop = new RunnerLoop();
         controller = new IngressController(client, loop);
         proxy = IngressProxy.start(CA, controller::routes,
@@ -67,7 +70,9 @@ class IngressProxyIT {
         controller.start(proxy.port());
         client.network().v1().ingresses().resource(ingress("ns", "root", HOST, "/kt", "svc-a", "http")).create();
         client.network().v1().ingresses().resource(ingress("ns", "webhook", HOST, "/kt/ns/c/kubeconfig", "svc-b", "http")).create();
-        client.network().v1().ingresses().resource(ingress("ns", "tunnel", HOST, "/kt/ns/c/tunnel-server", "svc-ws", "tunnel")).create();
+        // without host, so the JDK's WebSocket client (which sends Host 127.0.0.1) reaches it
+        client.network().v1().ingresses().resource(ingress("ns", "tunnel", null, "/kt/ns/c/tunnel-server", "svc-ws", "tunnel")).create();
+        client.network().v1().ingresses().resource(ingress("ns", "gone", HOST, "/gone", "svc-gone", "http")).create();
         client.network().v1().ingresses().resource(ingress("ns", "other", "other.example.com", "/kt/other-only", "svc-b", "http")).create();
         client.network().v1().ingresses().resource(ingress("ns", "idle", HOST, "/idle", "svc-none", "http")).create();
         https = HttpClient.newBuilder().sslContext(CA.jdkClientContext()).connectTimeout(Duration.ofSeconds(5)).build();
@@ -86,14 +91,25 @@ class IngressProxyIT {
     }
 
     @Test
-    void requestsOnOneConnectionAreRoutedByLongestPathPrefixWithThePathKept() throws Exception {
-        assertThat(get("/kt/anything?x=1")).isEqualTo("a GET /kt/anything?x=1 ");
-        assertThat(post("/kt/ns/c/kubeconfig/register", "kubeconfig-body")).isEqualTo("b POST /kt/ns/c/kubeconfig/register kubeconfig-body");
-        assertThat(get("/kt/ns/c/kubeconfigX")).isEqualTo("a GET /kt/ns/c/kubeconfigX ");
-        HttpResponse<String> missing = https.send(HttpRequest.newBuilder(proxyUri("/nowhere")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(missing.body()).contains("no Ingress rule matches");
-        assertThat(get("/kt/after-404")).isEqualTo("a GET /kt/after-404 ");
+    void requestsAreRoutedByLongestPathPrefixWithThePathKept() throws Exception {
+        assertThat(rawGet(HOST, "/kt/anything?x=1")).endsWith("a GET /kt/anything?x=1 ");
+        assertThat(raw(HOST, "POST /kt/ns/c/kubeconfig/register HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 15\r\n"
+                + "Connection: close\r\n\r\nkubeconfig-body")).endsWith("b POST /kt/ns/c/kubeconfig/register kubeconfig-body ");
+        assertThat(rawGet(HOST, "/kt/ns/c/kubeconfigX")).endsWith("a GET /kt/ns/c/kubeconfigX ");
+        assertThat(rawGet(HOST, "/nowhere")).startsWith("HTTP/1.1 404").contains("no Ingress rule matches host " + HOST + " path /nowhere");
+    }
+
+    @Test
+    void aHostNoRuleNamesAnswers404AndCloses() throws Exception {
+        String response = raw(HOST, "GET /kt HTTP/1.1\r\nHost: unknown.example.com\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 404").contains("Connection: close").contains("host unknown.example.com");
+    }
+
+    @Test
+    void laterRequestsOnAKeptAliveConnectionGoToTheFirstRequestsBackend() throws Exception {
+        String response = raw(HOST, "GET /kt/ns/c/kubeconfig/first HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
+                + "GET /kt/second HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
+        assertThat(response).contains("b GET /kt/ns/c/kubeconfig/first").endsWith("b GET /kt/second ");
     }
 
     @Test
@@ -105,9 +121,12 @@ class IngressProxyIT {
 
     @Test
     void aServiceWithoutARunningWorkloadAnswers503() throws Exception {
-        HttpResponse<String> response = https.send(HttpRequest.newBuilder(proxyUri("/idle")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(503);
-        assertThat(response.body()).contains("ns/svc-none");
+        assertThat(rawGet(HOST, "/idle")).startsWith("HTTP/1.1 503").contains("ns/svc-none");
+    }
+
+    @Test
+    void aBackendRefusingTheConnectionAnswers502() throws Exception {
+        assertThat(rawGet(HOST, "/gone")).startsWith("HTTP/1.1 502").contains("not reachable");
     }
 
     @Test
@@ -156,19 +175,11 @@ class IngressProxyIT {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
     }
 
-    private static String get(String path) throws Exception {
-        HttpResponse<String> response = https.send(HttpRequest.newBuilder(proxyUri(path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
-
-    private static String post(String path, String body) throws Exception {
-        return https.send(HttpRequest.newBuilder(proxyUri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static URI proxyUri(String path) {
-        return URI.create("https://127.0.0.1:" + proxy.port() + path);
+    /** An address nothing listens on. */
+    private static InetSocketAddress closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
+        }
     }
 
     /** One GET over TLS with SNI and a certificate check for {@code host}; the whole response. */

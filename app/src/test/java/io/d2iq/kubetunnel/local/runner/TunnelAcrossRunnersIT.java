@@ -89,9 +89,10 @@ class TunnelAcrossRunnersIT {
                 .withData(Map.of(ConnectorResources.TOKEN_KEY, token.getData().get(ConnectorResources.TOKEN_KEY),
                         ConnectorResources.CA_KEY, base64(managementRunner.ingressCaPem())))
                 .build()).create();
-        String serverUrl = "wss://127.0.0.1:" + managementRunner.ingressPort()
+        String gatewayHost = gateway.getSpec().getIngress().getHost();
+        String serverUrl = "wss://" + gatewayHost + ":" + managementRunner.ingressPort()
                 + ConnectorResources.tunnelServerPath(gateway.getSpec().getIngress().getUrlPathPrefix(), NS, name);
-        remote.client().apps().deployments().resource(agent(serverUrl)).create();
+        remote.client().apps().deployments().resource(agent(serverUrl, gatewayHost)).create();
 
         int proxyPort = managementRunner.serviceMap().resolve(NS, tunnelServer.name(), ConnectorResources.PROXY_PORT_NAME).orElseThrow().getPort();
         Path kubeconfig = dir.resolve("through-tunnel.kubeconfig");
@@ -121,12 +122,14 @@ class TunnelAcrossRunnersIT {
                 .isNotEmpty();
     }
 
-    private static Deployment agent(String serverUrl) {
+    /** The agent resolves the gateway's host to the management runner's ingress, as the agent manifests pin it. */
+    private static Deployment agent(String serverUrl, String gatewayHost) {
         String mount = AgentManifests.CONNECTOR_MOUNT_DIR;
         return new DeploymentBuilder().withNewMetadata().withNamespace(AgentManifests.REMOTE_NAMESPACE)
                 .withName(AgentManifests.REMOTE_AGENT_NAME).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(Map.of("app", "agent")).endSelector()
                     .withNewTemplate().withNewMetadata().withLabels(Map.of("app", "agent")).endMetadata().withNewSpec()
+                        .addNewHostAlias().withIp("127.0.0.1").withHostnames(gatewayHost).endHostAlias()
                         .addNewContainer().withName("agent").withImage(ControllerSettings.DEFAULT_IMAGE)
                             .withArgs("agent", "--server-url", serverUrl, "--token-file", mount + "/" + ConnectorResources.TOKEN_KEY,
                                     "--ca-file", mount + "/" + ConnectorResources.CA_KEY)

@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The local ingress controller's data plane: an HTTPS reverse proxy on a loopback port. TLS certificates
  * come from one CA: one for localhost/127.0.0.1, and one per Ingress host, chosen by SNI. Requests are
- * routed by {@link IngressRoutes} to the Service's loopback port; WebSocket upgrades are relayed as bytes.
+ * routed by {@link IngressRoutes} to the Service's loopback port, one backend per connection, chosen by its
+ * first request ({@link FirstRequestRouter}); then bytes are relayed unchanged, WebSocket upgrades included.
  */
 final class IngressProxy implements AutoCloseable {
 
@@ -52,8 +52,7 @@ final class IngressProxy implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new SniHandler(certificates), new HttpServerCodec(),
-                                    new ProxyFrontendHandler(routes, backends));
+                            channel.pipeline().addLast(new SniHandler(certificates), new FirstRequestRouter(routes, backends));
                         }
                     })
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();

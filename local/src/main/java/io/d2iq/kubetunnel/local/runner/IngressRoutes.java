@@ -15,9 +15,7 @@ import java.util.Set;
 /**
  * The routing table of the local ingress controller: Ingress rules by host, then the longest matching path
  * (Exact before Prefix of the same length; Prefix matches whole path segments, as Kubernetes specifies).
- * A rule without a host matches any host. A request to a loopback name or address that no rule's host
- * matches is matched against every rule: on a laptop the gateway's host name does not resolve, so clients
- * dial 127.0.0.1 and the path alone decides.
+ * Rules whose host equals the request's are tried first, then rules without a host, which match any host.
  */
 final class IngressRoutes {
 
@@ -27,8 +25,6 @@ final class IngressRoutes {
 
     private record Route(String host, String path, boolean exact, Backend backend) {
     }
-
-    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private final List<Route> routes;
 
@@ -75,9 +71,6 @@ final class IngressRoutes {
         List<Route> candidates = routes.stream().filter(route -> host.equals(route.host())).toList();
         if (candidates.isEmpty()) {
             candidates = routes.stream().filter(route -> route.host() == null).toList();
-        }
-        if (candidates.isEmpty() && LOOPBACK_NAMES.contains(host)) {
-            candidates = routes;
         }
         return candidates.stream()
                 .filter(route -> matches(route, requestPath))
