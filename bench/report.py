@@ -12,7 +12,9 @@ for line in open(sys.argv[2]):
 
 # The kubetunnel pairs: kt-* are this jar, before-* BASELINE_JAR's (if measured).
 PAIRS = [p for p in ("kt-ws", "kt-wss", "before-ws", "before-wss") if p in results]
-PATHS = ["direct", "relay", "fwd+relay"] + PAIRS + ["fwd+kt-ws", "fwd+kt-wss"]
+# The peers of issue 16, each on ports its server side exposes (the topology of the fwd+* forwarder ports).
+PEERS = [p for p in ("chisel", "remotedialer", "ssh") if p in results]
+PATHS = ["direct", "relay", "fwd+relay"] + PAIRS + ["fwd+kt-ws", "fwd+kt-wss"] + PEERS
 
 
 def num(path, metric):
@@ -43,6 +45,11 @@ if "baseline_jar" in machine:
     print(f"Columns before-*: the same measurements with BASELINE_JAR={machine['baseline_jar']}.")
 print("Columns kt-*/before-*: iperf3 and wrk under proxychains4 (SOCKS5 to the proxy port from inside the client, "
       "no forwarder); fwd+*: through bench/relay.c as an HTTP CONNECT forwarder (kept for a few figures).")
+if PEERS:
+    print("Peers (PEERS=" + machine.get("peers", "?") + "): " + "; ".join(f"{p} {text(p, 'version')}" for p in PEERS)
+          + ". Each exposes the HTTP and iperf3 ports on its server side (chisel `R:`, remotedialer harness listener, "
+          "`ssh -R`), which iperf3 and wrk reach directly, as the fwd+* ports; CPU counts its server and agent "
+          "processes (with sshd's session children).")
 warm = [f"{p} {text(p, 'warmup_rounds')} (JIT {text(p, 'warmup_jit_pct')} % of the JVMs' CPU in the last)"
         for p in PAIRS if "warmup_rounds" in results[p]]
 if warm:
@@ -70,6 +77,7 @@ ROWS = [
     ("CPU-s per GB without the JIT compiler threads", "cpu_s_per_gb_without_jit"),
     ("CPU-s per GB, reversed stream (all threads)", "cpu_s_per_gb_rev"),
     ("CPU-µs per request (server+agent, 1 KiB, 16 conns)", "cpu_us_per_req_c16"),
+    ("RSS of server+agent at the end of its measurements, KiB (peers only)", "rss_end_kib"),
 ]
 for label, metric in ROWS:
     print(f"| {label} | " + " | ".join(cell(p, metric) for p in PATHS) + " |")

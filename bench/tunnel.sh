@@ -5,7 +5,8 @@
 # HOLD_STREAMS=idle streams for the heap/RSS-per-idle-stream figure, default 10000, 0 skips it;
 # JAVA_OPTS for the kubetunnel JVMs; MEMORY_LIMIT=memory limit of each kubetunnel JVM as in its pod,
 # default 256M, "none" for no limit; BASELINE_JAR=an older kubetunnel.jar adds its ws/wss pairs as
-# "before-*" columns). Needs root for apt-get when a tool is missing and for the memory cgroups.
+# "before-*" columns; PEERS=comma list of chisel,remotedialer,ssh measured beside kubetunnel, default all,
+# "none" skips them: see start_peers). Needs root for apt-get when a tool is missing and for the memory cgroups.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,8 @@ HOLD_STREAMS=${HOLD_STREAMS:-10000}
 JAVA_OPTS=${JAVA_OPTS:-}
 BASELINE_JAR=${BASELINE_JAR:-}
 MEMORY_LIMIT=${MEMORY_LIMIT:-256M}
+PEERS=${PEERS:-chisel,remotedialer,ssh}
+[[ $PEERS == none ]] && PEERS=
 WORK=$(mktemp -d /tmp/kubetunnel-bench.XXXXXX)
 RESULTS=$WORK/results.tsv
 PIDS=()
@@ -34,6 +37,10 @@ WS_PORT=19443; WS_PROXY=19108; FWD_WS_HTTP=19390; FWD_WS_IPERF=19391
 WSS_PORT=19543; WSS_PROXY=19208; FWD_WSS_HTTP=19490; FWD_WSS_IPERF=19491
 BWS_PORT=19643; BWS_PROXY=19308     # BASELINE_JAR over ws://
 BWSS_PORT=19743; BWSS_PROXY=19408   # BASELINE_JAR over wss://
+# The peers (issue 16): each exposes an HTTP and an iperf3 port on its server side, like the forwarder ports.
+CHISEL_PORT=19843; CHISEL_HTTP=19890; CHISEL_IPERF=19891
+RD_PORT=19943; RD_HTTP=19990; RD_IPERF=19991
+SSH_PORT=20022; SSH_HTTP=20090; SSH_IPERF=20091
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -79,6 +86,8 @@ ensure_tools() {
     command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
     command -v gcc >/dev/null || missing+=(gcc)
     command -v proxychains4 >/dev/null || missing+=(proxychains4)
+    has_peer ssh && { [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server); }
+    has_peer ssh && { command -v ssh >/dev/null || missing+=(openssh-client); }
     if ((${#missing[@]})); then
         log "installing ${missing[*]} from Debian"
         apt-get update -q >"$WORK/apt.log" 2>&1
@@ -504,6 +513,106 @@ measure_idle() { # measure_idle NAME SERVER_PID AGENT_PID PROXY_PORT [hold]: bef
     sleep 3 # let both sides tear the held streams down before the next measurement
 }
 
+
+# --- the peers (issue 16): chisel reverse, Rancher's remotedialer, OpenSSH ssh -R ----------------------
+
+has_peer() { [[ ,$PEERS, == *,$1,* ]]; }
+
+# Each peer's agent side dials out to its server side, and the server side listens on an HTTP and an iperf3
+# port that lead through the tunnel to nginx and iperf3: the topology of the fwd+kt-* forwarder ports, so
+# iperf3 and wrk connect to them directly (no proxychains). PEER_PIDS[name] = "server_pid agent_pid".
+declare -A PEER_PIDS=()
+start_peers() {
+    [[ -n $PEERS ]] || return 0
+    local name bin version
+    while IFS=$'\t' read -r name bin version; do
+        PEER_BIN[$name]=$bin
+        PEER_VERSION[$name]=$version
+    done < <("$ROOT/bench/peers/build.sh")
+    if has_peer chisel; then
+        start chisel-server "${PEER_BIN[chisel]}" server --host 127.0.0.1 --port "$CHISEL_PORT" --reverse
+        local server=$LAST_PID
+        wait_until 20 curl -s -o /dev/null "http://127.0.0.1:$CHISEL_PORT/"
+        start chisel-agent "${PEER_BIN[chisel]}" client "http://127.0.0.1:$CHISEL_PORT" \
+            "R:127.0.0.1:$CHISEL_HTTP:127.0.0.1:$NGINX" "R:127.0.0.1:$CHISEL_IPERF:127.0.0.1:$IPERF"
+        PEER_PIDS[chisel]="$server $LAST_PID"
+        wait_until 30 curl -sf -o /dev/null "http://127.0.0.1:$CHISEL_HTTP/1k"
+    fi
+    if has_peer remotedialer; then
+        start rd-server "${PEER_BIN[remotedialer]}" server "127.0.0.1:$RD_PORT" bench \
+            "127.0.0.1:$RD_HTTP=127.0.0.1:$NGINX" "127.0.0.1:$RD_IPERF=127.0.0.1:$IPERF"
+        local server=$LAST_PID
+        wait_until 20 curl -s -o /dev/null "http://127.0.0.1:$RD_PORT/ready"
+        start rd-agent "${PEER_BIN[remotedialer]}" client "ws://127.0.0.1:$RD_PORT/connect" bench
+        PEER_PIDS[remotedialer]="$server $LAST_PID"
+        wait_until 30 curl -sf -o /dev/null "http://127.0.0.1:$RD_PORT/ready"
+        wait_until 30 curl -sf -o /dev/null "http://127.0.0.1:$RD_HTTP/1k"
+    fi
+    if has_peer ssh; then
+        # sshd on a loopback port with its own config and host key; the agent side logs in with a key of the
+        # run's temp dir and asks for the two ports to be opened on the server side (ssh -R).
+        local d=$WORK/ssh
+        mkdir -p "$d"; chmod 700 "$d"; mkdir -p /run/sshd
+        ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
+        ssh-keygen -q -t ed25519 -N '' -f "$d/client_key"
+        cp "$d/client_key.pub" "$d/authorized_keys"
+        cat >"$d/sshd_config" <<CONF
+ListenAddress 127.0.0.1:$SSH_PORT
+HostKey $d/host_key
+AuthorizedKeysFile $d/authorized_keys
+PidFile $d/sshd.pid
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowTcpForwarding remote
+GatewayPorts no
+LogLevel ERROR
+CONF
+        start ssh-server /usr/sbin/sshd -D -e -f "$d/sshd_config"
+        local server=$LAST_PID
+        wait_until 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SSH_PORT"
+        start ssh-agent ssh -N -F /dev/null -i "$d/client_key" -p "$SSH_PORT" -o BatchMode=yes \
+            -o StrictHostKeyChecking=no -o UserKnownHostsFile="$d/known_hosts" -o ExitOnForwardFailure=yes \
+            -R "127.0.0.1:$SSH_HTTP:127.0.0.1:$NGINX" -R "127.0.0.1:$SSH_IPERF:127.0.0.1:$IPERF" "$(id -un)@127.0.0.1"
+        PEER_PIDS[ssh]="$server $LAST_PID"
+        PEER_VERSION[ssh]=$(ssh -V 2>&1 | cut -d, -f1)
+        wait_until 30 curl -sf -o /dev/null "http://127.0.0.1:$SSH_HTTP/1k"
+    fi
+    local peer
+    for peer in "${!PEER_PIDS[@]}"; do
+        log "peer $peer ${PEER_VERSION[$peer]} up (pids ${PEER_PIDS[$peer]})"
+    done
+}
+declare -A PEER_BIN=() PEER_VERSION=()
+
+peer_pids() { # peer_pids NAME: every pid of NAME's server and agent side, with their descendants (sshd forks per session)
+    local pid
+    for pid in ${PEER_PIDS[$1]}; do
+        descendants "$pid"
+    done
+}
+descendants() { local c; echo "$1"; for c in $(pgrep -P "$1" || true); do descendants "$c"; done; }
+
+measure_peers() { # the kubetunnel set minus the SOCKS-only figures, on each peer's server-side ports
+    local peer pids
+    for peer in chisel remotedialer ssh; do
+        [[ -n ${PEER_PIDS[$peer]:-} ]] || continue
+        mapfile -t pids < <(peer_pids "$peer")
+        record "$peer" version "${PEER_VERSION[$peer]}"
+        local http_var=${peer^^}_HTTP iperf_var=${peer^^}_IPERF
+        [[ $peer == remotedialer ]] && http_var=RD_HTTP iperf_var=RD_IPERF
+        # A discarded round first, as the JVMs get their warm-up (Go and C need little).
+        timeout $((DURATION + 30)) wrk -t2 -c256 -d"${DURATION}s" "http://127.0.0.1:${!http_var}/1k" >/dev/null 2>&1 || true
+        measure_path "$peer" "${!http_var}" "${!iperf_var}" "${pids[@]}"
+        local pid rss=0; for pid in "${pids[@]}"; do
+            rss=$((rss + $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
+        done
+        record "$peer" rss_end_kib "$rss"
+    done
+}
+
 # --- main -----------------------------------------------------------------------------------------
 
 ulimit -n "$(ulimit -Hn)" # the idle-streams figure needs ~10,000 sockets per process
@@ -540,6 +649,7 @@ wait_until 20 curl -sf "http://127.0.0.1:$FWD_WSS_HTTP/1k"
 wait_until 20 curl -sf "http://127.0.0.1:$RELAY_HTTP/1k"
 check_socks_path kt-ws
 check_socks_path kt-wss
+start_peers
 
 {
     echo "date	$(date -u +%FT%TZ)"
@@ -556,6 +666,7 @@ check_socks_path kt-wss
     esac
     [[ -n $JAVA_OPTS ]] && echo "java_opts	$JAVA_OPTS"
     [[ -n $BASELINE_JAR ]] && echo "baseline_jar	$BASELINE_JAR"
+    echo "peers	${PEERS:-none}"
 } >"$WORK/machine.tsv"
 
 measure_idle kt-ws "$WS_SERVER" "$WS_AGENT" "$WS_PROXY" hold
@@ -585,6 +696,7 @@ if [[ -n $BASELINE_JAR ]]; then
     measure_socks before-ws "$BWS_SERVER" "$BWS_AGENT"
     measure_socks before-wss "$BWSS_SERVER" "$BWSS_AGENT"
 fi
+measure_peers
 
 log "new streams/s with a client that speaks SOCKS5 itself"
 measure_native_rate direct "$NGINX" -
