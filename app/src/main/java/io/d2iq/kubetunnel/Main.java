@@ -15,18 +15,21 @@ import picocli.CommandLine.Command;
  * The one entry point of the JAR and the container image: the first argument picks the role.
  * Usage errors (unknown role or flag) exit 2, as picocli does by default.
  */
-@Command(name = "kubetunnel", mixinStandardHelpOptions = true,
+@Command(
+        name = "kubetunnel",
+        mixinStandardHelpOptions = true,
         versionProvider = KubetunnelVersion.class,
-        description = "Kubernetes controller and reverse tunnel: a management cluster reaches remote API servers it cannot dial.",
+        description =
+                "Kubernetes controller and reverse tunnel: a management cluster reaches remote API servers it cannot dial.",
         subcommands = {
-                ControllerCommand.class,
-                TunnelServerCommand.class,
-                KubeconfigWebhookCommand.class,
-                AgentCommand.class,
-                RegisterCommand.class,
-                LocalApiCommand.class,
-                DemoCommand.class,
-                KubeconfigCommand.class,
+            ControllerCommand.class,
+            TunnelServerCommand.class,
+            KubeconfigWebhookCommand.class,
+            AgentCommand.class,
+            RegisterCommand.class,
+            LocalApiCommand.class,
+            DemoCommand.class,
+            KubeconfigCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -57,7 +60,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing role: choose one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "Missing role: choose one of "
+                        + String.join(", ", spec.subcommands().keySet()));
     }
 }

@@ -23,9 +23,21 @@ class ArchitectureTest {
     private static final String[] LOCAL_MODE = {ROOT + ".local..", ROOT + ".demo.."};
 
     /** The fabric8 verbs that change something on the API server. */
-    private static final Set<String> WRITE_VERBS = Set.of("create", "createOr", "createOrReplace", "update",
-            "updateStatus", "patch", "patchStatus", "edit", "editStatus", "replace", "replaceStatus", "delete",
-            "serverSideApply", "apply");
+    private static final Set<String> WRITE_VERBS = Set.of(
+            "create",
+            "createOr",
+            "createOrReplace",
+            "update",
+            "updateStatus",
+            "patch",
+            "patchStatus",
+            "edit",
+            "editStatus",
+            "replace",
+            "replaceStatus",
+            "delete",
+            "serverSideApply",
+            "apply");
 
     private static JavaClasses product;
 
@@ -44,35 +56,54 @@ class ArchitectureTest {
     @Test
     void modelBuildsObjectsAndTalksToNoApiServer() {
         // Serialization (fabric8's YAML writer for the agent manifests) is a utility, not a client.
-        rule(noClasses().that().resideInAPackage(ROOT + ".model..")
-                .should().dependOnClassesThat(DescribedPredicate.describe("are fabric8 client classes",
+        rule(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".model..")
+                .should()
+                .dependOnClassesThat(DescribedPredicate.describe(
+                        "are fabric8 client classes",
                         c -> c.getPackageName().startsWith("io.fabric8.kubernetes.client")
                                 && !c.getPackageName().startsWith("io.fabric8.kubernetes.client.utils"))));
     }
 
     @Test
     void productCodeNeverUsesLocalMode() {
-        rule(noClasses().that().resideOutsideOfPackages(LOCAL_MODE).and().doNotHaveFullyQualifiedName(Main.class.getName())
-                .should().dependOnClassesThat().resideInAnyPackage(LOCAL_MODE));
+        rule(noClasses()
+                .that()
+                .resideOutsideOfPackages(LOCAL_MODE)
+                .and()
+                .doNotHaveFullyQualifiedName(Main.class.getName())
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(LOCAL_MODE));
     }
 
     @Test
     void inTheControllerOnlyReconcileWrites() {
         // The one other writer is leader election, which keeps its own Lease.
-        rule(noClasses().that().resideInAnyPackage(ROOT + ".controller..", ROOT + ".informer..", ROOT + ".model..",
-                        ROOT + ".observe..")
-                .and().haveNameNotMatching(ROOT + "\\.controller\\.LeaseClusterService(\\$.*)?")
-                .should().callMethodWhere(DescribedPredicate.describe("it writes to the API server",
-                        ArchitectureTest::writesToApiServer)));
+        rule(noClasses()
+                .that()
+                .resideInAnyPackage(
+                        ROOT + ".controller..", ROOT + ".informer..", ROOT + ".model..", ROOT + ".observe..")
+                .and()
+                .haveNameNotMatching(ROOT + "\\.controller\\.LeaseClusterService(\\$.*)?")
+                .should()
+                .callMethodWhere(DescribedPredicate.describe(
+                        "it writes to the API server", ArchitectureTest::writesToApiServer)));
     }
 
     @Test
     void onlyTheNettyPipelinesTouchByteBufs() {
-        rule(noClasses().that().resideOutsideOfPackages(ROOT + ".tunnel..", ROOT + ".guard..", ROOT + ".nettyhttp..",
-                        ROOT + ".local.runner..")
+        rule(noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        ROOT + ".tunnel..", ROOT + ".guard..", ROOT + ".nettyhttp..", ROOT + ".local.runner..")
                 // the webhook's pipeline handler that refuses a bad token before the body is read
-                .and().haveNameNotMatching(ROOT + "\\.webhook\\.TokenBeforeBody(\\$.*)?")
-                .should().dependOnClassesThat().resideInAPackage("io.netty.buffer.."));
+                .and()
+                .haveNameNotMatching(ROOT + "\\.webhook\\.TokenBeforeBody(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.netty.buffer.."));
     }
 
     private static boolean writesToApiServer(JavaMethodCall call) {

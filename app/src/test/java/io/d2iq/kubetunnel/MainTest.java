@@ -19,13 +19,33 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"controller", "tunnel-server", "kubeconfig-webhook", "agent", "register", "local-api", "demo", "kubeconfig"})
+    @ValueSource(
+            strings = {
+                "controller",
+                "tunnel-server",
+                "kubeconfig-webhook",
+                "agent",
+                "register",
+                "local-api",
+                "demo",
+                "kubeconfig"
+            })
     void everyRoleHasHelp(String role) {
         assertThat(Main.execute(role, "--help")).isZero();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"controller", "tunnel-server", "kubeconfig-webhook", "agent", "register", "local-api", "demo", "kubeconfig"})
+    @ValueSource(
+            strings = {
+                "controller",
+                "tunnel-server",
+                "kubeconfig-webhook",
+                "agent",
+                "register",
+                "local-api",
+                "demo",
+                "kubeconfig"
+            })
     void everyRoleRejectsAnUnknownFlag(String role) {
         assertThat(Main.execute(role, "--no-such-flag")).isEqualTo(2);
     }

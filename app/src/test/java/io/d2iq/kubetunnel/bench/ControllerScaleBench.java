@@ -48,26 +48,44 @@ class ControllerScaleBench {
     private static final int CONNECTORS = Integer.getInteger("bench.connectors", 1000);
     private static final int WORKERS = Integer.getInteger("bench.workers", 4);
     private static final String NS = "bench";
-    private static final ServiceAddressResolver NOWHERE = (namespace, service, port) -> URI.create("http://127.0.0.1:1");
+    private static final ServiceAddressResolver NOWHERE =
+            (namespace, service, port) -> URI.create("http://127.0.0.1:1");
 
     @Test
     void connectorsUntilEveryOneHasChildrenAndStatus() throws Exception {
         Result baseline = run("baseline: reconciler called in a loop", this::reconcileDirectly);
-        Result controller = run("kubetunnel controller: watches, work queue, " + WORKERS + " workers", this::reconcileWithController);
-        System.out.printf("%nBENCH controller-scale connectors=%d cpus=%d maxHeapMiB=%d loadAverage=%.2f%n", CONNECTORS,
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        Result controller = run(
+                "kubetunnel controller: watches, work queue, " + WORKERS + " workers", this::reconcileWithController);
+        System.out.printf(
+                "%nBENCH controller-scale connectors=%d cpus=%d maxHeapMiB=%d loadAverage=%.2f%n",
+                CONNECTORS,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (Result r : new Result[] {baseline, controller}) {
-            System.out.printf("BENCH %-50s seconds=%.1f requests/connector=%.1f (reads %.1f, writes %.1f)"
+            System.out.printf(
+                    "BENCH %-50s seconds=%.1f requests/connector=%.1f (reads %.1f, writes %.1f)"
                             + " heapRetainedMiB=%.1f heapMaxUsedMiB=%.1f loadAverage=%.2f%n",
-                    r.label, r.seconds, r.reads + r.writes, r.reads, r.writes, r.heapRetainedMiB, r.heapMaxUsedMiB, r.loadAverage);
+                    r.label,
+                    r.seconds,
+                    r.reads + r.writes,
+                    r.reads,
+                    r.writes,
+                    r.heapRetainedMiB,
+                    r.heapMaxUsedMiB,
+                    r.loadAverage);
         }
         System.out.printf("BENCH ratio controller/baseline time=%.2f%n", controller.seconds / baseline.seconds);
     }
 
-    private record Result(String label, double seconds, double reads, double writes, double heapRetainedMiB,
-                          double heapMaxUsedMiB, double loadAverage) {
-    }
+    private record Result(
+            String label,
+            double seconds,
+            double reads,
+            double writes,
+            double heapRetainedMiB,
+            double heapMaxUsedMiB,
+            double loadAverage) {}
 
     @FunctionalInterface
     private interface Workload {
@@ -82,10 +100,19 @@ class ControllerScaleBench {
         Path dir = Files.createTempDirectory("bench-api");
         Path kubeconfig = dir.resolve("kubeconfig");
         Path out = dir.resolve("out");
-        Process api = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "local-api", "--port", "0", "--kubeconfig-out", kubeconfig.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process api = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "local-api",
+                        "--port",
+                        "0",
+                        "--kubeconfig-out",
+                        kubeconfig.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         RequestCounter requests = new RequestCounter();
         HeapSampler heap = new HeapSampler();
         try {
@@ -97,9 +124,13 @@ class ControllerScaleBench {
                 Thread.sleep(100);
             }
             Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
-            try (KubernetesClient observer = new KubernetesClientBuilder().withConfig(config).build();
-                 KubernetesClient counted = new KubernetesClientBuilder().withConfig(config)
-                         .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor("count", requests)).build()) {
+            try (KubernetesClient observer =
+                            new KubernetesClientBuilder().withConfig(config).build();
+                    KubernetesClient counted = new KubernetesClientBuilder()
+                            .withConfig(config)
+                            .withHttpClientBuilderConsumer(
+                                    builder -> builder.addOrReplaceInterceptor("count", requests))
+                            .build()) {
                 prepare(observer);
                 heap.start();
                 long start = System.nanoTime();
@@ -111,8 +142,14 @@ class ControllerScaleBench {
                     readsAndWrites[1] = requests.writes.get();
                     secondsAndRetained[1] = usedHeapAfterGc() / 1024.0 / 1024.0;
                 });
-                return new Result(label, secondsAndRetained[0], readsAndWrites[0] / (double) CONNECTORS, readsAndWrites[1] / (double) CONNECTORS,
-                        secondsAndRetained[1], heap.stop() / 1024.0 / 1024.0, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                return new Result(
+                        label,
+                        secondsAndRetained[0],
+                        readsAndWrites[0] / (double) CONNECTORS,
+                        readsAndWrites[1] / (double) CONNECTORS,
+                        secondsAndRetained[1],
+                        heap.stop() / 1024.0 / 1024.0,
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         } finally {
             heap.stop();
@@ -124,10 +161,15 @@ class ControllerScaleBench {
 
     private void prepare(KubernetesClient client) throws Exception {
         for (String crd : new String[] {"tunnelconnectors", "tunnelgateways"}) {
-            client.load(Files.newInputStream(Path.of("deploy/crds/" + crd + ".kubetunnel.d2iq.io-v1.yml"))).create();
+            client.load(Files.newInputStream(Path.of("deploy/crds/" + crd + ".kubetunnel.d2iq.io-v1.yml")))
+                    .create();
         }
         TunnelGateway gateway = ConnectorFixtures.gateway(NS, "gw", "tunnels.example.com", "/kt", null);
-        gateway.getSpec().getIngress().setLoadBalancer(new LoadBalancerIngressBuilder().withHostname("lb.example.com").build());
+        gateway.getSpec()
+                .getIngress()
+                .setLoadBalancer(new LoadBalancerIngressBuilder()
+                        .withHostname("lb.example.com")
+                        .build());
         client.resource(gateway).create();
         for (int i = 0; i < CONNECTORS; i++) {
             String name = "c" + i;
@@ -139,8 +181,13 @@ class ControllerScaleBench {
 
     private void reconcileDirectly(KubernetesClient client, KubernetesClient observer, Runnable done) {
         Clock clock = Clock.systemUTC();
-        ConnectorReconciler reconciler = new ConnectorReconciler(client, ObjectCache.NONE, ControllerSettings.defaults(), new ComponentStatusClient(NOWHERE),
-                (key, kubeconfig) -> null, new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
+        ConnectorReconciler reconciler = new ConnectorReconciler(
+                client,
+                ObjectCache.NONE,
+                ControllerSettings.defaults(),
+                new ComponentStatusClient(NOWHERE),
+                (key, kubeconfig) -> null,
+                new ConnectorStatusWriter(client, new EventRecorder(client, clock), clock));
         for (int i = 0; i < CONNECTORS; i++) {
             reconciler.reconcile(NS, "c" + i);
         }
@@ -150,9 +197,10 @@ class ControllerScaleBench {
         }
     }
 
-    private void reconcileWithController(KubernetesClient client, KubernetesClient observer, Runnable done) throws Exception {
-        ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60),
-                WORKERS, 0, null, false);
+    private void reconcileWithController(KubernetesClient client, KubernetesClient observer, Runnable done)
+            throws Exception {
+        ControllerOptions options = new ControllerOptions(
+                Path.of("routes"), ControllerSettings.defaults(), NS, Duration.ofSeconds(60), WORKERS, 0, null, false);
         try (ControllerApplication controller = new ControllerApplication(client, options, NOWHERE)) {
             controller.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
@@ -169,20 +217,77 @@ class ControllerScaleBench {
     /** Every connector has a state and its manifests ref, and every one of the 14 children per connector exists. */
     private static boolean allDone(KubernetesClient client) {
         long withStatus = client.resources(TunnelConnector.class).inNamespace(NS).list().getItems().stream()
-                .filter(c -> c.getStatus() != null && c.getStatus().getState() != null && c.getStatus().getTunnelAgent() != null)
+                .filter(c -> c.getStatus() != null
+                        && c.getStatus().getState() != null
+                        && c.getStatus().getTunnelAgent() != null)
                 .count();
         if (withStatus < CONNECTORS) {
             return false;
         }
         String label = ConnectorResources.CONNECTOR_LABEL;
-        return client.apps().deployments().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
-                && client.services().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
-                && client.network().v1().ingresses().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
-                && client.network().v1().networkPolicies().inNamespace(NS).withLabel(label).list().getItems().size() == 2 * CONNECTORS
-                && client.secrets().inNamespace(NS).withLabel(label).list().getItems().size() == 3 * CONNECTORS
-                && client.serviceAccounts().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS
-                && client.rbac().roles().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS
-                && client.rbac().roleBindings().inNamespace(NS).withLabel(label).list().getItems().size() == CONNECTORS;
+        return client.apps()
+                                .deployments()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == 2 * CONNECTORS
+                && client.services()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == 2 * CONNECTORS
+                && client.network()
+                                .v1()
+                                .ingresses()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == 2 * CONNECTORS
+                && client.network()
+                                .v1()
+                                .networkPolicies()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == 2 * CONNECTORS
+                && client.secrets()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == 3 * CONNECTORS
+                && client.serviceAccounts()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == CONNECTORS
+                && client.rbac()
+                                .roles()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == CONNECTORS
+                && client.rbac()
+                                .roleBindings()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems()
+                                .size()
+                        == CONNECTORS;
     }
 
     private static long usedHeapAfterGc() {
@@ -216,8 +321,15 @@ class ControllerScaleBench {
                 thread.setDaemon(true);
                 return thread;
             });
-            sampler.scheduleAtFixedRate(() -> maxUsed.accumulateAndGet(
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max), 0, 50, TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(
+                    () -> maxUsed.accumulateAndGet(
+                            ManagementFactory.getMemoryMXBean()
+                                    .getHeapMemoryUsage()
+                                    .getUsed(),
+                            Math::max),
+                    0,
+                    50,
+                    TimeUnit.MILLISECONDS);
         }
 
         long stop() {

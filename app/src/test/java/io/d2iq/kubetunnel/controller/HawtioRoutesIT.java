@@ -44,34 +44,43 @@ class HawtioRoutesIT {
     private static final Path SCREENSHOT = Path.of("target/hawtio-routes.png");
     private static final Path FAILURE_SCREENSHOT = Path.of("target/hawtio-failure.png");
     private static final String CONNECTION = "kubetunnel-controller";
-    private static final String TRACER = "org.apache.camel:context=kubetunnel-controller,type=tracer,name=BacklogTracer";
+    private static final String TRACER =
+            "org.apache.camel:context=kubetunnel-controller,type=tracer,name=BacklogTracer";
     // Hawtio, Chromium and the controller share a loaded 2-core machine: every wait is generous
     private static final Duration PATIENCE = Duration.ofMinutes(2);
 
     @Test
     void hawtioConnectedToTheControllerListsItsRoutesAndSwitchesTracing() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them");
         List<String> routeIds = routeIds(Path.of("routes/controller.camel.yaml"));
         assertThat(routeIds).contains("connector-reconcile", "connector-watch");
 
         try (ManagementPort controller = new ManagementPort(false);
-             HawtioProcess hawtio = HawtioProcess.start()) {
+                HawtioProcess hawtio = HawtioProcess.start()) {
             ChromeDriver browser = chromium();
             try {
                 connect(browser, hawtio, controller.port);
 
                 selectInControllerTree(browser, "routes");
-                await("the routes table lists every route").atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
-                    String page = browser.findElement(By.tagName("main")).getText();
-                    assertThat(page).contains("Routes", "State", "Started").contains(routeIds);
-                });
+                await("the routes table lists every route")
+                        .atMost(PATIENCE)
+                        .ignoreExceptions()
+                        .untilAsserted(() -> {
+                            String page =
+                                    browser.findElement(By.tagName("main")).getText();
+                            assertThat(page)
+                                    .contains("Routes", "State", "Started")
+                                    .contains(routeIds);
+                        });
                 Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
 
                 selectInControllerTree(browser, "routes", "connector-reconcile");
                 click(browser, By.xpath("//a[contains(@class,'pf-c-nav__link')][normalize-space()='Trace']"));
                 click(browser, button("Start Tracing"));
-                await("Start Tracing switches the controller's BacklogTracer on").atMost(PATIENCE)
+                await("Start Tracing switches the controller's BacklogTracer on")
+                        .atMost(PATIENCE)
                         .until(() -> tracerEnabled(controller), enabled -> enabled);
 
                 // an exchange to trace: a connector whose gateway is missing is reconciled (to Failed) at once. Hawtio
@@ -79,10 +88,12 @@ class HawtioRoutesIT {
                 TunnelConnector traced = ConnectorFixtures.connector(NS, "traced", "missing-gateway", 1080);
                 traced.getMetadata().setUid(null);
                 controller.client.resource(traced).create();
-                await("the tracer Hawtio switched on records the reconcile of " + NS + "/traced").atMost(PATIENCE)
+                await("the tracer Hawtio switched on records the reconcile of " + NS + "/traced")
+                        .atMost(PATIENCE)
                         .until(() -> tracer(controller, "TraceCounter").asLong(), counter -> counter > 0);
                 click(browser, button("Stop Tracing"));
-                await("Stop Tracing switches the controller's BacklogTracer off").atMost(PATIENCE)
+                await("Stop Tracing switches the controller's BacklogTracer off")
+                        .atMost(PATIENCE)
                         .until(() -> tracerEnabled(controller), enabled -> !enabled);
             } catch (RuntimeException | AssertionError e) {
                 // what the browser showed when it went wrong; Hawtio's output is in target/hawtio.log
@@ -103,14 +114,21 @@ class HawtioRoutesIT {
         type(browser, "connection-form-port", String.valueOf(jolokiaPort));
         type(browser, "connection-form-path", "/observe/jolokia");
         click(browser, button("Test connection"));
-        await("Test connection reaches the controller through Hawtio's proxy").atMost(PATIENCE).ignoreExceptions().untilAsserted(() ->
-                assertThat(browser.findElement(By.id("connection-form")).getText()).contains("Connection successful"));
+        await("Test connection reaches the controller through Hawtio's proxy")
+                .atMost(PATIENCE)
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(
+                                browser.findElement(By.id("connection-form")).getText())
+                        .contains("Connection successful"));
         click(browser, By.xpath("//footer//button[normalize-space()='Add']"));
 
         Set<String> before = browser.getWindowHandles();
         click(browser, button("Connect")); // the only connection's; the navigation's Connect is a link
         await().atMost(PATIENCE).until(() -> browser.getWindowHandles().size() > before.size());
-        String opened = browser.getWindowHandles().stream().filter(handle -> !before.contains(handle)).findFirst().orElseThrow();
+        String opened = browser.getWindowHandles().stream()
+                .filter(handle -> !before.contains(handle))
+                .findFirst()
+                .orElseThrow();
         browser.switchTo().window(opened);
     }
 
@@ -120,8 +138,12 @@ class HawtioRoutesIT {
 
     /** An attribute of the controller's BacklogTracer, read through the controller's Jolokia. */
     private static JsonNode tracer(ManagementPort controller, String attribute) throws IOException {
-        JsonNode read = new ObjectMapper().readTree(controller.post("/observe/jolokia",
-                "{\"type\":\"read\",\"mbean\":\"" + TRACER + "\",\"attribute\":\"" + attribute + "\"}").body());
+        JsonNode read = new ObjectMapper()
+                .readTree(controller
+                        .post(
+                                "/observe/jolokia",
+                                "{\"type\":\"read\",\"mbean\":\"" + TRACER + "\",\"attribute\":\"" + attribute + "\"}")
+                        .body());
         assertThat(read.path("status").asInt()).as(read.toString()).isEqualTo(200);
         return read.get("value");
     }
@@ -133,17 +155,22 @@ class HawtioRoutesIT {
      * click toggles; the generous poll interval lets the tree render in between.
      */
     private static void selectInControllerTree(ChromeDriver browser, String... path) {
-        await("the controller's " + String.join("/", path) + " in Hawtio's Camel tree").atMost(PATIENCE).pollInterval(Duration.ofSeconds(2))
-                .ignoreExceptions().until(() -> {
+        await("the controller's " + String.join("/", path) + " in Hawtio's Camel tree")
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
+                .until(() -> {
                     WebElement item = browser.findElement(By.xpath(treeItem("kubetunnel-controller")));
                     for (String name : path) {
                         if (!"true".equals(item.getAttribute("aria-expanded"))) {
-                            item.findElement(By.xpath("./div//*[contains(@class,'pf-c-tree-view__node-toggle')]")).click();
+                            item.findElement(By.xpath("./div//*[contains(@class,'pf-c-tree-view__node-toggle')]"))
+                                    .click();
                             return false;
                         }
                         item = item.findElement(By.xpath("." + treeItem(name)));
                     }
-                    item.findElement(By.xpath("./div//button[contains(@class,'pf-c-tree-view__node-text')]")).click();
+                    item.findElement(By.xpath("./div//button[contains(@class,'pf-c-tree-view__node-text')]"))
+                            .click();
                     return true;
                 });
     }
@@ -188,8 +215,10 @@ class HawtioRoutesIT {
         options.setBinary(CHROMIUM.toFile());
         // --no-sandbox: CI runs as root, where Chromium refuses to start with its sandbox
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,1400");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         return new ChromeDriver(service, options);
     }
 
@@ -200,26 +229,43 @@ class HawtioRoutesIT {
     private record HawtioProcess(Process process, int port) implements AutoCloseable {
 
         static HawtioProcess start() throws Exception {
-            String classPath = Files.readString(Path.of("target/hawtio.classpath")).trim();
+            String classPath =
+                    Files.readString(Path.of("target/hawtio.classpath")).trim();
             int port = ManagementClient.freePort();
             Path home = Files.createDirectories(Path.of("target/hawtio-home"));
             Path log = Path.of("target/hawtio.log");
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    // Hawtio unpacks its web app under the user's home
-                    "-Duser.home=" + home.toAbsolutePath(),
-                    "-Dhawtio.authenticationEnabled=false",
-                    "-Dhawtio.proxyAllowlist=localhost,127.0.0.1",
-                    "-Dhawtio.localAddressProbing=false",
-                    "-cp", classPath,
-                    "tools/Hawtio.java", "--host", "127.0.0.1", "--port", String.valueOf(port), "--open-url=false")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            // Hawtio unpacks its web app under the user's home
+                            "-Duser.home=" + home.toAbsolutePath(),
+                            "-Dhawtio.authenticationEnabled=false",
+                            "-Dhawtio.proxyAllowlist=localhost,127.0.0.1",
+                            "-Dhawtio.localAddressProbing=false",
+                            "-cp",
+                            classPath,
+                            "tools/Hawtio.java",
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            String.valueOf(port),
+                            "--open-url=false")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             HawtioProcess hawtio = new HawtioProcess(process, port);
             HttpClient http = HttpClient.newHttpClient();
             try {
-                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                await().atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofSeconds(1))
                         .failFast("Hawtio exited, see " + log, () -> !process.isAlive())
-                        .ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(URI.create(hawtio.url() + "/")).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200);
+                        .ignoreExceptions()
+                        .until(() -> http.send(
+                                                HttpRequest.newBuilder(URI.create(hawtio.url() + "/"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200);
             } catch (RuntimeException e) {
                 hawtio.close();
                 throw e;

@@ -4,12 +4,12 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGatewaySpec;
 import io.d2iq.kubetunnel.controller.ControllerApplication;
 import io.d2iq.kubetunnel.controller.ControllerOptions;
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.local.runner.LocalRunner;
 import io.d2iq.kubetunnel.local.runner.RunnerOptions;
 import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ControllerSettings;
-import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.real.ControlPlaneBinaries;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -46,8 +46,7 @@ final class ControlPlaneClusters implements E2eClusters {
     private TunnelGatewaySpec gatewaySpec;
 
     /** A control plane and the runner that plays its kubelet and ingress controller. */
-    record Cluster(ControlPlane plane, LocalRunner runner) {
-    }
+    record Cluster(ControlPlane plane, LocalRunner runner) {}
 
     private ControlPlaneClusters(Path dir, String kubectl) {
         this.dir = dir;
@@ -55,7 +54,8 @@ final class ControlPlaneClusters implements E2eClusters {
     }
 
     static ControlPlaneClusters start(Path dir) throws Exception {
-        ControlPlaneClusters clusters = new ControlPlaneClusters(dir, ControlPlaneBinaries.kubectl().toString());
+        ControlPlaneClusters clusters =
+                new ControlPlaneClusters(dir, ControlPlaneBinaries.kubectl().toString());
         try {
             clusters.startSystem();
             return clusters;
@@ -71,29 +71,53 @@ final class ControlPlaneClusters implements E2eClusters {
         managementClient = started(management.plane().adminClient());
         Kubectl kubectl = management();
         kubectl.run("apply", "-f", "deploy/crds/");
-        kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/tunnelgateways.kubetunnel.d2iq.io",
+        kubectl.run(
+                "wait",
+                "--for=condition=Established",
+                "--timeout=60s",
+                "crd/tunnelgateways.kubetunnel.d2iq.io",
                 "crd/tunnelconnectors.kubetunnel.d2iq.io");
-        // the sample CA Secret, carrying the CA of the management runner's ingress controller (whose key the suite holds)
+        // the sample CA Secret, carrying the CA of the management runner's ingress controller (whose key the suite
+        // holds)
         Secret ca = Serialization.unmarshal(Files.readString(Path.of("deploy/samples/ca-secret.yaml")), Secret.class);
-        ca.getData().put(ConnectorResources.CA_KEY, Base64.getEncoder().encodeToString(gatewayCa.certificatePem().getBytes(StandardCharsets.UTF_8)));
-        kubectl.run("apply", "-f", Files.writeString(dir.resolve("ca-secret.yaml"), Serialization.asYaml(ca)).toString());
-        gatewaySpec = Serialization.unmarshal(Files.readString(Path.of("deploy/samples/tunnelgateway.yaml")), TunnelGateway.class).getSpec();
+        ca.getData()
+                .put(
+                        ConnectorResources.CA_KEY,
+                        Base64.getEncoder()
+                                .encodeToString(gatewayCa.certificatePem().getBytes(StandardCharsets.UTF_8)));
+        kubectl.run(
+                "apply",
+                "-f",
+                Files.writeString(dir.resolve("ca-secret.yaml"), Serialization.asYaml(ca))
+                        .toString());
+        gatewaySpec = Serialization.unmarshal(
+                        Files.readString(Path.of("deploy/samples/tunnelgateway.yaml")), TunnelGateway.class)
+                .getSpec();
         startController();
     }
 
     private Cluster startCluster(String name, CertificateAuthority ingressCa) throws IOException {
         ControlPlane plane = started(ControlPlaneBinaries.start(name, dir.resolve(name)));
-        RunnerOptions options = RunnerOptions.defaults().withWorkDir(dir.resolve(name + "-runner")).withApiCa(plane.caPem());
+        RunnerOptions options = RunnerOptions.defaults()
+                .withWorkDir(dir.resolve(name + "-runner"))
+                .withApiCa(plane.caPem());
         KubernetesClient admin = started(plane.adminClient());
-        LocalRunner runner = started(LocalRunner.startKubelet(admin, ingressCa == null ? options : options.withIngressCa(ingressCa)));
+        LocalRunner runner = started(
+                LocalRunner.startKubelet(admin, ingressCa == null ? options : options.withIngressCa(ingressCa)));
         return new Cluster(plane, runner);
     }
 
     /** The controller as the demo runs it, as the cluster admin (ControllerOnRealApiServerIT proves its own RBAC). */
     void startController() throws Exception {
-        ControllerOptions options = new ControllerOptions(Path.of("routes"),
+        ControllerOptions options = new ControllerOptions(
+                Path.of("routes"),
                 new ControllerSettings("kubetunnel:local", ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE),
-                "", Duration.ofSeconds(60), 2, 0, null, false);
+                "",
+                Duration.ofSeconds(60),
+                2,
+                0,
+                null,
+                false);
         LocalRunner runner = management.runner();
         controllerClient = management.plane().adminClient();
         controller = new ControllerApplication(controllerClient, options, runner.addressResolver());
@@ -157,7 +181,8 @@ final class ControlPlaneClusters implements E2eClusters {
 
     @Override
     public TunnelKubeconfig reach(String connector, String kubeconfig) throws Exception {
-        Path file = Files.writeString(Files.createTempFile(dir, connector + "-", ".kubeconfig"),
+        Path file = Files.writeString(
+                Files.createTempFile(dir, connector + "-", ".kubeconfig"),
                 Demo.withProxyUrl(kubeconfig, namespace(), connector, management.runner()::rewrite));
         return new TunnelKubeconfig(file, () -> file.toFile().delete());
     }
@@ -165,7 +190,9 @@ final class ControlPlaneClusters implements E2eClusters {
     /** Seen beyond the API: the remote runner runs a process for a Pod of the agent Deployment. */
     @Override
     public boolean agentRunning(int index) {
-        return remoteCluster(index).runner().runsDeployment(AgentManifests.REMOTE_NAMESPACE, AgentManifests.REMOTE_AGENT_NAME);
+        return remoteCluster(index)
+                .runner()
+                .runsDeployment(AgentManifests.REMOTE_NAMESPACE, AgentManifests.REMOTE_AGENT_NAME);
     }
 
     private <T extends AutoCloseable> T started(T resource) {

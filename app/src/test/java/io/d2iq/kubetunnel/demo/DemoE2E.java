@@ -34,7 +34,7 @@ class DemoE2E {
     void aRemoteClusterConnectsDisconnectsWhenItsAgentStopsAndReconnects() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (PrintStream log = new PrintStream(printed, true, StandardCharsets.UTF_8);
-             Demo demo = new Demo(out, "kubectl", STATE_TIMEOUT, log)) {
+                Demo demo = new Demo(out, "kubectl", STATE_TIMEOUT, log)) {
             demo.run();
             String output = printed.toString(StandardCharsets.UTF_8);
             System.out.println(output);
@@ -43,7 +43,8 @@ class DemoE2E {
             assertThat(output.indexOf("Listening")).isPositive().isLessThan(output.lastIndexOf("Connected"));
             // checked as a boolean so a failure never prints the kubeconfig's token
             assertThat(Files.readString(out.resolve("tunnel.kubeconfig")).contains("proxy-url: \"socks5://127.0.0.1:"))
-                    .as("tunnel.kubeconfig's proxy-url points at the loopback proxy port").isTrue();
+                    .as("tunnel.kubeconfig's proxy-url points at the loopback proxy port")
+                    .isTrue();
 
             scaleRemoteAgent(demo, 0);
             demo.timeline().awaitState(TunnelConnectorState.Disconnected, STATE_TIMEOUT);
@@ -51,9 +52,16 @@ class DemoE2E {
             demo.timeline().awaitState(TunnelConnectorState.Connected, STATE_TIMEOUT);
 
             // the Event of a transition is recorded just after the status that the timeline saw
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(demo.management().client().v1().events().inNamespace(Demo.NAMESPACE).list().getItems())
-                            .filteredOn(e -> Demo.CONNECTOR.equals(e.getInvolvedObject().getName()))
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(demo.management()
+                                    .client()
+                                    .v1()
+                                    .events()
+                                    .inNamespace(Demo.NAMESPACE)
+                                    .list()
+                                    .getItems())
+                            .filteredOn(e ->
+                                    Demo.CONNECTOR.equals(e.getInvolvedObject().getName()))
                             .extracting(Event::getReason)
                             .containsSubsequence("Starting", "Listening", "Connected", "Disconnected", "Connected"));
         }
@@ -64,20 +72,34 @@ class DemoE2E {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Path binaries = ControlPlaneBinaries.directory();
         try (PrintStream log = new PrintStream(printed, true, StandardCharsets.UTF_8);
-             Demo demo = new Demo(out, ControlPlaneBinaries.kubectl().toString(), STATE_TIMEOUT, log, binaries)) {
+                Demo demo = new Demo(out, ControlPlaneBinaries.kubectl().toString(), STATE_TIMEOUT, log, binaries)) {
             demo.run();
             String output = printed.toString(StandardCharsets.UTF_8);
             System.out.println(output);
-            assertThat(output).contains("control planes", "kubelets of Node " + LocalRunner.NODE_NAME, "get namespaces", "kubetunnel");
+            assertThat(output)
+                    .contains(
+                            "control planes",
+                            "kubelets of Node " + LocalRunner.NODE_NAME,
+                            "get namespaces",
+                            "kubetunnel");
             assertThat(output.indexOf("Listening")).isPositive().isLessThan(output.lastIndexOf("Connected"));
             // kcm, not the runner, wrote the Deployment's status from the Pod the runner ran on its Node
-            assertThat(demo.managementClient().pods().inNamespace(Demo.NAMESPACE).list().getItems())
-                    .extracting(pod -> pod.getSpec().getNodeName()).contains(LocalRunner.NODE_NAME);
+            assertThat(demo.managementClient()
+                            .pods()
+                            .inNamespace(Demo.NAMESPACE)
+                            .list()
+                            .getItems())
+                    .extracting(pod -> pod.getSpec().getNodeName())
+                    .contains(LocalRunner.NODE_NAME);
         }
     }
 
     private static void scaleRemoteAgent(Demo demo, int replicas) {
-        demo.remote().client().apps().deployments().inNamespace(AgentManifests.REMOTE_NAMESPACE)
+        demo.remote()
+                .client()
+                .apps()
+                .deployments()
+                .inNamespace(AgentManifests.REMOTE_NAMESPACE)
                 .withName(AgentManifests.REMOTE_AGENT_NAME)
                 .edit(deployment -> {
                     deployment.getSpec().setReplicas(replicas);

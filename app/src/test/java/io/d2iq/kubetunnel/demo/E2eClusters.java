@@ -26,8 +26,8 @@ interface E2eClusters extends AutoCloseable {
         if (real.isPresent()) {
             return new RealClusters(real.get(), dir);
         }
-        boolean controlPlanes = Boolean.parseBoolean(System.getProperty("kubetunnel.e2e.control-plane",
-                System.getenv().getOrDefault("KUBETUNNEL_E2E_CONTROL_PLANE", "false")));
+        boolean controlPlanes = Boolean.parseBoolean(System.getProperty(
+                "kubetunnel.e2e.control-plane", System.getenv().getOrDefault("KUBETUNNEL_E2E_CONTROL_PLANE", "false")));
         return controlPlanes ? ControlPlaneClusters.start(dir) : LocalClusters.start(dir);
     }
 

@@ -35,7 +35,8 @@ final class E2eConnection implements AutoCloseable {
 
     /** Applies a gateway and connector named after {@code name}, the agent on remote cluster {@code remote}, and waits for Connected. */
     static E2eConnection connect(E2eClusters clusters, String name, int remote, Path dir) throws Exception {
-        E2eConnection connection = new E2eConnection(clusters, name, remote, Files.createDirectories(dir.resolve(name)));
+        E2eConnection connection =
+                new E2eConnection(clusters, name, remote, Files.createDirectories(dir.resolve(name)));
         try {
             connection.applyGatewayAndConnector();
             connection.timeline.awaitState(TunnelConnectorState.Listening, E2eClusters.STATE_TIMEOUT);
@@ -50,10 +51,16 @@ final class E2eConnection implements AutoCloseable {
 
     private void applyGatewayAndConnector() throws Exception {
         TunnelGateway gateway = new TunnelGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withName(gateway()).withNamespace(clusters.namespace()).build());
+        gateway.setMetadata(new ObjectMetaBuilder()
+                .withName(gateway())
+                .withNamespace(clusters.namespace())
+                .build());
         gateway.setSpec(clusters.gatewaySpec());
         TunnelConnector connector = new TunnelConnector();
-        connector.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(clusters.namespace()).build());
+        connector.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(clusters.namespace())
+                .build());
         TunnelConnectorSpec spec = new TunnelConnectorSpec();
         spec.setGatewayRef(new LocalObjectReference(gateway()));
         connector.setSpec(spec);
@@ -86,7 +93,11 @@ final class E2eConnection implements AutoCloseable {
 
     /** The agent manifests as the controller currently writes them. */
     String manifests() {
-        return Demo.secretValue(clusters.management(), clusters.namespace(), ConnectorResources.agentManifestsSecretName(name), "manifests\\.yaml");
+        return Demo.secretValue(
+                clusters.management(),
+                clusters.namespace(),
+                ConnectorResources.agentManifestsSecretName(name),
+                "manifests\\.yaml");
     }
 
     /** Saves the current manifests as the user's copy and applies them on the remote cluster. */
@@ -103,7 +114,11 @@ final class E2eConnection implements AutoCloseable {
 
     /** Runs kubectl on the remote cluster through the tunnel, with the kubeconfig exported from the connector's Secret. */
     String throughTunnel(String... args) throws Exception {
-        String kubeconfig = Demo.secretValue(clusters.management(), clusters.namespace(), ConnectorResources.kubeconfigSecretName(name), "kubeconfig");
+        String kubeconfig = Demo.secretValue(
+                clusters.management(),
+                clusters.namespace(),
+                ConnectorResources.kubeconfigSecretName(name),
+                "kubeconfig");
         try (E2eClusters.TunnelKubeconfig tunnel = clusters.reach(name, kubeconfig)) {
             return new Kubectl(clusters.kubectl(), tunnel.file()).run(args);
         }
@@ -116,7 +131,14 @@ final class E2eConnection implements AutoCloseable {
             if (appliedManifests != null) {
                 remote().run("delete", "--ignore-not-found", "-f", appliedManifests.toString());
             }
-            clusters.management().run("delete", "--ignore-not-found", "-n", clusters.namespace(), "tunnelconnector/" + name, "tunnelgateway/" + gateway());
+            clusters.management()
+                    .run(
+                            "delete",
+                            "--ignore-not-found",
+                            "-n",
+                            clusters.namespace(),
+                            "tunnelconnector/" + name,
+                            "tunnelgateway/" + gateway());
         } finally {
             timeline.close();
         }

@@ -28,6 +28,7 @@ class KubeconfigRoleE2E {
 
     @TempDir
     static Path dir;
+
     private static E2eClusters clusters;
 
     @BeforeAll
@@ -62,10 +63,15 @@ class KubeconfigRoleE2E {
                 assertThat(absent.stderr()).contains("TunnelConnector " + ns + "/e2e-absent not found");
             }
 
-            // --proxy-address: the proxy port made reachable here as this tier does it (the runner's loopback port, or kubectl port-forward)
-            String stored = Demo.secretValue(clusters.management(), ns, ConnectorResources.kubeconfigSecretName(connection.name()), "kubeconfig");
+            // --proxy-address: the proxy port made reachable here as this tier does it (the runner's loopback port, or
+            // kubectl port-forward)
+            String stored = Demo.secretValue(
+                    clusters.management(),
+                    ns,
+                    ConnectorResources.kubeconfigSecretName(connection.name()),
+                    "kubeconfig");
             try (E2eClusters.TunnelKubeconfig reachable = clusters.reach(connection.name(), stored);
-                 KubeconfigRole printed = role(key, "--proxy-address", address(reachable.file()))) {
+                    KubeconfigRole printed = role(key, "--proxy-address", address(reachable.file()))) {
                 assertThat(printed.exitCode()).as(printed.stderr()).isZero();
                 Path file = Files.writeString(dir.resolve("laptop.kubeconfig"), printed.stdout());
                 assertThat(new Kubectl(clusters.kubectl(), file).run("get", "namespaces", "-o", "name"))
@@ -75,16 +81,20 @@ class KubeconfigRoleE2E {
             // no flag: the role forwards through pods/portforward itself, where the API serves it
             try (KubeconfigRole forwarding = role(key)) {
                 if (clusters.servesPortForward()) {
-                    await().atMost(Duration.ofSeconds(60)).until(() -> !forwarding.stdout().isEmpty() || !forwarding.isAlive());
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> !forwarding.stdout().isEmpty() || !forwarding.isAlive());
                     Path file = Files.writeString(dir.resolve("forwarded.kubeconfig"), forwarding.stdout());
-                    assertThat(KubeconfigParser.parse(forwarding.stdout()).proxyUrl()).startsWith("socks5://127.0.0.1:");
+                    assertThat(KubeconfigParser.parse(forwarding.stdout()).proxyUrl())
+                            .startsWith("socks5://127.0.0.1:");
                     assertThat(new Kubectl(clusters.kubectl(), file).run("get", "namespaces", "-o", "name"))
                             .contains("namespace/" + AgentManifests.REMOTE_NAMESPACE);
                     assertThat(forwarding.terminate()).as(forwarding.stderr()).isZero();
                 } else if (clusters.runsPods()) {
                     assertThat(forwarding.exitCode()).as(forwarding.stderr()).isEqualTo(8);
                     assertThat(forwarding.stdout()).isEmpty();
-                    assertThat(forwarding.stderr()).contains("did not port-forward").contains("--proxy-address HOST:PORT");
+                    assertThat(forwarding.stderr())
+                            .contains("did not port-forward")
+                            .contains("--proxy-address HOST:PORT");
                 } else {
                     assertThat(forwarding.exitCode()).as(forwarding.stderr()).isEqualTo(7);
                     assertThat(forwarding.stdout()).isEmpty();
@@ -92,12 +102,21 @@ class KubeconfigRoleE2E {
                 }
             }
 
-            connection.remote().run("scale", "deployment", AgentManifests.REMOTE_AGENT_NAME, "-n", AgentManifests.REMOTE_NAMESPACE, "--replicas=0");
+            connection
+                    .remote()
+                    .run(
+                            "scale",
+                            "deployment",
+                            AgentManifests.REMOTE_AGENT_NAME,
+                            "-n",
+                            AgentManifests.REMOTE_NAMESPACE,
+                            "--replicas=0");
             connection.timeline().awaitState(TunnelConnectorState.Disconnected, E2eClusters.STATE_TIMEOUT);
             try (KubeconfigRole disconnected = role(key)) {
                 assertThat(disconnected.exitCode()).as(disconnected.stderr()).isEqualTo(4);
                 assertThat(disconnected.stdout()).isEmpty();
-                assertThat(disconnected.stderr()).contains("TunnelConnector " + key + " is not Connected: state Disconnected, reason ");
+                assertThat(disconnected.stderr())
+                        .contains("TunnelConnector " + key + " is not Connected: state Disconnected, reason ");
             }
         }
     }

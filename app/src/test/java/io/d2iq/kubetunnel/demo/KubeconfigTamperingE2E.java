@@ -34,6 +34,7 @@ class KubeconfigTamperingE2E {
 
     @TempDir
     static Path dir;
+
     private static E2eClusters clusters;
 
     @BeforeAll
@@ -61,8 +62,10 @@ class KubeconfigTamperingE2E {
                     assertThat(readyCondition(connection, "reason")).isEqualTo("KubeconfigRejected");
                     assertThat(readyCondition(connection, "message")).contains(attack.field() + " is not allowed");
                 });
-                await().during(NOTHING_RUNS_FOR).atMost(NOTHING_RUNS_FOR.plusSeconds(5))
-                        .untilAsserted(() -> assertThat(marker).as("the exec plugin's file").doesNotExist());
+                await().during(NOTHING_RUNS_FOR)
+                        .atMost(NOTHING_RUNS_FOR.plusSeconds(5))
+                        .untilAsserted(() ->
+                                assertThat(marker).as("the exec plugin's file").doesNotExist());
 
                 if (attack != attacks.get(attacks.size() - 1)) {
                     writeKubeconfig(connection, valid);
@@ -77,14 +80,27 @@ class KubeconfigTamperingE2E {
     }
 
     private static String kubeconfig(E2eConnection connection) {
-        return Demo.secretValue(clusters.management(), clusters.namespace(), ConnectorResources.kubeconfigSecretName(connection.name()), "kubeconfig");
+        return Demo.secretValue(
+                clusters.management(),
+                clusters.namespace(),
+                ConnectorResources.kubeconfigSecretName(connection.name()),
+                "kubeconfig");
     }
 
     /** What anyone allowed to update the Secret can do, with kubectl. */
     private static void writeKubeconfig(E2eConnection connection, String kubeconfig) {
         String data = Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8));
-        clusters.management().run("patch", "secret", ConnectorResources.kubeconfigSecretName(connection.name()), "-n", clusters.namespace(),
-                "--type", "merge", "-p", "{\"data\": {\"" + ConnectorResources.KUBECONFIG_KEY + "\": \"" + data + "\"}}");
+        clusters.management()
+                .run(
+                        "patch",
+                        "secret",
+                        ConnectorResources.kubeconfigSecretName(connection.name()),
+                        "-n",
+                        clusters.namespace(),
+                        "--type",
+                        "merge",
+                        "-p",
+                        "{\"data\": {\"" + ConnectorResources.KUBECONFIG_KEY + "\": \"" + data + "\"}}");
     }
 
     /** Runs the register Job again on the remote cluster, as the docs tell the user to: delete it and re-apply the manifests. */
@@ -96,7 +112,14 @@ class KubeconfigTamperingE2E {
     }
 
     private static String readyCondition(E2eConnection connection, String field) {
-        return clusters.management().run("get", "tunnelconnector", connection.name(), "-n", clusters.namespace(),
-                "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")]." + field + "}");
+        return clusters.management()
+                .run(
+                        "get",
+                        "tunnelconnector",
+                        connection.name(),
+                        "-n",
+                        clusters.namespace(),
+                        "-o",
+                        "jsonpath={.status.conditions[?(@.type==\"Ready\")]." + field + "}");
     }
 }

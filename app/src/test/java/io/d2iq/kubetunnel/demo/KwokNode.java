@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,12 +41,24 @@ final class KwokNode implements AutoCloseable {
                       workDir: %s
                 """.formatted(workDir));
         int port = freePort();
-        Process process = new ProcessBuilder(KwokBinary.path().toString(), "--kubeconfig", adminKubeconfig.toString(),
-                "--config", config.toString(),
-                "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=" + SELECTOR_ANNOTATION + "=fake",
-                "--node-ip=127.0.0.1", "--node-port=" + port, "--server-address=127.0.0.1:" + port,
-                "--tls-cert-file", tls.resolve("tls.crt").toString(), "--tls-private-key-file", tls.resolve("tls.key").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kwok.log").toFile()).start();
+        Process process = new ProcessBuilder(
+                        KwokBinary.path().toString(),
+                        "--kubeconfig",
+                        adminKubeconfig.toString(),
+                        "--config",
+                        config.toString(),
+                        "--manage-all-nodes=false",
+                        "--manage-nodes-with-annotation-selector=" + SELECTOR_ANNOTATION + "=fake",
+                        "--node-ip=127.0.0.1",
+                        "--node-port=" + port,
+                        "--server-address=127.0.0.1:" + port,
+                        "--tls-cert-file",
+                        tls.resolve("tls.crt").toString(),
+                        "--tls-private-key-file",
+                        tls.resolve("tls.key").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("kwok.log").toFile())
+                .start();
         KwokNode node = new KwokNode(process);
         try {
             Path manifest = Files.writeString(dir.resolve("node.yaml"), """

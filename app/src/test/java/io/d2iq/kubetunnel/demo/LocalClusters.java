@@ -37,8 +37,10 @@ final class LocalClusters implements E2eClusters {
         try {
             demo.startSystem();
             Path samples = demo.writeLocalSamples();
-            new Kubectl(KUBECTL, demo.management().kubeconfigFile()).run("apply", "-f", samples.resolve("ca-secret.yaml").toString());
-            TunnelGateway gateway = Serialization.unmarshal(Files.readString(samples.resolve("tunnelgateway.yaml")), TunnelGateway.class);
+            new Kubectl(KUBECTL, demo.management().kubeconfigFile())
+                    .run("apply", "-f", samples.resolve("ca-secret.yaml").toString());
+            TunnelGateway gateway = Serialization.unmarshal(
+                    Files.readString(samples.resolve("tunnelgateway.yaml")), TunnelGateway.class);
             return new LocalClusters(demo, gateway.getSpec());
         } catch (Exception | Error e) {
             demo.close();
@@ -80,7 +82,8 @@ final class LocalClusters implements E2eClusters {
 
     @Override
     public TunnelKubeconfig reach(String connector, String kubeconfig) throws Exception {
-        Path file = Files.writeString(Files.createTempFile(demo.out(), connector + "-", ".kubeconfig"),
+        Path file = Files.writeString(
+                Files.createTempFile(demo.out(), connector + "-", ".kubeconfig"),
                 demo.reachableFromHere(kubeconfig, namespace(), connector));
         return new TunnelKubeconfig(file, () -> file.toFile().delete());
     }
@@ -93,7 +96,9 @@ final class LocalClusters implements E2eClusters {
     /** Seen beyond the API: the remote runner runs a process for the agent Deployment. */
     @Override
     public boolean agentRunning(int index) {
-        return localRemote(index).runner().runsDeployment(AgentManifests.REMOTE_NAMESPACE, AgentManifests.REMOTE_AGENT_NAME);
+        return localRemote(index)
+                .runner()
+                .runsDeployment(AgentManifests.REMOTE_NAMESPACE, AgentManifests.REMOTE_AGENT_NAME);
     }
 
     @Override

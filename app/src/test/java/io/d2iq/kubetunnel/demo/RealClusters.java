@@ -59,8 +59,12 @@ final class RealClusters implements E2eClusters {
             String remote = setting("kubetunnel.e2e.remote-kubeconfig", "KUBETUNNEL_E2E_REMOTE_KUBECONFIG");
             String secondRemote = setting("kubetunnel.e2e.remote-b-kubeconfig", "KUBETUNNEL_E2E_REMOTE_B_KUBECONFIG");
             String namespace = setting("kubetunnel.e2e.namespace", "KUBETUNNEL_E2E_NAMESPACE");
-            return Optional.of(new Settings(Path.of(management), Path.of(remote != null ? remote : management),
-                    secondRemote == null ? null : Path.of(secondRemote), namespace != null ? namespace : "default", Path.of(gateway)));
+            return Optional.of(new Settings(
+                    Path.of(management),
+                    Path.of(remote != null ? remote : management),
+                    secondRemote == null ? null : Path.of(secondRemote),
+                    namespace != null ? namespace : "default",
+                    Path.of(gateway)));
         }
 
         private static String setting(String property, String variable) {
@@ -80,8 +84,11 @@ final class RealClusters implements E2eClusters {
         this.dir = dir;
         Kubectl.requireInstalled(KUBECTL);
         this.management = new Kubectl(KUBECTL, settings.management());
-        this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(settings.management()))).build();
-        this.gatewaySpec = Serialization.unmarshal(Files.readString(settings.gateway()), TunnelGateway.class).getSpec();
+        this.client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(settings.management())))
+                .build();
+        this.gatewaySpec = Serialization.unmarshal(Files.readString(settings.gateway()), TunnelGateway.class)
+                .getSpec();
     }
 
     @Override
@@ -109,7 +116,8 @@ final class RealClusters implements E2eClusters {
         if (index == 0) {
             return new Kubectl(KUBECTL, settings.remote());
         }
-        Assumptions.assumeTrue(settings.secondRemote() != null, "no second remote cluster: set KUBETUNNEL_E2E_REMOTE_B_KUBECONFIG");
+        Assumptions.assumeTrue(
+                settings.secondRemote() != null, "no second remote cluster: set KUBETUNNEL_E2E_REMOTE_B_KUBECONFIG");
         return new Kubectl(KUBECTL, settings.secondRemote());
     }
 
@@ -142,8 +150,17 @@ final class RealClusters implements E2eClusters {
 
     private Process portForward(String service, int port) {
         try {
-            return new ProcessBuilder(KUBECTL, "--kubeconfig", settings.management().toString(), "-n", namespace(),
-                    "port-forward", "service/" + service, ":" + port).redirectErrorStream(true).start();
+            return new ProcessBuilder(
+                            KUBECTL,
+                            "--kubeconfig",
+                            settings.management().toString(),
+                            "-n",
+                            namespace(),
+                            "port-forward",
+                            "service/" + service,
+                            ":" + port)
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new DemoStepFailed("cannot run kubectl port-forward: " + e.getMessage());
         }
@@ -152,19 +169,22 @@ final class RealClusters implements E2eClusters {
     /** The local port that kubectl reports; its output is read to the end so it never blocks on a full pipe. */
     private static int localPort(Process forward) {
         CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    Matcher matcher = FORWARDING.matcher(line);
-                    if (matcher.find()) {
-                        port.complete(Integer.parseInt(matcher.group(1)));
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line = out.readLine(); line != null; line = out.readLine()) {
+                            Matcher matcher = FORWARDING.matcher(line);
+                            if (matcher.find()) {
+                                port.complete(Integer.parseInt(matcher.group(1)));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process ended
                     }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            port.completeExceptionally(new DemoStepFailed("kubectl port-forward ended without forwarding"));
-        }, "port-forward-output");
+                    port.completeExceptionally(new DemoStepFailed("kubectl port-forward ended without forwarding"));
+                },
+                "port-forward-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -177,8 +197,19 @@ final class RealClusters implements E2eClusters {
 
     @Override
     public boolean agentRunning(int index) {
-        return !remote(index).run("get", "pods", "-n", AgentManifests.REMOTE_NAMESPACE, "--ignore-not-found", "-o", "name",
-                "-l", "app.kubernetes.io/component=" + ConnectorLabels.AGENT, "--field-selector=status.phase=Running").isBlank();
+        return !remote(index)
+                .run(
+                        "get",
+                        "pods",
+                        "-n",
+                        AgentManifests.REMOTE_NAMESPACE,
+                        "--ignore-not-found",
+                        "-o",
+                        "name",
+                        "-l",
+                        "app.kubernetes.io/component=" + ConnectorLabels.AGENT,
+                        "--field-selector=status.phase=Running")
+                .isBlank();
     }
 
     @Override

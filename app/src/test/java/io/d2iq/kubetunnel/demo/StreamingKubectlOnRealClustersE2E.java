@@ -43,11 +43,11 @@ class StreamingKubectlOnRealClustersE2E {
     }
 
     /** What a kubectl run printed and how it exited. */
-    record Result(int exitCode, String out, String err) {
-    }
+    record Result(int exitCode, String out, String err) {}
 
     @TempDir
     static Path dir;
+
     private static ControlPlaneClusters clusters;
     private static KwokNode node;
     private static E2eConnection connection;
@@ -60,8 +60,11 @@ class StreamingKubectlOnRealClustersE2E {
         node = KwokNode.start(remoteAdmin, remoteAdmin.kubeconfig(), dir.resolve("kwok"));
         node.runPod(remoteAdmin, NAMESPACE, POD, dir);
         connection = E2eConnection.connect(clusters, "e2e-streaming", 0, dir);
-        String kubeconfig = Demo.secretValue(clusters.management(), clusters.namespace(),
-                ConnectorResources.kubeconfigSecretName(connection.name()), "kubeconfig");
+        String kubeconfig = Demo.secretValue(
+                clusters.management(),
+                clusters.namespace(),
+                ConnectorResources.kubeconfigSecretName(connection.name()),
+                "kubeconfig");
         tunnel = clusters.reach(connection.name(), kubeconfig);
     }
 
@@ -82,7 +85,8 @@ class StreamingKubectlOnRealClustersE2E {
         assertThat(ok.out()).isEqualTo("ok\n");
 
         // kwok v0.7.0 wraps the command's exit error (pkg/utils/exec/exec.go), so the API server reports an internal
-        // error carrying the status instead of the exit code: kubectl fails, and the status comes back through the tunnel
+        // error carrying the status instead of the exit code: kubectl fails, and the status comes back through the
+        // tunnel
         Result failed = throughTunnel(protocol, "exec", POD, "--", "sh", "-c", "exit 3");
         assertThat(failed.exitCode()).as(failed.err()).isNotZero();
         assertThat(failed.err()).contains("exit status 3");
@@ -95,10 +99,14 @@ class StreamingKubectlOnRealClustersE2E {
         new Random(protocol.ordinal()).nextBytes(data);
         Path stdin = Files.write(dir.resolve("stdin-" + protocol + ".bin"), data);
 
-        // kwok v0.7.0 never closes the command's stdin pipe (pkg/utils/exec/exec.go), so the command reads a known length
-        Result hashed = throughTunnel(protocol, stdin, "exec", "-i", POD, "--", "sh", "-c", "head -c " + STDIN_BYTES + " | sha256sum");
+        // kwok v0.7.0 never closes the command's stdin pipe (pkg/utils/exec/exec.go), so the command reads a known
+        // length
+        Result hashed = throughTunnel(
+                protocol, stdin, "exec", "-i", POD, "--", "sh", "-c", "head -c " + STDIN_BYTES + " | sha256sum");
         assertThat(hashed.exitCode()).as(hashed.err()).isZero();
-        assertThat(hashed.out().split(" ")[0]).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+        assertThat(hashed.out().split(" ")[0])
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
     }
 
     private static Result throughTunnel(Protocol protocol, String... args) throws Exception {
@@ -107,11 +115,13 @@ class StreamingKubectlOnRealClustersE2E {
 
     /** Runs kubectl with the exported kubeconfig, its stdin the file {@code stdin} (closed when null). */
     private static Result throughTunnel(Protocol protocol, Path stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(clusters.kubectl(), "--kubeconfig", tunnel.file().toString(), "-n", NAMESPACE));
+        List<String> command = new ArrayList<>(
+                List.of(clusters.kubectl(), "--kubeconfig", tunnel.file().toString(), "-n", NAMESPACE));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "kubectl-", ".out");
         Path err = Files.createTempFile(dir, "kubectl-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         if (stdin != null) {
             builder.redirectInput(stdin.toFile());
         }
@@ -122,7 +132,8 @@ class StreamingKubectlOnRealClustersE2E {
         }
         if (!process.waitFor(Kubectl.CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in " + Kubectl.CALL_TIMEOUT);
+            throw new AssertionError(
+                    "kubectl " + String.join(" ", args) + " did not finish in " + Kubectl.CALL_TIMEOUT);
         }
         return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     }

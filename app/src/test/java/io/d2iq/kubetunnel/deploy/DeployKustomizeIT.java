@@ -38,14 +38,25 @@ class DeployKustomizeIT {
     void kustomizeRendersTheControllerInstall() throws Exception {
         List<HasMetadata> objects = kustomize(DEPLOY);
 
-        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).contains(
-                "CustomResourceDefinition/tunnelconnectors.kubetunnel.d2iq.io", "CustomResourceDefinition/tunnelgateways.kubetunnel.d2iq.io",
-                "Namespace/kubetunnel-system", "ServiceAccount/kubetunnel-controller", "ClusterRole/kubetunnel-controller",
-                "ClusterRoleBinding/kubetunnel-controller", "Role/kubetunnel-controller-leader-election",
-                "RoleBinding/kubetunnel-controller-leader-election", "Deployment/kubetunnel-controller", "Service/kubetunnel-controller-metrics");
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .contains(
+                        "CustomResourceDefinition/tunnelconnectors.kubetunnel.d2iq.io",
+                        "CustomResourceDefinition/tunnelgateways.kubetunnel.d2iq.io",
+                        "Namespace/kubetunnel-system",
+                        "ServiceAccount/kubetunnel-controller",
+                        "ClusterRole/kubetunnel-controller",
+                        "ClusterRoleBinding/kubetunnel-controller",
+                        "Role/kubetunnel-controller-leader-election",
+                        "RoleBinding/kubetunnel-controller-leader-election",
+                        "Deployment/kubetunnel-controller",
+                        "Service/kubetunnel-controller-metrics");
         assertThat(objects).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
-        assertThat(objects).filteredOn(o -> !o.getKind().startsWith("Cluster") && !o.getKind().equals("CustomResourceDefinition")
-                && !o.getKind().equals("Namespace")).allMatch(o -> NAMESPACE.equals(o.getMetadata().getNamespace()));
+        assertThat(objects)
+                .filteredOn(o -> !o.getKind().startsWith("Cluster")
+                        && !o.getKind().equals("CustomResourceDefinition")
+                        && !o.getKind().equals("Namespace"))
+                .allMatch(o -> NAMESPACE.equals(o.getMetadata().getNamespace()));
         ClusterRoleBinding binding = only(objects, ClusterRoleBinding.class);
         assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
             assertThat(s.getName()).isEqualTo("kubetunnel-controller");
@@ -54,17 +65,23 @@ class DeployKustomizeIT {
 
         Deployment deployment = only(objects, Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
-        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(ControllerApplication.CONTROLLER_POD_LABELS);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(ControllerApplication.CONTROLLER_POD_LABELS);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getServiceAccountName()).isEqualTo("kubetunnel-controller");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         Container controller = pod.getContainers().get(0);
         assertThat(controller.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-        assertThat(controller.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(controller.getSecurityContext().getAllowPrivilegeEscalation())
+                .isFalse();
         assertThat(controller.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(controller.getResources().getLimits()).containsKey("memory");
-        assertThat(controller.getEnv()).filteredOn(e -> e.getName().equals("POD_NAMESPACE")).singleElement()
-                .extracting(EnvVar::getValueFrom).extracting(v -> v.getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(controller.getEnv())
+                .filteredOn(e -> e.getName().equals("POD_NAMESPACE"))
+                .singleElement()
+                .extracting(EnvVar::getValueFrom)
+                .extracting(v -> v.getFieldRef().getFieldPath())
+                .isEqualTo("metadata.namespace");
         assertThat(controller.getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getName()).isEqualTo("management");
             assertThat(p.getContainerPort()).isEqualTo(8080);
@@ -78,20 +95,26 @@ class DeployKustomizeIT {
         assertThat(mount(controller, "tmp").getMountPath()).isEqualTo("/tmp");
         assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
         ConfigMap routes = only(objects, ConfigMap.class);
-        assertThat(volume(pod, "routes").getConfigMap().getName()).isEqualTo(routes.getMetadata().getName())
+        assertThat(volume(pod, "routes").getConfigMap().getName())
+                .isEqualTo(routes.getMetadata().getName())
                 .startsWith("kubetunnel-controller-routes-");
-        assertThat(routes.getData()).containsEntry("controller.camel.yaml", Files.readString(Path.of("routes/controller.camel.yaml")));
+        assertThat(routes.getData())
+                .containsEntry("controller.camel.yaml", Files.readString(Path.of("routes/controller.camel.yaml")));
 
         Service metrics = only(objects, Service.class);
         assertThat(metrics.getSpec().getSelector()).containsAllEntriesOf(ControllerApplication.CONTROLLER_POD_LABELS);
-        assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getName()).isEqualTo("management"));
+        assertThat(metrics.getSpec().getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getName()).isEqualTo("management"));
     }
 
     @Test
     void theServiceMonitorComponentAddsAServiceMonitorForTheMetricsPort() throws Exception {
         Path overlay = Files.createDirectories(work.resolve("overlay"));
-        Files.writeString(overlay.resolve("kustomization.yaml"), "resources:\n- " + overlay.relativize(DEPLOY)
-                + "\ncomponents:\n- " + overlay.relativize(DEPLOY.resolve("components/servicemonitor")) + "\n");
+        Files.writeString(
+                overlay.resolve("kustomization.yaml"),
+                "resources:\n- " + overlay.relativize(DEPLOY) + "\ncomponents:\n- "
+                        + overlay.relativize(DEPLOY.resolve("components/servicemonitor")) + "\n");
 
         String rendered = kustomizeText(overlay);
 
@@ -105,14 +128,27 @@ class DeployKustomizeIT {
             Kubectl.Result applied = kubectl.run("apply", "-k", DEPLOY.toString());
             assertThat(applied.exitCode()).as(applied.err()).isZero();
 
-            assertThat(applied.out()).contains("deployment.apps/kubetunnel-controller created",
-                    "clusterrole.rbac.authorization.k8s.io/kubetunnel-controller created",
-                    "customresourcedefinition.apiextensions.k8s.io/tunnelconnectors.kubetunnel.d2iq.io created");
+            assertThat(applied.out())
+                    .contains(
+                            "deployment.apps/kubetunnel-controller created",
+                            "clusterrole.rbac.authorization.k8s.io/kubetunnel-controller created",
+                            "customresourcedefinition.apiextensions.k8s.io/tunnelconnectors.kubetunnel.d2iq.io created");
 
             KubernetesClient client = api.client();
-            assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("kubetunnel-controller").get()).isNotNull();
-            assertThat(client.rbac().clusterRoles().withName("kubetunnel-controller").get()).isNotNull();
-            assertThat(kubectl.run("get", "configmaps", "-n", NAMESPACE, "-o", "name").ok()).contains("configmap/kubetunnel-controller-routes-");
+            assertThat(client.apps()
+                            .deployments()
+                            .inNamespace(NAMESPACE)
+                            .withName("kubetunnel-controller")
+                            .get())
+                    .isNotNull();
+            assertThat(client.rbac()
+                            .clusterRoles()
+                            .withName("kubetunnel-controller")
+                            .get())
+                    .isNotNull();
+            assertThat(kubectl.run("get", "configmaps", "-n", NAMESPACE, "-o", "name")
+                            .ok())
+                    .contains("configmap/kubetunnel-controller-routes-");
             Kubectl.Result again = kubectl.run("apply", "-k", DEPLOY.toString());
             assertThat(again.exitCode()).as(again.err()).isZero();
             assertThat(again.out()).contains("deployment.apps/kubetunnel-controller unchanged");
@@ -120,7 +156,8 @@ class DeployKustomizeIT {
     }
 
     private List<HasMetadata> kustomize(Path dir) throws Exception {
-        Object parsed = Serialization.unmarshal(new ByteArrayInputStream(kustomizeText(dir).getBytes(StandardCharsets.UTF_8)));
+        Object parsed = Serialization.unmarshal(
+                new ByteArrayInputStream(kustomizeText(dir).getBytes(StandardCharsets.UTF_8)));
         @SuppressWarnings("unchecked")
         List<HasMetadata> objects = (List<HasMetadata>) parsed;
         return objects;
@@ -128,9 +165,12 @@ class DeployKustomizeIT {
 
     private String kustomizeText(Path dir) throws Exception {
         Process process = new ProcessBuilder(Kubectl.binary().toString(), "kustomize", dir.toString())
-                .redirectError(work.resolve("kustomize.err").toFile()).start();
+                .redirectError(work.resolve("kustomize.err").toFile())
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(() -> readQuietly(work.resolve("kustomize.err"))).isZero();
+        assertThat(process.waitFor())
+                .as(() -> readQuietly(work.resolve("kustomize.err")))
+                .isZero();
         return out;
     }
 
@@ -143,16 +183,26 @@ class DeployKustomizeIT {
     }
 
     private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {
-        return objects.stream().filter(type::isInstance).map(type::cast).reduce((a, b) -> {
-            throw new AssertionError("more than one " + type.getSimpleName());
-        }).orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
+        return objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .reduce((a, b) -> {
+                    throw new AssertionError("more than one " + type.getSimpleName());
+                })
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
     }
 
     private static VolumeMount mount(Container container, String name) {
-        return container.getVolumeMounts().stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
+        return container.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Volume volume(PodSpec pod, String name) {
-        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+        return pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

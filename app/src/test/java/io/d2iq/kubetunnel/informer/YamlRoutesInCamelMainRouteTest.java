@@ -53,8 +53,8 @@ class YamlRoutesInCamelMainRouteTest {
         main = new Main();
         main.configure().withRoutesIncludePattern("file:" + routes.toAbsolutePath() + "/*.camel.yaml");
         main.bind("kube", api.client());
-        main.bind("recorder", (Processor) exchange -> reconciledKeys.add(
-                exchange.getMessage().getHeader(KubetunnelHeaders.KEY, String.class)));
+        main.bind("recorder", (Processor)
+                exchange -> reconciledKeys.add(exchange.getMessage().getHeader(KubetunnelHeaders.KEY, String.class)));
         main.start();
     }
 
@@ -66,8 +66,16 @@ class YamlRoutesInCamelMainRouteTest {
 
     @Test
     void aConfigMapChangeReachesTheWorkQueueRouteAsItsKey() {
-        api.client().configMaps().inNamespace("yaml-main").resource(new ConfigMapBuilder()
-                .withNewMetadata().withNamespace("yaml-main").withName("app-settings").endMetadata().build()).create();
+        api.client()
+                .configMaps()
+                .inNamespace("yaml-main")
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withNamespace("yaml-main")
+                        .withName("app-settings")
+                        .endMetadata()
+                        .build())
+                .create();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> reconciledKeys.contains("yaml-main/app-settings"));
         assertThat(main.getCamelContext().getComponent("informer")).isInstanceOf(InformerComponent.class);

@@ -38,27 +38,42 @@ class KubeconfigCommandIT {
     private KubernetesClient client;
     private TunnelConnector connector;
 
-    private static final String VALID = Kubeconfig.forServiceAccount("https://10.96.0.1:443",
-            TestCertificates.selfSigned().certificatePemBytes(), "remote-token")
-            .withProxyUrl("socks5://west-tunnel-server.hub.svc:1080").toYaml();
+    private static final String VALID = Kubeconfig.forServiceAccount(
+                    "https://10.96.0.1:443", TestCertificates.selfSigned().certificatePemBytes(), "remote-token")
+            .withProxyUrl("socks5://west-tunnel-server.hub.svc:1080")
+            .toYaml();
 
     @BeforeEach
     void connector() {
         client = api.client();
         TunnelConnector c = new TunnelConnector();
-        c.setMetadata(new ObjectMetaBuilder().withName("west").withNamespace("hub").build());
+        c.setMetadata(
+                new ObjectMetaBuilder().withName("west").withNamespace("hub").build());
         c.setSpec(new TunnelConnectorSpec());
-        connector = client.resources(TunnelConnector.class).inNamespace("hub").resource(c).create();
+        connector = client.resources(TunnelConnector.class)
+                .inNamespace("hub")
+                .resource(c)
+                .create();
     }
 
     private void setState(TunnelConnectorState state, String reason, String message) {
-        TunnelConnector withStatus = client.resources(TunnelConnector.class).inNamespace("hub").withName("west").get();
-        withStatus.setStatus(LaptopKubeconfigTest.connector(state, reason, message).getStatus());
-        client.resources(TunnelConnector.class).inNamespace("hub").resource(withStatus).updateStatus();
+        TunnelConnector withStatus = client.resources(TunnelConnector.class)
+                .inNamespace("hub")
+                .withName("west")
+                .get();
+        withStatus.setStatus(
+                LaptopKubeconfigTest.connector(state, reason, message).getStatus());
+        client.resources(TunnelConnector.class)
+                .inNamespace("hub")
+                .resource(withStatus)
+                .updateStatus();
     }
 
     private void storeKubeconfig(String kubeconfig) {
-        client.secrets().inNamespace("hub").resource(LaptopKubeconfigTest.secret(kubeconfig)).createOr(e -> e.update());
+        client.secrets()
+                .inNamespace("hub")
+                .resource(LaptopKubeconfigTest.secret(kubeconfig))
+                .createOr(e -> e.update());
     }
 
     private KubeconfigRole run(String... args) throws Exception {
@@ -73,7 +88,10 @@ class KubeconfigCommandIT {
         try (KubeconfigRole role = run(args)) {
             assertThat(role.exitCode()).as(role.stderr()).isEqualTo(exitCode);
             assertThat(role.stdout()).isEmpty();
-            assertThat(role.stderr().strip()).doesNotContain("\n").startsWith("kubeconfig: ").contains(reason);
+            assertThat(role.stderr().strip())
+                    .doesNotContain("\n")
+                    .startsWith("kubeconfig: ")
+                    .contains(reason);
         }
     }
 
@@ -84,8 +102,13 @@ class KubeconfigCommandIT {
 
     @Test
     void aConnectorThatIsNotConnectedExitsFourNamingItsStateAndReason() throws Exception {
-        setState(TunnelConnectorState.Listening, "AgentNotConnected", "apply the manifests in Secret west-agent-manifests");
-        assertRefused(4, "is not Connected: state Listening, reason AgentNotConnected: apply the manifests in Secret west-agent-manifests",
+        setState(
+                TunnelConnectorState.Listening,
+                "AgentNotConnected",
+                "apply the manifests in Secret west-agent-manifests");
+        assertRefused(
+                4,
+                "is not Connected: state Listening, reason AgentNotConnected: apply the manifests in Secret west-agent-manifests",
                 "hub/west");
     }
 
@@ -135,7 +158,11 @@ class KubeconfigCommandIT {
 
     @Test
     void anUnreadableManagementKubeconfigExitsOne() throws Exception {
-        try (KubeconfigRole role = KubeconfigRole.start(dir, "hub/west", "--kubeconfig", dir.resolve("absent.kubeconfig").toString())) {
+        try (KubeconfigRole role = KubeconfigRole.start(
+                dir,
+                "hub/west",
+                "--kubeconfig",
+                dir.resolve("absent.kubeconfig").toString())) {
             assertThat(role.exitCode()).as(role.stderr()).isEqualTo(1);
             assertThat(role.stdout()).isEmpty();
             assertThat(role.stderr().strip()).doesNotContain("\n").startsWith("kubeconfig: cannot read kubeconfig ");
@@ -156,11 +183,21 @@ class KubeconfigCommandIT {
 
     private void tunnelServerPod(String phase) {
         Pod pod = new PodBuilder()
-                .withNewMetadata().withName("west-tunnel-server-abc").withNamespace("hub")
-                .withLabels(ConnectorLabels.labels(connector, ConnectorLabels.TUNNEL_SERVER)).endMetadata()
-                .withNewSpec().addNewContainer().withName("tunnel-server").withImage("kubetunnel:local")
-                .addNewPort().withName(ConnectorResources.PROXY_PORT_NAME).withContainerPort(1080).endPort()
-                .endContainer().endSpec()
+                .withNewMetadata()
+                .withName("west-tunnel-server-abc")
+                .withNamespace("hub")
+                .withLabels(ConnectorLabels.labels(connector, ConnectorLabels.TUNNEL_SERVER))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("tunnel-server")
+                .withImage("kubetunnel:local")
+                .addNewPort()
+                .withName(ConnectorResources.PROXY_PORT_NAME)
+                .withContainerPort(1080)
+                .endPort()
+                .endContainer()
+                .endSpec()
                 .build();
         Pod created = client.pods().inNamespace("hub").resource(pod).create();
         created.setStatus(new PodStatusBuilder().withPhase(phase).build());

@@ -28,10 +28,17 @@ public final class KubeconfigRole implements AutoCloseable {
         int n = ++started;
         Path out = dir.resolve("kubeconfig-role-" + n + ".out");
         Path err = dir.resolve("kubeconfig-role-" + n + ".err");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "kubeconfig"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "kubeconfig"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         return new KubeconfigRole(process, out, err);
     }
 
@@ -71,7 +78,9 @@ public final class KubeconfigRole implements AutoCloseable {
 
     /** SIGINT, as Ctrl-C sends it; returns the exit code. */
     public int interrupt() throws Exception {
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new AssertionError("kill -INT failed");
         }

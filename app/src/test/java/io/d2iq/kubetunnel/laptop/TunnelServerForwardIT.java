@@ -3,25 +3,25 @@ package io.d2iq.kubetunnel.laptop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
+import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
+import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
+import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
-import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
-import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
-import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
-import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +44,12 @@ class TunnelServerForwardIT {
     @BeforeEach
     void start() throws Exception {
         api = new FakePortForwardApi();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(api.url()).withRequestRetryBackoffLimit(0).build()).build();
+        client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl(api.url())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
         forward = new TunnelServerForward(client, "hub", SELECTOR, System.err);
     }
 
@@ -56,13 +61,33 @@ class TunnelServerForwardIT {
     }
 
     private static Pod pod(String name, String phase, boolean ready, int proxyPort) {
-        return new PodBuilder().withNewMetadata().withName(name).withNamespace("hub").withLabels(SELECTOR)
-                .withCreationTimestamp("2026-12-02T07:00:0" + name.length() % 10 + "Z").endMetadata()
-                .withNewSpec().addNewContainer().withName("tunnel-server")
-                .addNewPort().withName(ConnectorResources.PROXY_PORT_NAME).withContainerPort(proxyPort).endPort()
-                .addNewPort().withName(ConnectorResources.TUNNEL_PORT_NAME).withContainerPort(ConnectorResources.TUNNEL_PORT).endPort()
-                .endContainer().endSpec()
-                .withNewStatus().withPhase(phase).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("hub")
+                .withLabels(SELECTOR)
+                .withCreationTimestamp("2026-12-02T07:00:0" + name.length() % 10 + "Z")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("tunnel-server")
+                .addNewPort()
+                .withName(ConnectorResources.PROXY_PORT_NAME)
+                .withContainerPort(proxyPort)
+                .endPort()
+                .addNewPort()
+                .withName(ConnectorResources.TUNNEL_PORT_NAME)
+                .withContainerPort(ConnectorResources.TUNNEL_PORT)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase(phase)
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .endStatus()
                 .build();
     }
 
@@ -110,7 +135,9 @@ class TunnelServerForwardIT {
         assertThat(roundTrip(port, "hello")).isEqualTo("ts-a:hello");
 
         api.pods.clear();
-        assertThat(roundTrip(port, "anyone")).as("no running Pod: the connection is closed").isNull();
+        assertThat(roundTrip(port, "anyone"))
+                .as("no running Pod: the connection is closed")
+                .isNull();
 
         api.pods.add(pod("ts-b", "Running", true, 1080));
         assertThat(roundTrip(port, "again")).isEqualTo("ts-b:again");
@@ -118,11 +145,17 @@ class TunnelServerForwardIT {
     }
 
     @Test
-    void theRoleAsAProcessPrintsTheKubeconfigOnceTheForwardAnswersCarriesBytesAndExitsZeroOnSigintAndSigterm(@TempDir Path dir) throws Exception {
+    void theRoleAsAProcessPrintsTheKubeconfigOnceTheForwardAnswersCarriesBytesAndExitsZeroOnSigintAndSigterm(
+            @TempDir Path dir) throws Exception {
         TunnelConnector connector = LaptopKubeconfigTest.connector(TunnelConnectorState.Connected, null, null);
         api.objects.put("/apis/kubetunnel.d2iq.io/v1alpha1/namespaces/hub/tunnelconnectors/west", connector);
-        api.objects.put("/api/v1/namespaces/hub/secrets/west-kubeconfig", LaptopKubeconfigTest.secret(Kubeconfig.forServiceAccount(
-                "https://10.96.0.1:443", TestCertificates.selfSigned().certificatePemBytes(), "remote-token").toYaml()));
+        api.objects.put(
+                "/api/v1/namespaces/hub/secrets/west-kubeconfig",
+                LaptopKubeconfigTest.secret(Kubeconfig.forServiceAccount(
+                                "https://10.96.0.1:443",
+                                TestCertificates.selfSigned().certificatePemBytes(),
+                                "remote-token")
+                        .toYaml()));
         api.pods.add(pod("ts-a", "Running", true, 1080));
         Path management = Files.writeString(dir.resolve("management.kubeconfig"), """
                 apiVersion: v1
@@ -142,13 +175,16 @@ class TunnelServerForwardIT {
             int port = URI.create(printed.proxyUrl()).getPort();
 
             assertThat(roundTrip(port, "through")).isEqualTo("ts-a:through");
-            assertThat(role.stderr()).contains("kubeconfig: forwarding 127.0.0.1:" + port + " to pod hub/ts-a port 1080");
+            assertThat(role.stderr())
+                    .contains("kubeconfig: forwarding 127.0.0.1:" + port + " to pod hub/ts-a port 1080");
 
             assertThat(role.interrupt()).as(role.stderr()).isZero();
             assertThat(role.stderr()).contains("kubeconfig: stopped");
         }
-        try (KubeconfigRole role = KubeconfigRole.start(dir, "hub/west", "--kubeconfig", management.toString(), "--local-port", "0")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> role.stderr().contains("Ctrl-C to stop") || !role.isAlive());
+        try (KubeconfigRole role =
+                KubeconfigRole.start(dir, "hub/west", "--kubeconfig", management.toString(), "--local-port", "0")) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> role.stderr().contains("Ctrl-C to stop") || !role.isAlive());
             assertThat(role.terminate()).as(role.stderr()).isZero();
         }
     }

@@ -23,8 +23,10 @@ class ApiPathTest {
 
     @Test
     void aNamespaceItselfAndItsStatusAreClusterScoped() {
-        assertThat(ApiPath.parse("/api/v1/namespaces/team-a")).isEqualTo(new ApiPath("", "v1", null, "namespaces", "team-a", null));
-        assertThat(ApiPath.parse("/api/v1/namespaces/team-a/status")).isEqualTo(new ApiPath("", "v1", null, "namespaces", "team-a", "status"));
+        assertThat(ApiPath.parse("/api/v1/namespaces/team-a"))
+                .isEqualTo(new ApiPath("", "v1", null, "namespaces", "team-a", null));
+        assertThat(ApiPath.parse("/api/v1/namespaces/team-a/status"))
+                .isEqualTo(new ApiPath("", "v1", null, "namespaces", "team-a", "status"));
     }
 
     @Test

@@ -14,7 +14,13 @@ class CollectionDeleteIT {
     final LocalApiExtension api = LocalApiExtension.plain();
 
     private static ConfigMap configMap(String name, String team) {
-        return new ConfigMapBuilder().withNewMetadata().withNamespace("default").withName(name).addToLabels("team", team).endMetadata().build();
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace("default")
+                .withName(name)
+                .addToLabels("team", team)
+                .endMetadata()
+                .build();
     }
 
     @Test
@@ -26,7 +32,8 @@ class CollectionDeleteIT {
 
         client.configMaps().inNamespace("default").withLabel("team", "a").delete();
 
-        assertThat(client.configMaps().inNamespace("default").list().getItems()).extracting(c -> c.getMetadata().getName())
+        assertThat(client.configMaps().inNamespace("default").list().getItems())
+                .extracting(c -> c.getMetadata().getName())
                 .containsExactly("b1");
     }
 }

@@ -16,14 +16,18 @@ class CustomResourceValidatorTest {
 
     @Test
     void validConnectorHasNoCause() {
-        assertThat(validator.validate(schema, connector("{\"proxyPort\":1080}", "{\"state\":\"Connected\"}"))).isEmpty();
+        assertThat(validator.validate(schema, connector("{\"proxyPort\":1080}", "{\"state\":\"Connected\"}")))
+                .isEmpty();
     }
 
     @Test
     void wrongTypeAndOutOfRangePortsNameTheField() {
-        assertThat(fields(validator.validate(schema, connector("{\"proxyPort\":\"abc\"}", "{}")))).containsExactly("spec.proxyPort");
-        assertThat(fields(validator.validate(schema, connector("{\"proxyPort\":70000}", "{}")))).containsExactly("spec.proxyPort");
-        assertThat(fields(validator.validate(schema, connector("{\"proxyPort\":0}", "{}")))).containsExactly("spec.proxyPort");
+        assertThat(fields(validator.validate(schema, connector("{\"proxyPort\":\"abc\"}", "{}"))))
+                .containsExactly("spec.proxyPort");
+        assertThat(fields(validator.validate(schema, connector("{\"proxyPort\":70000}", "{}"))))
+                .containsExactly("spec.proxyPort");
+        assertThat(fields(validator.validate(schema, connector("{\"proxyPort\":0}", "{}"))))
+                .containsExactly("spec.proxyPort");
     }
 
     @Test
@@ -36,7 +40,9 @@ class CustomResourceValidatorTest {
 
     @Test
     void missingRequiredPropertyIsNamedWithItsParent() throws IOException {
-        JsonNode requiring = new ObjectMapper().readTree("{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"required\":[\"proxyPort\"]}}}");
+        JsonNode requiring = new ObjectMapper()
+                .readTree(
+                        "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"required\":[\"proxyPort\"]}}}");
 
         List<ApiStatus.Cause> causes = validator.validate(requiring, connector("{}", "{}"));
 
@@ -45,12 +51,14 @@ class CustomResourceValidatorTest {
 
     @Test
     void nullFieldsArePrunedBeforeValidationAsTheApiServerDoes() {
-        assertThat(validator.validate(schema, connector("{\"proxyPort\":null}", "null"))).isEmpty();
+        assertThat(validator.validate(schema, connector("{\"proxyPort\":null}", "null")))
+                .isEmpty();
     }
 
     @Test
     void noSchemaMeansNoValidation() {
-        assertThat(validator.validate(null, connector("{\"proxyPort\":\"abc\"}", "{}"))).isEmpty();
+        assertThat(validator.validate(null, connector("{\"proxyPort\":\"abc\"}", "{}")))
+                .isEmpty();
     }
 
     private static List<String> fields(List<ApiStatus.Cause> causes) {
@@ -59,8 +67,9 @@ class CustomResourceValidatorTest {
 
     private static JsonNode connector(String spec, String status) {
         try {
-            return ApiStatus.JSON.readTree("{\"apiVersion\":\"kubetunnel.d2iq.io/v1alpha1\",\"kind\":\"TunnelConnector\","
-                    + "\"metadata\":{\"name\":\"c\"},\"spec\":" + spec + ",\"status\":" + status + "}");
+            return ApiStatus.JSON.readTree(
+                    "{\"apiVersion\":\"kubetunnel.d2iq.io/v1alpha1\",\"kind\":\"TunnelConnector\","
+                            + "\"metadata\":{\"name\":\"c\"},\"spec\":" + spec + ",\"status\":" + status + "}");
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
@@ -68,7 +77,10 @@ class CustomResourceValidatorTest {
 
     private static JsonNode connectorSchema() {
         try {
-            JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(KubectlAcceptanceTests.CRDS.resolve("tunnelconnectors.kubetunnel.d2iq.io-v1.yml").toFile());
+            JsonNode crd = new ObjectMapper(new YAMLFactory())
+                    .readTree(KubectlAcceptanceTests.CRDS
+                            .resolve("tunnelconnectors.kubetunnel.d2iq.io-v1.yml")
+                            .toFile());
             return crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema");
         } catch (IOException e) {
             throw new IllegalStateException(e);

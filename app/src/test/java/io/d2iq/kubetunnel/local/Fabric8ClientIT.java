@@ -41,43 +41,63 @@ class Fabric8ClientIT {
 
     @Test
     void statusUpdatesChangeOnlyStatusAndSpecUpdatesKeepItAndBumpGeneration() {
-        TunnelConnector created = API.client().resource(connector("crud", "one", 1080)).create();
+        TunnelConnector created =
+                API.client().resource(connector("crud", "one", 1080)).create();
         assertThat(created.getMetadata().getResourceVersion()).isNotEmpty();
 
         created.setStatus(status(TunnelConnectorState.Listening));
         created.getSpec().setProxyPort(2);
         API.client().resource(created).updateStatus();
-        TunnelConnector afterStatus = API.client().resources(TunnelConnector.class).inNamespace("crud").withName("one").get();
+        TunnelConnector afterStatus = API.client()
+                .resources(TunnelConnector.class)
+                .inNamespace("crud")
+                .withName("one")
+                .get();
         assertThat(afterStatus.getStatus().getState()).isEqualTo(TunnelConnectorState.Listening);
         assertThat(afterStatus.getSpec().getProxyPort()).isEqualTo(1080);
-        assertThat(afterStatus.getMetadata().getGeneration()).isEqualTo(created.getMetadata().getGeneration());
+        assertThat(afterStatus.getMetadata().getGeneration())
+                .isEqualTo(created.getMetadata().getGeneration());
 
         afterStatus.getSpec().setProxyPort(1081);
         afterStatus.setStatus(status(TunnelConnectorState.Failed));
         API.client().resource(afterStatus).update();
-        TunnelConnector afterSpec = API.client().resources(TunnelConnector.class).inNamespace("crud").withName("one").get();
+        TunnelConnector afterSpec = API.client()
+                .resources(TunnelConnector.class)
+                .inNamespace("crud")
+                .withName("one")
+                .get();
         assertThat(afterSpec.getSpec().getProxyPort()).isEqualTo(1081);
         assertThat(afterSpec.getStatus().getState()).isEqualTo(TunnelConnectorState.Listening);
-        assertThat(afterSpec.getMetadata().getGeneration()).isEqualTo(created.getMetadata().getGeneration() + 1);
+        assertThat(afterSpec.getMetadata().getGeneration())
+                .isEqualTo(created.getMetadata().getGeneration() + 1);
 
         assertThat(API.client().resource(afterSpec).delete()).isNotEmpty();
-        assertThat(API.client().resources(TunnelConnector.class).inNamespace("crud").withName("one").get()).isNull();
+        assertThat(API.client()
+                        .resources(TunnelConnector.class)
+                        .inNamespace("crud")
+                        .withName("one")
+                        .get())
+                .isNull();
     }
 
     @Test
     void invalidProxyPortIsRefusedWith422NamingTheField() {
-        assertThatThrownBy(() -> API.client().resource(connector("invalid", "too-high", 70000)).create())
+        assertThatThrownBy(() -> API.client()
+                        .resource(connector("invalid", "too-high", 70000))
+                        .create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
-                    assertThat(e.getStatus().getDetails().getCauses()).anySatisfy(cause ->
-                            assertThat(cause.getField()).isEqualTo("spec.proxyPort"));
+                    assertThat(e.getStatus().getDetails().getCauses())
+                            .anySatisfy(cause -> assertThat(cause.getField()).isEqualTo("spec.proxyPort"));
                 });
     }
 
     @Test
     void informerSeesAddUpdateAndDelete() {
         List<String> events = new CopyOnWriteArrayList<>();
-        try (SharedIndexInformer<TunnelConnector> informer = API.client().resources(TunnelConnector.class).inNamespace("informed")
+        try (SharedIndexInformer<TunnelConnector> informer = API.client()
+                .resources(TunnelConnector.class)
+                .inNamespace("informed")
                 .inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(TunnelConnector obj) {
@@ -86,7 +106,8 @@ class Fabric8ClientIT {
 
                     @Override
                     public void onUpdate(TunnelConnector oldObj, TunnelConnector newObj) {
-                        events.add("update " + newObj.getMetadata().getName() + " " + newObj.getSpec().getProxyPort());
+                        events.add("update " + newObj.getMetadata().getName() + " "
+                                + newObj.getSpec().getProxyPort());
                     }
 
                     @Override
@@ -96,7 +117,9 @@ class Fabric8ClientIT {
                 })) {
             await().atMost(Duration.ofSeconds(30)).until(informer::hasSynced);
 
-            TunnelConnector created = API.client().resource(connector("informed", "watched", 1080)).create();
+            TunnelConnector created = API.client()
+                    .resource(connector("informed", "watched", 1080))
+                    .create();
             await().atMost(Duration.ofSeconds(30)).until(() -> events.contains("add watched"));
 
             created.getSpec().setProxyPort(1090);
@@ -110,7 +133,8 @@ class Fabric8ClientIT {
 
     private static TunnelConnector connector(String namespace, String name, int proxyPort) {
         TunnelConnector connector = new TunnelConnector();
-        connector.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        connector.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         TunnelConnectorSpec spec = new TunnelConnectorSpec();
         spec.setGatewayRef(new LocalObjectReference("demo-gateway"));
         spec.setProxyPort(proxyPort);

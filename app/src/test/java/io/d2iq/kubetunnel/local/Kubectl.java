@@ -84,7 +84,8 @@ public final class Kubectl {
                 return candidate;
             }
         }
-        return fail("kubectl is not installed (no $KUBECTL, /usr/bin/kubectl or kubectl on the PATH); .ci/run installs it");
+        return fail(
+                "kubectl is not installed (no $KUBECTL, /usr/bin/kubectl or kubectl on the PATH); .ci/run installs it");
     }
 
     /** Runs kubectl with the arguments and waits for it. */
@@ -113,8 +114,12 @@ public final class Kubectl {
 
     /** Starts kubectl without waiting; close the result to stop it. */
     public Running start(String... args) {
-        List<String> command = new ArrayList<>(List.of(binary().toString(), "--kubeconfig", kubeconfig.toString(),
-                "--cache-dir", workDir.resolve("cache").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                binary().toString(),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--cache-dir",
+                workDir.resolve("cache").toString()));
         command.addAll(List.of(args));
         try {
             Path logs = Files.createTempDirectory(workDir, "kubectl-");

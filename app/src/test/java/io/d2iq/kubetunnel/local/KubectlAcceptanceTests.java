@@ -50,55 +50,94 @@ abstract class KubectlAcceptanceTests {
 
     @Test
     void crdKindsAreDiscoverableWithTheirStatusSubresource() {
-        assertThat(kubectl.run("api-resources", "--api-group=kubetunnel.d2iq.io", "-o", "wide").ok())
-                .contains("tunnelconnectors").contains("tunnelgateways").contains("TunnelConnector");
-        assertThat(kubectl.run("get", "--raw", "/apis/kubetunnel.d2iq.io/v1alpha1").ok())
+        assertThat(kubectl.run("api-resources", "--api-group=kubetunnel.d2iq.io", "-o", "wide")
+                        .ok())
+                .contains("tunnelconnectors")
+                .contains("tunnelgateways")
+                .contains("TunnelConnector");
+        assertThat(kubectl.run("get", "--raw", "/apis/kubetunnel.d2iq.io/v1alpha1")
+                        .ok())
                 .contains("\"name\":\"tunnelconnectors/status\"");
     }
 
     @Test
     void samplesApplyListShowAndDelete() {
         String applied = kubectl.run("apply", "-f", SAMPLES.toString()).ok();
-        assertThat(applied).contains("tunnelgateway.kubetunnel.d2iq.io/demo-gateway created",
-                "tunnelconnector.kubetunnel.d2iq.io/demo-cluster created", "secret/demo-gateway-ca created");
+        assertThat(applied)
+                .contains(
+                        "tunnelgateway.kubetunnel.d2iq.io/demo-gateway created",
+                        "tunnelconnector.kubetunnel.d2iq.io/demo-cluster created",
+                        "secret/demo-gateway-ca created");
 
-        assertThat(kubectl.run("get", "tunnelgateways,tunnelconnectors", "-n", "default").ok())
-                .contains("tunnelgateway.kubetunnel.d2iq.io/demo-gateway", "tunnelconnector.kubetunnel.d2iq.io/demo-cluster");
-        assertThat(kubectl.run("get", "tunnelconnector", "demo-cluster", "-n", "default", "-o", "yaml").ok())
+        assertThat(kubectl.run("get", "tunnelgateways,tunnelconnectors", "-n", "default")
+                        .ok())
+                .contains(
+                        "tunnelgateway.kubetunnel.d2iq.io/demo-gateway",
+                        "tunnelconnector.kubetunnel.d2iq.io/demo-cluster");
+        assertThat(kubectl.run("get", "tunnelconnector", "demo-cluster", "-n", "default", "-o", "yaml")
+                        .ok())
                 .contains("kind: TunnelConnector", "name: demo-cluster", "proxyPort: 1080", "resourceVersion:");
-        assertThat(kubectl.run("apply", "-f", SAMPLES.toString()).ok()).contains("tunnelconnector.kubetunnel.d2iq.io/demo-cluster unchanged");
+        assertThat(kubectl.run("apply", "-f", SAMPLES.toString()).ok())
+                .contains("tunnelconnector.kubetunnel.d2iq.io/demo-cluster unchanged");
 
         assertThat(kubectl.run("delete", "-f", SAMPLES.toString()).ok())
-                .contains("tunnelconnector.kubetunnel.d2iq.io \"demo-cluster\" deleted", "tunnelgateway.kubetunnel.d2iq.io \"demo-gateway\" deleted");
-        assertThat(kubectl.run("get", "tunnelconnector", "demo-cluster", "-n", "default").err()).contains("NotFound");
+                .contains(
+                        "tunnelconnector.kubetunnel.d2iq.io \"demo-cluster\" deleted",
+                        "tunnelgateway.kubetunnel.d2iq.io \"demo-gateway\" deleted");
+        assertThat(kubectl.run("get", "tunnelconnector", "demo-cluster", "-n", "default")
+                        .err())
+                .contains("NotFound");
     }
 
     @Test
     void watchSeesALaterStatusChangeOnce() {
-        kubectl.runWithInput(connector("watch", "watched", "1080"), "apply", "-f", "-").ok();
+        kubectl.runWithInput(connector("watch", "watched", "1080"), "apply", "-f", "-")
+                .ok();
         try (Kubectl.Running watch = kubectl.start("get", "tunnelconnectors", "-n", "watch", "-w")) {
             await().atMost(EVENTUALLY).until(() -> watch.out().contains("watched"));
 
-            kubectl.run("patch", "tunnelconnector", "watched", "-n", "watch", "--subresource=status", "--type=merge",
-                    "-p", "{\"status\":{\"state\":\"Connected\"}}").ok();
+            kubectl.run(
+                            "patch",
+                            "tunnelconnector",
+                            "watched",
+                            "-n",
+                            "watch",
+                            "--subresource=status",
+                            "--type=merge",
+                            "-p",
+                            "{\"status\":{\"state\":\"Connected\"}}")
+                    .ok();
 
             await().atMost(EVENTUALLY).until(() -> watch.out().contains("Connected"));
             // the listed object is not replayed by the watch (it would print a second row without a state)
-            assertThat(watch.out().lines().filter(line -> line.startsWith("watched") && !line.contains("Connected"))).hasSize(1);
+            assertThat(watch.out().lines().filter(line -> line.startsWith("watched") && !line.contains("Connected")))
+                    .hasSize(1);
             assertThat(watch.process().isAlive()).isTrue();
         }
     }
 
     @Test
     void getPrintsTheCrdPrinterColumns() {
-        kubectl.runWithInput(connector("columns", "printed", "1080"), "apply", "-f", "-").ok();
-        kubectl.run("patch", "tunnelconnector", "printed", "-n", "columns", "--subresource=status", "--type=merge",
-                "-p", "{\"status\":{\"state\":\"Pending\"}}").ok();
+        kubectl.runWithInput(connector("columns", "printed", "1080"), "apply", "-f", "-")
+                .ok();
+        kubectl.run(
+                        "patch",
+                        "tunnelconnector",
+                        "printed",
+                        "-n",
+                        "columns",
+                        "--subresource=status",
+                        "--type=merge",
+                        "-p",
+                        "{\"status\":{\"state\":\"Pending\"}}")
+                .ok();
 
         String table = kubectl.run("get", "tunnelconnectors", "-n", "columns").ok();
 
-        assertThat(table.lines().findFirst()).hasValueSatisfying(header -> assertThat(header).contains("NAME", "STATE", "GATEWAY", "AGE"));
-        assertThat(table).containsPattern("printed\\s+.*demo-gateway\\s+Pending|printed\\s+.*Pending\\s+.*demo-gateway");
+        assertThat(table.lines().findFirst())
+                .hasValueSatisfying(header -> assertThat(header).contains("NAME", "STATE", "GATEWAY", "AGE"));
+        assertThat(table)
+                .containsPattern("printed\\s+.*demo-gateway\\s+Pending|printed\\s+.*Pending\\s+.*demo-gateway");
     }
 
     @Test
@@ -114,17 +153,31 @@ abstract class KubectlAcceptanceTests {
                   ingress:
                     host: kubetunnel.example.com
                     urlPathPrefix: /ops/kt
-                """, "apply", "-f", "-").ok();
-        kubectl.run("patch", "tunnelconnector", "explained", "-n", "wide", "--subresource=status", "--type=merge", "-p",
-                "{\"status\":{\"state\":\"Listening\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\","
-                        + "\"reason\":\"AgentNotConnected\",\"message\":\"apply the manifests\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}").ok();
+                """, "apply", "-f", "-")
+                .ok();
+        kubectl.run(
+                        "patch",
+                        "tunnelconnector",
+                        "explained",
+                        "-n",
+                        "wide",
+                        "--subresource=status",
+                        "--type=merge",
+                        "-p",
+                        "{\"status\":{\"state\":\"Listening\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\","
+                                + "\"reason\":\"AgentNotConnected\",\"message\":\"apply the manifests\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}")
+                .ok();
 
-        assertThat(kubectl.run("get", "tc", "-n", "wide").ok()).contains("explained").doesNotContain("AgentNotConnected");
+        assertThat(kubectl.run("get", "tc", "-n", "wide").ok())
+                .contains("explained")
+                .doesNotContain("AgentNotConnected");
         String wide = kubectl.run("get", "tc", "-n", "wide", "-o", "wide").ok();
-        assertThat(wide.lines().findFirst()).hasValueSatisfying(header -> assertThat(header).contains("REASON", "MESSAGE"));
+        assertThat(wide.lines().findFirst())
+                .hasValueSatisfying(header -> assertThat(header).contains("REASON", "MESSAGE"));
         assertThat(wide).contains("AgentNotConnected", "apply the manifests");
         String gateways = kubectl.run("get", "tgw", "-n", "wide").ok();
-        assertThat(gateways.lines().findFirst()).hasValueSatisfying(header -> assertThat(header).contains("HOST", "PREFIX"));
+        assertThat(gateways.lines().findFirst())
+                .hasValueSatisfying(header -> assertThat(header).contains("HOST", "PREFIX"));
         assertThat(gateways).containsPattern("hosted\\s+.*kubetunnel.example.com\\s+/ops/kt");
         assertThat(kubectl.run("get", "kubetunnel", "-n", "wide", "-o", "name").ok())
                 .contains("tunnelconnector.kubetunnel.d2iq.io/explained", "tunnelgateway.kubetunnel.d2iq.io/hosted");
@@ -148,33 +201,76 @@ abstract class KubectlAcceptanceTests {
                     namespace: listed
                 """;
 
-        assertThat(kubectl.runWithInput(list, "apply", "-f", "-").ok()).contains("configmap/first created", "configmap/second created");
+        assertThat(kubectl.runWithInput(list, "apply", "-f", "-").ok())
+                .contains("configmap/first created", "configmap/second created");
     }
 
     @Test
     void statusPatchChangesOnlyStatusAndSpecPatchKeepsStatus() {
-        kubectl.runWithInput(connector("status", "statusful", "1080"), "apply", "-f", "-").ok();
+        kubectl.runWithInput(connector("status", "statusful", "1080"), "apply", "-f", "-")
+                .ok();
 
-        kubectl.run("patch", "tunnelconnector", "statusful", "-n", "status", "--subresource=status", "--type=merge",
-                "-p", "{\"status\":{\"state\":\"Listening\"},\"spec\":{\"proxyPort\":2}}").ok();
+        kubectl.run(
+                        "patch",
+                        "tunnelconnector",
+                        "statusful",
+                        "-n",
+                        "status",
+                        "--subresource=status",
+                        "--type=merge",
+                        "-p",
+                        "{\"status\":{\"state\":\"Listening\"},\"spec\":{\"proxyPort\":2}}")
+                .ok();
         assertThat(specAndState("status", "statusful")).isEqualTo("1080 Listening");
 
-        kubectl.run("patch", "tunnelconnector", "statusful", "-n", "status", "--type=merge",
-                "-p", "{\"spec\":{\"proxyPort\":1081},\"status\":{\"state\":\"Failed\"}}").ok();
+        kubectl.run(
+                        "patch",
+                        "tunnelconnector",
+                        "statusful",
+                        "-n",
+                        "status",
+                        "--type=merge",
+                        "-p",
+                        "{\"spec\":{\"proxyPort\":1081},\"status\":{\"state\":\"Failed\"}}")
+                .ok();
         assertThat(specAndState("status", "statusful")).isEqualTo("1081 Listening");
     }
 
     @Test
     void waitForJsonpathReturnsOnlyOnceTheStateIsReached() {
-        kubectl.runWithInput(connector("wait", "awaited", "1080"), "apply", "-f", "-").ok();
-        try (Kubectl.Running wait = kubectl.start("wait", "tunnelconnector/awaited", "-n", "wait",
-                "--for=jsonpath={.status.state}=Connected", "--timeout=60s")) {
-            kubectl.run("patch", "tunnelconnector", "awaited", "-n", "wait", "--subresource=status", "--type=merge",
-                    "-p", "{\"status\":{\"state\":\"Listening\"}}").ok();
+        kubectl.runWithInput(connector("wait", "awaited", "1080"), "apply", "-f", "-")
+                .ok();
+        try (Kubectl.Running wait = kubectl.start(
+                "wait",
+                "tunnelconnector/awaited",
+                "-n",
+                "wait",
+                "--for=jsonpath={.status.state}=Connected",
+                "--timeout=60s")) {
+            kubectl.run(
+                            "patch",
+                            "tunnelconnector",
+                            "awaited",
+                            "-n",
+                            "wait",
+                            "--subresource=status",
+                            "--type=merge",
+                            "-p",
+                            "{\"status\":{\"state\":\"Listening\"}}")
+                    .ok();
             await().during(Duration.ofSeconds(2)).atMost(EVENTUALLY).until(wait.process()::isAlive);
 
-            kubectl.run("patch", "tunnelconnector", "awaited", "-n", "wait", "--subresource=status", "--type=merge",
-                    "-p", "{\"status\":{\"state\":\"Connected\"}}").ok();
+            kubectl.run(
+                            "patch",
+                            "tunnelconnector",
+                            "awaited",
+                            "-n",
+                            "wait",
+                            "--subresource=status",
+                            "--type=merge",
+                            "-p",
+                            "{\"status\":{\"state\":\"Connected\"}}")
+                    .ok();
 
             await().atMost(EVENTUALLY).until(() -> !wait.process().isAlive());
             assertThat(wait.process().exitValue()).isZero();
@@ -190,15 +286,25 @@ abstract class KubectlAcceptanceTests {
 
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains("is invalid", "spec.proxyPort");
-        assertThat(kubectl.run("get", "tunnelconnector", name, "-n", "invalid").err()).contains("NotFound");
+        assertThat(kubectl.run("get", "tunnelconnector", name, "-n", "invalid").err())
+                .contains("NotFound");
     }
 
     @Test
     void statusOutsideTheStateEnumIsRefusedNamingTheField() {
-        kubectl.runWithInput(connector("enum", "stateful", "1080"), "apply", "-f", "-").ok();
+        kubectl.runWithInput(connector("enum", "stateful", "1080"), "apply", "-f", "-")
+                .ok();
 
-        Kubectl.Result refused = kubectl.run("patch", "tunnelconnector", "stateful", "-n", "enum", "--subresource=status",
-                "--type=merge", "-p", "{\"status\":{\"state\":\"Sleeping\"}}");
+        Kubectl.Result refused = kubectl.run(
+                "patch",
+                "tunnelconnector",
+                "stateful",
+                "-n",
+                "enum",
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                "{\"status\":{\"state\":\"Sleeping\"}}");
 
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains("status.state");
@@ -207,15 +313,36 @@ abstract class KubectlAcceptanceTests {
     @Test
     void describeShowsTheEventsOfThatObjectOnlyAsARealApiServerDoes() {
         kubectl.run("apply", "-f", SAMPLES.toString()).ok();
-        String uid = kubectl.run("get", "tunnelconnector", "demo-cluster", "-n", "default", "-o", "jsonpath={.metadata.uid}").ok();
+        String uid = kubectl.run(
+                        "get", "tunnelconnector", "demo-cluster", "-n", "default", "-o", "jsonpath={.metadata.uid}")
+                .ok();
         try {
-            kubectl.runWithInput(event("about-demo-cluster", "demo-cluster", uid, "BecameListening")
-                    + "---\n" + event("about-another", "another", "00000000-0000-0000-0000-000000000000", "SomethingElse"),
-                    "apply", "-f", "-").ok();
-            assertThat(kubectl.run("describe", "tunnelconnector", "demo-cluster", "-n", "default").ok())
-                    .contains("BecameListening").doesNotContain("SomethingElse").doesNotContain("Events:  <none>");
+            kubectl.runWithInput(
+                            event("about-demo-cluster", "demo-cluster", uid, "BecameListening") + "---\n"
+                                    + event(
+                                            "about-another",
+                                            "another",
+                                            "00000000-0000-0000-0000-000000000000",
+                                            "SomethingElse"),
+                            "apply",
+                            "-f",
+                            "-")
+                    .ok();
+            assertThat(kubectl.run("describe", "tunnelconnector", "demo-cluster", "-n", "default")
+                            .ok())
+                    .contains("BecameListening")
+                    .doesNotContain("SomethingElse")
+                    .doesNotContain("Events:  <none>");
         } finally {
-            kubectl.run("delete", "events", "about-demo-cluster", "about-another", "-n", "default", "--ignore-not-found").ok();
+            kubectl.run(
+                            "delete",
+                            "events",
+                            "about-demo-cluster",
+                            "about-another",
+                            "-n",
+                            "default",
+                            "--ignore-not-found")
+                    .ok();
             kubectl.run("delete", "-f", SAMPLES.toString()).ok();
         }
     }
@@ -223,7 +350,8 @@ abstract class KubectlAcceptanceTests {
     private static String event(String name, String connector, String uid, String reason) {
         return "apiVersion: v1\nkind: Event\nmetadata:\n  name: " + name + "\n  namespace: default\n"
                 + "involvedObject:\n  apiVersion: kubetunnel.d2iq.io/v1alpha1\n  kind: TunnelConnector\n  namespace: default\n"
-                + "  name: " + connector + "\n  uid: " + uid + "\nreason: " + reason + "\nmessage: state changed\ntype: Normal\n"
+                + "  name: " + connector + "\n  uid: " + uid + "\nreason: " + reason
+                + "\nmessage: state changed\ntype: Normal\n"
                 + "firstTimestamp: \"2026-01-01T00:00:00Z\"\nlastTimestamp: \"2026-01-01T00:00:00Z\"\ncount: 1\n";
     }
 
@@ -232,7 +360,8 @@ abstract class KubectlAcceptanceTests {
         String manifests = coreObjects(1).replace("team-a", "team-all");
         kubectl.runWithInput(manifests, "apply", "-f", "-").ok();
         try {
-            assertThat(kubectl.run("get", "all", "-n", "team-all", "-o", "name").ok()).contains("deployment.apps/web")
+            assertThat(kubectl.run("get", "all", "-n", "team-all", "-o", "name").ok())
+                    .contains("deployment.apps/web")
                     .doesNotContain("secret/");
         } finally {
             kubectl.runWithInput(manifests, "delete", "-f", "-").ok();
@@ -244,27 +373,43 @@ abstract class KubectlAcceptanceTests {
         String manifests = coreObjects(1);
         assertThat(kubectl.runWithInput(manifests, "apply", "-f", "-").ok())
                 .contains("namespace/team-a created", "secret/app-token created", "deployment.apps/web created");
-        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-a", "-o", "jsonpath={.spec.replicas}").ok()).isEqualTo("1");
+        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-a", "-o", "jsonpath={.spec.replicas}")
+                        .ok())
+                .isEqualTo("1");
 
-        assertThat(kubectl.runWithInput(coreObjects(2), "apply", "-f", "-").ok()).contains("deployment.apps/web configured", "secret/app-token unchanged");
-        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-a", "-o", "jsonpath={.spec.replicas}").ok()).isEqualTo("2");
+        assertThat(kubectl.runWithInput(coreObjects(2), "apply", "-f", "-").ok())
+                .contains("deployment.apps/web configured", "secret/app-token unchanged");
+        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-a", "-o", "jsonpath={.spec.replicas}")
+                        .ok())
+                .isEqualTo("2");
         assertThat(kubectl.run("get", "secrets", "-n", "team-a").ok()).contains("app-token");
 
-        assertThat(kubectl.runWithInput(manifests, "delete", "-f", "-").ok()).contains("namespace \"team-a\" deleted", "deployment.apps \"web\" deleted");
+        assertThat(kubectl.runWithInput(manifests, "delete", "-f", "-").ok())
+                .contains("namespace \"team-a\" deleted", "deployment.apps \"web\" deleted");
         assertThat(kubectl.run("get", "namespace", "team-a").err()).contains("NotFound");
     }
 
     @Test
     void scaleSetsADeploymentsReplicasAndAnswersAScale() {
-        kubectl.runWithInput(coreObjects(1).replace("team-a", "team-s"), "apply", "-f", "-").ok();
+        kubectl.runWithInput(coreObjects(1).replace("team-a", "team-s"), "apply", "-f", "-")
+                .ok();
 
-        assertThat(kubectl.run("scale", "deployment", "web", "-n", "team-s", "--replicas=0").ok()).contains("deployment.apps/web scaled");
-        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-s", "-o", "jsonpath={.spec.replicas}").ok()).isEqualTo("0");
-        assertThat(kubectl.run("get", "--raw", "/apis/apps/v1/namespaces/team-s/deployments/web/scale").ok())
+        assertThat(kubectl.run("scale", "deployment", "web", "-n", "team-s", "--replicas=0")
+                        .ok())
+                .contains("deployment.apps/web scaled");
+        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-s", "-o", "jsonpath={.spec.replicas}")
+                        .ok())
+                .isEqualTo("0");
+        assertThat(kubectl.run("get", "--raw", "/apis/apps/v1/namespaces/team-s/deployments/web/scale")
+                        .ok())
                 .contains("\"kind\":\"Scale\"", "\"replicas\":0", "\"selector\":\"app=web\"");
 
-        assertThat(kubectl.run("scale", "deployment", "web", "-n", "team-s", "--replicas=-1").err()).contains("replicas");
-        assertThat(kubectl.run("get", "--raw", "/apis/apps/v1/namespaces/team-s/deployments/missing/scale").err()).contains("NotFound");
+        assertThat(kubectl.run("scale", "deployment", "web", "-n", "team-s", "--replicas=-1")
+                        .err())
+                .contains("replicas");
+        assertThat(kubectl.run("get", "--raw", "/apis/apps/v1/namespaces/team-s/deployments/missing/scale")
+                        .err())
+                .contains("NotFound");
         kubectl.run("delete", "namespace", "team-s").ok();
     }
 
@@ -276,17 +421,41 @@ abstract class KubectlAcceptanceTests {
                 .replace("- containerPort: 80", "- containerPort: 8080");
 
         assertThat(kubectl.runWithInput(changed, "apply", "-f", "-").ok()).contains("deployment.apps/web configured");
-        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-m", "-o",
-                "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].args} {.spec.template.spec.containers[*].ports[*].containerPort}").ok())
+        assertThat(kubectl.run(
+                                "get",
+                                "deployment",
+                                "web",
+                                "-n",
+                                "team-m",
+                                "-o",
+                                "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].args} {.spec.template.spec.containers[*].ports[*].containerPort}")
+                        .ok())
                 .isEqualTo("nginx:1.27 [\"--one\",\"--two\"] 8080");
         assertThat(kubectl.runWithInput(original, "apply", "-f", "-").ok()).contains("deployment.apps/web configured");
-        assertThat(kubectl.run("get", "deployment", "web", "-n", "team-m", "-o",
-                "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].args}").ok().strip()).isEqualTo("nginx");
+        assertThat(kubectl.run(
+                                "get",
+                                "deployment",
+                                "web",
+                                "-n",
+                                "team-m",
+                                "-o",
+                                "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].args}")
+                        .ok()
+                        .strip())
+                .isEqualTo("nginx");
         kubectl.run("delete", "namespace", "team-m").ok();
     }
 
     private String specAndState(String namespace, String name) {
-        return kubectl.run("get", "tunnelconnector", name, "-n", namespace, "-o", "jsonpath={.spec.proxyPort} {.status.state}").ok();
+        return kubectl.run(
+                        "get",
+                        "tunnelconnector",
+                        name,
+                        "-n",
+                        namespace,
+                        "-o",
+                        "jsonpath={.spec.proxyPort} {.status.state}")
+                .ok();
     }
 
     static String connector(String namespace, String name, String proxyPort) {

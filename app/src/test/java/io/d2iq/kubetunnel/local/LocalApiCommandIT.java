@@ -22,14 +22,26 @@ class LocalApiCommandIT {
     void roleServesKubectlOverTlsUntilStopped(@TempDir Path dir) throws Exception {
         Path kubeconfig = dir.resolve("kubeconfig");
         Path out = dir.resolve("out");
-        Process role = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "local-api", "--port", "0", "--tls", "--kubeconfig-out", kubeconfig.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process role = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "local-api",
+                        "--port",
+                        "0",
+                        "--tls",
+                        "--kubeconfig-out",
+                        kubeconfig.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
-            await().atMost(Duration.ofSeconds(Kubectl.TIMEOUT_SECONDS)).until(() -> Files.readString(out).contains("listening on"));
+            await().atMost(Duration.ofSeconds(Kubectl.TIMEOUT_SECONDS))
+                    .until(() -> Files.readString(out).contains("listening on"));
             String url = Files.readString(out).replaceAll("(?s).*listening on (https://127\\.0\\.0\\.1:\\d+).*", "$1");
-            assertThat(Files.readString(kubeconfig)).contains("server: \"" + url + "\"", "certificate-authority-data: ");
+            assertThat(Files.readString(kubeconfig))
+                    .contains("server: \"" + url + "\"", "certificate-authority-data: ");
 
             Kubectl kubectl = new Kubectl(kubeconfig, dir);
             assertThat(kubectl.run("get", "namespaces").err()).contains("No resources found");
@@ -46,8 +58,12 @@ class LocalApiCommandIT {
     @Test
     void portInUseFailsWithExitCodeOne(@TempDir Path dir) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int exit = Main.execute("local-api", "--port", Integer.toString(taken.getLocalPort()),
-                    "--kubeconfig-out", dir.resolve("kubeconfig").toString());
+            int exit = Main.execute(
+                    "local-api",
+                    "--port",
+                    Integer.toString(taken.getLocalPort()),
+                    "--kubeconfig-out",
+                    dir.resolve("kubeconfig").toString());
 
             assertThat(exit).isEqualTo(LocalApiCommand.EXIT_START_FAILED);
             assertThat(dir.resolve("kubeconfig")).doesNotExist();
@@ -62,7 +78,12 @@ class LocalApiCommandIT {
             port = probe.getLocalPort();
         }
 
-        int exit = Main.execute("local-api", "--port", Integer.toString(port), "--kubeconfig-out", notADirectory.resolve("kubeconfig").toString());
+        int exit = Main.execute(
+                "local-api",
+                "--port",
+                Integer.toString(port),
+                "--kubeconfig-out",
+                notADirectory.resolve("kubeconfig").toString());
 
         assertThat(exit).isEqualTo(LocalApiCommand.EXIT_START_FAILED);
         assertThat(isListening(port)).isFalse();

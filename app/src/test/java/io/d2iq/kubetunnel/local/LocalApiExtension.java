@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ... API.client().resources(TunnelConnector.class) ...  API.kubeconfigFile() ...
  * </pre>
  */
-public final class LocalApiExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+public final class LocalApiExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private final boolean tls;
     private LocalApi api;

@@ -22,7 +22,8 @@ class LocalApiKubeconfigTest {
 
     @Test
     void aTlsKubeconfigCarriesTheCaAsBase64() {
-        String yaml = LocalApi.kubeconfigFor("https://127.0.0.1:1234", "-----BEGIN CERTIFICATE-----\n").toYaml();
+        String yaml = LocalApi.kubeconfigFor("https://127.0.0.1:1234", "-----BEGIN CERTIFICATE-----\n")
+                .toYaml();
 
         assertThat(Config.fromKubeconfig(yaml).getCaCertData()).isEqualTo("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==");
     }

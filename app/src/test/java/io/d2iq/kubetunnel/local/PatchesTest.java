@@ -19,21 +19,27 @@ class PatchesTest {
 
     @Test
     void strategicPatchWithoutListsOrDirectivesIsAPlainMerge() {
-        assertThat(Patches.isPlainMerge(json("{\"spec\":{\"replicas\":2,\"paused\":null}}"))).isTrue();
-        assertThat(Patches.isPlainMerge(json("{\"spec\":{\"containers\":[{\"name\":\"a\"}]}}"))).isFalse();
-        assertThat(Patches.isPlainMerge(json("{\"spec\":{\"$retainKeys\":\"x\"}}"))).isFalse();
+        assertThat(Patches.isPlainMerge(json("{\"spec\":{\"replicas\":2,\"paused\":null}}")))
+                .isTrue();
+        assertThat(Patches.isPlainMerge(json("{\"spec\":{\"containers\":[{\"name\":\"a\"}]}}")))
+                .isFalse();
+        assertThat(Patches.isPlainMerge(json("{\"spec\":{\"$retainKeys\":\"x\"}}")))
+                .isFalse();
     }
 
     @Test
     void mergePatchReplacesMergesAndDeletesWithNull() {
-        JsonNode result = Patches.merge(json("{\"a\":{\"b\":1,\"c\":2},\"l\":[1,2]}"), json("{\"a\":{\"b\":5,\"c\":null},\"l\":[3]}"));
+        JsonNode result = Patches.merge(
+                json("{\"a\":{\"b\":1,\"c\":2},\"l\":[1,2]}"), json("{\"a\":{\"b\":5,\"c\":null},\"l\":[3]}"));
 
         assertThat(result).isEqualTo(json("{\"a\":{\"b\":5},\"l\":[3]}"));
     }
 
     @Test
     void jsonPatchIsAppliedAsRfc6902() {
-        JsonNode result = Patches.apply(Patches.Type.JSON_PATCH, json("{\"spec\":{\"proxyPort\":1}}"),
+        JsonNode result = Patches.apply(
+                Patches.Type.JSON_PATCH,
+                json("{\"spec\":{\"proxyPort\":1}}"),
                 json("[{\"op\":\"replace\",\"path\":\"/spec/proxyPort\",\"value\":2}]"));
 
         assertThat(result).isEqualTo(json("{\"spec\":{\"proxyPort\":2}}"));

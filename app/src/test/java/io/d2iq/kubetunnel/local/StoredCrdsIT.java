@@ -24,17 +24,29 @@ class StoredCrdsIT {
         KubernetesClient client = api.client();
         CustomResourceDefinition crd;
         try (InputStream in = Files.newInputStream(Path.of("deploy/crds/tunnelgateways.kubetunnel.d2iq.io-v1.yml"))) {
-            crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+            crd = client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .load(in)
+                    .item();
         }
         assertThat(servedKinds(client)).doesNotContain("TunnelGateway");
 
         client.resource(crd).create();
         assertThat(servedKinds(client)).contains("TunnelGateway");
 
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                .edit(c -> { c.getSpec().getNames().setShortNames(List.of("tgw-edited")); return c; });
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crd.getMetadata().getName())
+                .edit(c -> {
+                    c.getSpec().getNames().setShortNames(List.of("tgw-edited"));
+                    return c;
+                });
         assertThat(client.getApiResources("kubetunnel.d2iq.io/v1alpha1").getResources())
-                .filteredOn(r -> r.getKind().equals("TunnelGateway")).flatExtracting(APIResource::getShortNames).containsExactly("tgw-edited");
+                .filteredOn(r -> r.getKind().equals("TunnelGateway"))
+                .flatExtracting(APIResource::getShortNames)
+                .containsExactly("tgw-edited");
 
         client.resource(crd).delete();
         assertThat(servedKinds(client)).doesNotContain("TunnelGateway");
@@ -42,6 +54,8 @@ class StoredCrdsIT {
 
     private static List<String> servedKinds(KubernetesClient client) {
         var resources = client.getApiResources("kubetunnel.d2iq.io/v1alpha1");
-        return resources == null ? List.of() : resources.getResources().stream().map(APIResource::getKind).toList();
+        return resources == null
+                ? List.of()
+                : resources.getResources().stream().map(APIResource::getKind).toList();
     }
 }

@@ -31,7 +31,8 @@ class StrategicMergePatchTest {
                 {"spec":{"containers":[{"name":"agent","env":[{"name":"A","value":"9"},{"$patch":"delete","name":"B"},{"name":"C","value":"3"}]},
                   {"$patch":"delete","name":"sidecar"}]}}"""));
 
-        assertThat(result.at("/spec/containers/0/env")).isEqualTo(json("[{\"name\":\"A\",\"value\":\"9\"},{\"name\":\"C\",\"value\":\"3\"}]"));
+        assertThat(result.at("/spec/containers/0/env"))
+                .isEqualTo(json("[{\"name\":\"A\",\"value\":\"9\"},{\"name\":\"C\",\"value\":\"3\"}]"));
         assertThat(result.at("/spec/containers")).hasSize(1);
     }
 
@@ -39,12 +40,16 @@ class StrategicMergePatchTest {
     void containerPortsMergeOnContainerPortAndServicePortsOnPort() {
         JsonNode pod = StrategicMergePatch.apply(json(POD_SPEC), json("""
                 {"spec":{"containers":[{"name":"agent","ports":[{"containerPort":8080,"protocol":"TCP"},{"containerPort":9090}]}]}}"""));
-        JsonNode service = StrategicMergePatch.apply(json("{\"spec\":{\"ports\":[{\"name\":\"proxy\",\"port\":1080}]}}"),
+        JsonNode service = StrategicMergePatch.apply(
+                json("{\"spec\":{\"ports\":[{\"name\":\"proxy\",\"port\":1080}]}}"),
                 json("{\"spec\":{\"ports\":[{\"port\":1080,\"targetPort\":1081}]}}"));
 
-        assertThat(pod.at("/spec/containers/0/ports")).isEqualTo(json(
-                "[{\"name\":\"management\",\"containerPort\":8080,\"protocol\":\"TCP\"},{\"containerPort\":9090}]"));
-        assertThat(service.at("/spec/ports")).isEqualTo(json("[{\"name\":\"proxy\",\"port\":1080,\"targetPort\":1081}]"));
+        assertThat(pod.at("/spec/containers/0/ports"))
+                .isEqualTo(
+                        json(
+                                "[{\"name\":\"management\",\"containerPort\":8080,\"protocol\":\"TCP\"},{\"containerPort\":9090}]"));
+        assertThat(service.at("/spec/ports"))
+                .isEqualTo(json("[{\"name\":\"proxy\",\"port\":1080,\"targetPort\":1081}]"));
     }
 
     @Test
@@ -72,7 +77,9 @@ class StrategicMergePatchTest {
         assertThat(result.at("/metadata/labels")).isEqualTo(json("{\"x\":\"1\"}"));
         assertThat(result.at("/spec/strategy")).isEqualTo(json("{\"type\":\"Recreate\"}"));
         assertThat(result.at("/spec/selector")).isEqualTo(json("{\"matchLabels\":{\"app\":\"b\"}}"));
-        assertThat(target.at("/metadata/finalizers")).as("the target is not modified").hasSize(3);
+        assertThat(target.at("/metadata/finalizers"))
+                .as("the target is not modified")
+                .hasSize(3);
     }
 
     private static JsonNode json(String text) {

@@ -43,13 +43,19 @@ class KubectlThroughTunnelIT {
 
     @Test
     void getNamespacesListsTheRemoteClustersNamespacesThroughTheTunnel() {
-        cluster.remote.client().namespaces().resource(namespace("only-on-remote")).create();
+        cluster.remote
+                .client()
+                .namespaces()
+                .resource(namespace("only-on-remote"))
+                .create();
         double streamsBefore = cluster.streamsOpenedOnTunnelServer();
 
         String out = kubectl.run("get", "namespaces", "-o", "name").ok();
 
         assertThat(out).contains("namespace/only-on-remote");
-        assertThat(cluster.streamsOpenedOnTunnelServer()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
+        assertThat(cluster.streamsOpenedOnTunnelServer())
+                .as("streams opened on the tunnel server")
+                .isGreaterThan(streamsBefore);
     }
 
     @Test
@@ -67,11 +73,15 @@ class KubectlThroughTunnelIT {
         createPod("apps", "earlier");
         try (Kubectl.Running watch = kubectl.start("get", "pods", "-A", "-w")) {
             // the listed pod is printed before the watch starts: only then does "later" prove the watch
-            await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(watch.out()).as(watch.err()).containsPattern("(?m)^apps\\s+earlier\\s"));
+            await().atMost(EVENTUALLY)
+                    .untilAsserted(
+                            () -> assertThat(watch.out()).as(watch.err()).containsPattern("(?m)^apps\\s+earlier\\s"));
 
             createPod("apps", "later");
 
-            await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(watch.out()).as(watch.err()).containsPattern("(?m)^apps\\s+later\\s"));
+            await().atMost(EVENTUALLY)
+                    .untilAsserted(
+                            () -> assertThat(watch.out()).as(watch.err()).containsPattern("(?m)^apps\\s+later\\s"));
             assertThat(watch.process().isAlive()).as("the watch is still open").isTrue();
         }
     }
@@ -89,11 +99,29 @@ class KubectlThroughTunnelIT {
     }
 
     private void createPod(String namespace, String name) {
-        cluster.remote.client().pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("busybox").endContainer().endSpec().build()).create();
+        cluster.remote
+                .client()
+                .pods()
+                .inNamespace(namespace)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("app")
+                        .withImage("busybox")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     private static Namespace namespace(String name) {
-        return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+        return new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build();
     }
 }

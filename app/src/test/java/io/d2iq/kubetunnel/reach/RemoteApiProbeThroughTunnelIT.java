@@ -46,7 +46,8 @@ class RemoteApiProbeThroughTunnelIT {
     @BeforeEach
     void newProbe() {
         cluster.tunnel.awaitConnected();
-        probe = new KubeconfigRemoteApiProbe((namespace, service, port) -> URI.create("http://127.0.0.1:" + cluster.tunnel.proxy().getPort()));
+        probe = new KubeconfigRemoteApiProbe((namespace, service, port) ->
+                URI.create("http://127.0.0.1:" + cluster.tunnel.proxy().getPort()));
     }
 
     @AfterEach
@@ -57,7 +58,9 @@ class RemoteApiProbeThroughTunnelIT {
     @Test
     void getVersionSucceedsOnlyWhileTheAgentCarriesIt() throws Exception {
         String kubeconfig = cluster.register(cluster.remote.url(), cluster.remote.caCertificatePem());
-        assertThat(kubeconfig).contains("proxy-url: \"socks5://127.0.0.1:" + cluster.tunnel.proxy().getPort() + "\"")
+        assertThat(kubeconfig)
+                .contains("proxy-url: \"socks5://127.0.0.1:"
+                        + cluster.tunnel.proxy().getPort() + "\"")
                 .contains("server: \"" + cluster.remote.url() + "\"");
         double streamsBefore = cluster.streamsOpenedOnTunnelServer();
 
@@ -65,14 +68,18 @@ class RemoteApiProbeThroughTunnelIT {
 
         assertThat(connected.success()).as(connected.message()).isTrue();
         assertThat(connected.reason()).isEqualTo("RemoteApiReachable");
-        assertThat(cluster.streamsOpenedOnTunnelServer()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
+        assertThat(cluster.streamsOpenedOnTunnelServer())
+                .as("streams opened on the tunnel server")
+                .isGreaterThan(streamsBefore);
 
         cluster.tunnel.stopAgent();
         await().atMost(WITHIN).until(() -> !cluster.tunnel.server().agentConnected());
         ProbeResult dropped = probe(kubeconfig);
         assertThat(dropped.success()).isFalse();
         assertThat(dropped.reason()).as(dropped.message()).isEqualTo("RemoteApiUnreachable");
-        assertThat(cluster.remote.client().getKubernetesVersion()).as("the remote API itself is still up").isNotNull();
+        assertThat(cluster.remote.client().getKubernetesVersion())
+                .as("the remote API itself is still up")
+                .isNotNull();
 
         cluster.startAgent();
         cluster.tunnel.awaitConnected();
@@ -82,19 +89,23 @@ class RemoteApiProbeThroughTunnelIT {
     @Test
     void aProxyUrlRewrittenInTheSecretIsIgnoredTheProbeUsesTheConnectorsTunnel() throws Exception {
         String registered = cluster.register(cluster.remote.url(), cluster.remote.caCertificatePem());
-        String elsewhere = registered.replace("socks5://127.0.0.1:" + cluster.tunnel.proxy().getPort(), "socks5://127.0.0.1:1");
+        String elsewhere = registered.replace(
+                "socks5://127.0.0.1:" + cluster.tunnel.proxy().getPort(), "socks5://127.0.0.1:1");
         double streamsBefore = cluster.streamsOpenedOnTunnelServer();
 
         ProbeResult result = probe(elsewhere);
 
         assertThat(result.success()).as(result.message()).isTrue();
-        assertThat(cluster.streamsOpenedOnTunnelServer()).as("streams opened on the tunnel server").isGreaterThan(streamsBefore);
+        assertThat(cluster.streamsOpenedOnTunnelServer())
+                .as("streams opened on the tunnel server")
+                .isGreaterThan(streamsBefore);
     }
 
     @Test
     void aSecretWithoutProxyUrlStillNeverSendsTheTokenAroundTheTunnel() throws Exception {
         String registered = cluster.register(cluster.rejecting.url(), cluster.rejecting.caCertificatePem());
-        String direct = registered.lines().filter(line -> !line.contains("proxy-url")).collect(Collectors.joining("\n"));
+        String direct =
+                registered.lines().filter(line -> !line.contains("proxy-url")).collect(Collectors.joining("\n"));
         cluster.tunnel.stopAgent();
         await().atMost(WITHIN).until(() -> !cluster.tunnel.server().agentConnected());
         int answeredBefore = cluster.rejecting.requests();
@@ -103,7 +114,9 @@ class RemoteApiProbeThroughTunnelIT {
 
         cluster.startAgent();
         assertThat(result.reason()).as(result.message()).isEqualTo("RemoteApiUnreachable");
-        assertThat(cluster.rejecting.requests()).as("requests that reached the server directly").isEqualTo(answeredBefore);
+        assertThat(cluster.rejecting.requests())
+                .as("requests that reached the server directly")
+                .isEqualTo(answeredBefore);
     }
 
     @Test
@@ -116,7 +129,9 @@ class RemoteApiProbeThroughTunnelIT {
         assertThat(rejected.success()).isFalse();
         assertThat(rejected.reason()).as(rejected.message()).isEqualTo("RemoteCredentialsRejected");
         assertThat(rejected.message()).contains("401").doesNotContain("remote-service-account-token");
-        assertThat(cluster.rejecting.requests()).as("requests that reached the rejecting server").isGreaterThan(answeredBefore);
+        assertThat(cluster.rejecting.requests())
+                .as("requests that reached the rejecting server")
+                .isGreaterThan(answeredBefore);
     }
 
     @Test
@@ -130,16 +145,22 @@ class RemoteApiProbeThroughTunnelIT {
 
         cluster.startAgent();
         assertThat(result.reason()).as(result.message()).isEqualTo("RemoteApiUnreachable");
-        assertThat(cluster.rejecting.requests()).as("no request bypassed the tunnel").isEqualTo(answeredBefore);
+        assertThat(cluster.rejecting.requests())
+                .as("no request bypassed the tunnel")
+                .isEqualTo(answeredBefore);
     }
 
     @Test
     void theServerNameReachesTheAgentUnresolvedSoTheRemoteSideResolvesIt() throws Exception {
-        String byName = cluster.register("https://localhost:" + cluster.remote.port(), cluster.remote.caCertificatePem());
-        assertThat(probe(byName).success()).as("localhost:<remote port> is on the allow-list").isTrue();
+        String byName =
+                cluster.register("https://localhost:" + cluster.remote.port(), cluster.remote.caCertificatePem());
+        assertThat(probe(byName).success())
+                .as("localhost:<remote port> is on the allow-list")
+                .isTrue();
 
         // 127.0.0.1:<rejecting port> is allowed but localhost:<rejecting port> is not: a name resolved here would pass
-        String rejectingByName = cluster.register("https://localhost:" + cluster.rejecting.port(), cluster.rejecting.caCertificatePem());
+        String rejectingByName =
+                cluster.register("https://localhost:" + cluster.rejecting.port(), cluster.rejecting.caCertificatePem());
         int answeredBefore = cluster.rejecting.requests();
         ProbeResult refused = probe(rejectingByName);
 
@@ -148,7 +169,12 @@ class RemoteApiProbeThroughTunnelIT {
     }
 
     private ProbeResult probe(String kubeconfig) throws InvalidKubeconfigException {
-        TunnelConnector connector = cluster.management.client().resources(TunnelConnector.class).inNamespace(NAMESPACE).withName(CONNECTOR).get();
+        TunnelConnector connector = cluster.management
+                .client()
+                .resources(TunnelConnector.class)
+                .inNamespace(NAMESPACE)
+                .withName(CONNECTOR)
+                .get();
         return probe.probe(new ConnectorInputs(connector, null, null, null, null), KubeconfigParser.parse(kubeconfig));
     }
 }

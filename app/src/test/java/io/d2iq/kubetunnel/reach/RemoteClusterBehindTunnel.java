@@ -72,9 +72,13 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
         tunnel.awaitConnected();
         webhookPort = TunnelFixture.freePort();
         Path tokenFile = Files.writeString(directory.resolve("webhook-token"), CONNECTOR_TOKEN);
-        RegistrationHandler handler = new RegistrationHandler(tokenFile,
+        RegistrationHandler handler = new RegistrationHandler(
+                tokenFile,
                 new KubeconfigSecretWriter(management.client(), NAMESPACE, CONNECTOR, Clock.systemUTC()),
-                new ProxyUrl("socks5://127.0.0.1:" + tunnel.proxy().getPort(), null), NAMESPACE, CONNECTOR, Clock.systemUTC());
+                new ProxyUrl("socks5://127.0.0.1:" + tunnel.proxy().getPort(), null),
+                NAMESPACE,
+                CONNECTOR,
+                Clock.systemUTC());
         webhook = new KubeconfigWebhookApplication(handler, management.client(), webhookPort, 0, null, null);
         webhook.start();
     }
@@ -84,7 +88,8 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
      * as a cluster's API is known by both) and the rejecting server (by address only).
      */
     void startAgent() throws Exception {
-        tunnel.startAgent(List.of("127.0.0.1:" + remote.port(), "localhost:" + remote.port(), "127.0.0.1:" + rejecting.port()));
+        tunnel.startAgent(
+                List.of("127.0.0.1:" + remote.port(), "localhost:" + remote.port(), "127.0.0.1:" + rejecting.port()));
     }
 
     /**
@@ -95,34 +100,63 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
         Path ca = Files.writeString(directory.resolve("remote-ca.crt"), caPem);
         Path remoteToken = Files.writeString(directory.resolve("remote-token"), REMOTE_TOKEN);
         Path connectorToken = Files.writeString(directory.resolve("connector-token"), CONNECTOR_TOKEN);
-        int exit = Main.execute("register", "--webhook-url", "http://127.0.0.1:" + webhookPort + "/fleet/east/kubeconfig",
-                "--token-file", connectorToken.toString(), "--remote-token-file", remoteToken.toString(),
-                "--remote-ca-file", ca.toString(), "--api-server", apiServer, "--attempts", "3", "--max-backoff", "200ms");
+        int exit = Main.execute(
+                "register",
+                "--webhook-url",
+                "http://127.0.0.1:" + webhookPort + "/fleet/east/kubeconfig",
+                "--token-file",
+                connectorToken.toString(),
+                "--remote-token-file",
+                remoteToken.toString(),
+                "--remote-ca-file",
+                ca.toString(),
+                "--api-server",
+                apiServer,
+                "--attempts",
+                "3",
+                "--max-backoff",
+                "200ms");
         assertThat(exit).as("register exit code").isZero();
-        Secret secret = management.client().secrets().inNamespace(NAMESPACE)
-                .withName(ConnectorResources.kubeconfigSecretName(CONNECTOR)).get();
-        return new String(Base64.getDecoder().decode(secret.getData().get(ConnectorResources.KUBECONFIG_KEY)), StandardCharsets.UTF_8);
+        Secret secret = management
+                .client()
+                .secrets()
+                .inNamespace(NAMESPACE)
+                .withName(ConnectorResources.kubeconfigSecretName(CONNECTOR))
+                .get();
+        return new String(
+                Base64.getDecoder().decode(secret.getData().get(ConnectorResources.KUBECONFIG_KEY)),
+                StandardCharsets.UTF_8);
     }
 
     /** Registers the remote embedded API and writes the registered kubeconfig to a file, as a user exports it. */
     Path exportRemoteKubeconfig() throws IOException {
-        return Files.writeString(directory.resolve("exported.kubeconfig"), register(remote.url(), remote.caCertificatePem()));
+        return Files.writeString(
+                directory.resolve("exported.kubeconfig"), register(remote.url(), remote.caCertificatePem()));
     }
 
     /** Streams the tunnel server has opened so far: a request that went through the tunnel raises it. */
     double streamsOpenedOnTunnelServer() {
-        return tunnel.server().meterRegistry().find("kubetunnel.streams.opened").counters().stream().mapToDouble(Counter::count).sum();
+        return tunnel.server().meterRegistry().find("kubetunnel.streams.opened").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private static void createConnector(KubernetesClient client) {
-        try (InputStream crd = Files.newInputStream(Path.of("deploy/crds/tunnelconnectors.kubetunnel.d2iq.io-v1.yml"))) {
+        try (InputStream crd =
+                Files.newInputStream(Path.of("deploy/crds/tunnelconnectors.kubetunnel.d2iq.io-v1.yml"))) {
             client.load(crd).create();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         TunnelConnector connector = new TunnelConnector();
-        connector.setMetadata(new ObjectMetaBuilder().withName(CONNECTOR).withNamespace(NAMESPACE).build());
-        TunnelConnector created = client.resources(TunnelConnector.class).inNamespace(NAMESPACE).resource(connector).create();
+        connector.setMetadata(new ObjectMetaBuilder()
+                .withName(CONNECTOR)
+                .withNamespace(NAMESPACE)
+                .build());
+        TunnelConnector created = client.resources(TunnelConnector.class)
+                .inNamespace(NAMESPACE)
+                .resource(connector)
+                .create();
         // the controller's part: the empty Secret the webhook fills
         client.secrets().resource(AgentAccess.kubeconfigSecret(created)).create();
     }
@@ -135,7 +169,8 @@ final class RemoteClusterBehindTunnel implements AutoCloseable {
         rejecting.close();
         remote.close();
         try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,7 +18,11 @@ final class SharedRemoteCluster implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.create(SharedRemoteCluster.class))
-                .getOrComputeIfAbsent(RemoteClusterBehindTunnel.class, key -> RemoteClusterBehindTunnel.start(), RemoteClusterBehindTunnel.class);
+        return context.getRoot()
+                .getStore(ExtensionContext.Namespace.create(SharedRemoteCluster.class))
+                .getOrComputeIfAbsent(
+                        RemoteClusterBehindTunnel.class,
+                        key -> RemoteClusterBehindTunnel.start(),
+                        RemoteClusterBehindTunnel.class);
     }
 }

@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlaneBinaries {
 
-    private static final List<String> REQUIRED = List.of("etcd", "kube-apiserver", "kube-controller-manager", "kubectl");
+    private static final List<String> REQUIRED =
+            List.of("etcd", "kube-apiserver", "kube-controller-manager", "kubectl");
     private static final long BUILD_TIMEOUT_MINUTES = 40;
     private static Path directory;
 
-    private ControlPlaneBinaries() {
-    }
+    private ControlPlaneBinaries() {}
 
     public static synchronized Path directory() throws IOException {
         if (directory == null) {
@@ -28,7 +28,8 @@ public final class ControlPlaneBinaries {
             directory = configured != null && !configured.isBlank() ? Path.of(configured) : build();
             for (String binary : REQUIRED) {
                 if (!Files.isExecutable(directory.resolve(binary))) {
-                    throw new IllegalStateException(directory.resolve(binary) + " is missing: run tools/control-plane/build.sh");
+                    throw new IllegalStateException(
+                            directory.resolve(binary) + " is missing: run tools/control-plane/build.sh");
                 }
             }
         }
@@ -47,7 +48,9 @@ public final class ControlPlaneBinaries {
 
     private static Path build() throws IOException {
         Path log = Files.createTempFile("control-plane-build", ".log");
-        Process build = new ProcessBuilder("tools/control-plane/build.sh").redirectError(log.toFile()).start();
+        Process build = new ProcessBuilder("tools/control-plane/build.sh")
+                .redirectError(log.toFile())
+                .start();
         String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
             if (!build.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES) || build.exitValue() != 0) {

@@ -31,7 +31,8 @@ public final class ControlPlaneExtension implements BeforeAllCallback, AfterAllC
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Path dir = Path.of("target", "control-plane", context.getRequiredTestClass().getSimpleName(), name);
+        Path dir = Path.of(
+                "target", "control-plane", context.getRequiredTestClass().getSimpleName(), name);
         deleteRecursively(dir); // a previous run's etcd data would not match this run's fresh certificates
         plane = ControlPlaneBinaries.start(name, dir);
     }
@@ -57,7 +58,8 @@ public final class ControlPlaneExtension implements BeforeAllCallback, AfterAllC
     /** The running control plane (from the class's first callback to its last). */
     public ControlPlane plane() {
         if (plane == null) {
-            throw new IllegalStateException("control plane " + name + " is not running: register the extension as a static field");
+            throw new IllegalStateException(
+                    "control plane " + name + " is not running: register the extension as a static field");
         }
         return plane;
     }

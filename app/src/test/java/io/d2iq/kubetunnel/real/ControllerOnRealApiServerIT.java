@@ -42,8 +42,10 @@ class ControllerOnRealApiServerIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final ControlPlaneExtension MANAGEMENT = new ControlPlaneExtension("management");
+
     private static ControlPlane cluster;
     private static KubernetesClient admin;
     private static Kubectl kubectl;
@@ -57,7 +59,8 @@ class ControllerOnRealApiServerIT {
         kubectl = new Kubectl(cluster.adminKubeconfig(), Files.createDirectories(dir.resolve("kubectl")));
         kubectl.run("apply", "-k", "deploy/").ok();
         String token = cluster.serviceAccountToken(SYSTEM_NS, "kubetunnel-controller");
-        controllerKubeconfig = Files.writeString(dir.resolve("controller.kubeconfig"), cluster.kubeconfigWithToken(token));
+        controllerKubeconfig =
+                Files.writeString(dir.resolve("controller.kubeconfig"), cluster.kubeconfigWithToken(token));
     }
 
     @AfterAll
@@ -78,7 +81,8 @@ class ControllerOnRealApiServerIT {
             controller.close();
             System.err.println(String.join("\n", controller.lines()));
         }
-        kubectl.run("delete", "-f", "deploy/samples/", "--ignore-not-found", "--wait=true").ok();
+        kubectl.run("delete", "-f", "deploy/samples/", "--ignore-not-found", "--wait=true")
+                .ok();
         await().atMost(Duration.ofSeconds(60)).until(() -> children().isEmpty());
         admin.leases().inNamespace(SYSTEM_NS).delete();
     }
@@ -88,13 +92,18 @@ class ControllerOnRealApiServerIT {
         ControllerProcess controller = controller("controller-0", List.of());
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            TunnelConnector connector = admin.resources(TunnelConnector.class).inNamespace(NS).withName(CONNECTOR).get();
+            TunnelConnector connector = admin.resources(TunnelConnector.class)
+                    .inNamespace(NS)
+                    .withName(CONNECTOR)
+                    .get();
             assertThat(connector.getStatus()).isNotNull();
             assertThat(connector.getStatus().getState()).isNotNull();
             assertThat(connector.getStatus().getServiceAccountRef()).isNotNull();
         });
-        assertThat(children()).extracting(child -> child.getKind() + "/" + child.getMetadata().getName())
-                .contains("Deployment/" + ConnectorResources.tunnelServerName(CONNECTOR),
+        assertThat(children())
+                .extracting(child -> child.getKind() + "/" + child.getMetadata().getName())
+                .contains(
+                        "Deployment/" + ConnectorResources.tunnelServerName(CONNECTOR),
                         "Deployment/" + ConnectorResources.kubeconfigWebhookName(CONNECTOR),
                         "Service/" + ConnectorResources.tunnelServerName(CONNECTOR),
                         "Ingress/" + ConnectorResources.tunnelServerName(CONNECTOR),
@@ -103,36 +112,49 @@ class ControllerOnRealApiServerIT {
                         "RoleBinding/" + ConnectorResources.agentRoleBindingName(CONNECTOR));
         // a second pass over the same objects (resync, child events) must not need more rights either
         await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
-        assertThat(controller.lines()).as("every call the controller makes is allowed by deploy/'s RBAC")
+        assertThat(controller.lines())
+                .as("every call the controller makes is allowed by deploy/'s RBAC")
                 .noneMatch(line -> line.contains("Forbidden") || line.contains("forbidden") || line.contains(" 403"));
-        assertThat(controller.logged("leader election: leading, Lease " + SYSTEM_NS + "/kubetunnel-controller")).isTrue();
+        assertThat(controller.logged("leader election: leading, Lease " + SYSTEM_NS + "/kubetunnel-controller"))
+                .isTrue();
 
         // what kubectl shows a user of a real API server
         String wide = kubectl.run("get", "tc", "-n", NS, "-o", "wide").ok();
-        assertThat(wide.lines().findFirst()).hasValueSatisfying(header -> assertThat(header).contains("GATEWAY", "STATE", "REASON", "MESSAGE"));
+        assertThat(wide.lines().findFirst())
+                .hasValueSatisfying(header -> assertThat(header).contains("GATEWAY", "STATE", "REASON", "MESSAGE"));
         assertThat(wide).contains(CONNECTOR, "Starting");
         assertThat(kubectl.run("get", "kubetunnel", "-n", NS, "-o", "name").ok())
-                .contains("tunnelconnector.kubetunnel.d2iq.io/" + CONNECTOR, "tunnelgateway.kubetunnel.d2iq.io/demo-gateway");
-        assertThat(kubectl.run("describe", "tc", CONNECTOR, "-n", NS).ok()).as("the Events of its transitions")
-                .containsPattern("Normal\\s+Starting").doesNotContain("Events:  <none>");
+                .contains(
+                        "tunnelconnector.kubetunnel.d2iq.io/" + CONNECTOR,
+                        "tunnelgateway.kubetunnel.d2iq.io/demo-gateway");
+        assertThat(kubectl.run("describe", "tc", CONNECTOR, "-n", NS).ok())
+                .as("the Events of its transitions")
+                .containsPattern("Normal\\s+Starting")
+                .doesNotContain("Events:  <none>");
     }
 
     @Test
     void deletingAConnectorLetsKubernetesGarbageCollectorRemoveEveryChildThroughOwnerReferences() throws Exception {
         ControllerProcess controller = controller("controller-0", List.of());
         await().atMost(Duration.ofSeconds(90)).until(() -> children().size() >= 8);
-        TunnelConnector connector = admin.resources(TunnelConnector.class).inNamespace(NS).withName(CONNECTOR).get();
+        TunnelConnector connector = admin.resources(TunnelConnector.class)
+                .inNamespace(NS)
+                .withName(CONNECTOR)
+                .get();
         List<HasMetadata> children = children();
         for (HasMetadata child : children) {
-            assertThat(child.getMetadata().getOwnerReferences()).as("%s %s", child.getKind(), child.getMetadata().getName())
-                    .singleElement().satisfies(owner -> assertOwnedBy(owner, connector));
+            assertThat(child.getMetadata().getOwnerReferences())
+                    .as("%s %s", child.getKind(), child.getMetadata().getName())
+                    .singleElement()
+                    .satisfies(owner -> assertOwnedBy(owner, connector));
         }
         // the controller is gone, so only kube-controller-manager's garbage collector can remove the children
         controller.close();
         controllers.clear();
         admin.resource(connector).delete();
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(children()).isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(children()).isEmpty());
     }
 
     @Test
@@ -141,8 +163,11 @@ class ControllerOnRealApiServerIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> first.logged("leader election: leading"));
         ControllerProcess second = controller("controller-b", List.of("--lease-seconds", "6"));
         await().atMost(Duration.ofSeconds(60)).until(() -> second.logged("leader election: following"));
-        await().atMost(Duration.ofSeconds(90)).until(() -> first.logged("reconciled connector=" + NS + "/" + CONNECTOR));
-        assertThat(second.logged("reconciled connector=")).as("the follower writes nothing").isFalse();
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> first.logged("reconciled connector=" + NS + "/" + CONNECTOR));
+        assertThat(second.logged("reconciled connector="))
+                .as("the follower writes nothing")
+                .isFalse();
 
         first.kill(); // a crash: nothing releases the Lease
         long killed = System.nanoTime();
@@ -150,26 +175,52 @@ class ControllerOnRealApiServerIT {
         Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
         // the Lease (6 s) runs out, then the follower's next retry (6 s / 5, jittered) takes it
         assertThat(takeover).isLessThan(Duration.ofSeconds(6 + 3 + 2));
-        admin.resources(TunnelConnector.class).inNamespace(NS).withName(CONNECTOR).delete();
+        admin.resources(TunnelConnector.class)
+                .inNamespace(NS)
+                .withName(CONNECTOR)
+                .delete();
         kubectl.run("apply", "-f", "deploy/samples/tunnelconnector.yaml").ok();
-        await().atMost(Duration.ofSeconds(60)).until(() -> second.logged("reconciled connector=" + NS + "/" + CONNECTOR));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> second.logged("reconciled connector=" + NS + "/" + CONNECTOR));
     }
 
     @Test
-    void aControllerStartedFromALaptopWithOnlyAKubeconfigLeadsInTheKubeconfigsNamespaceAndReconcilesTheSamplesToListening()
-            throws Exception {
+    void
+            aControllerStartedFromALaptopWithOnlyAKubeconfigLeadsInTheKubeconfigsNamespaceAndReconcilesTheSamplesToListening()
+                    throws Exception {
         // the cluster's nodes: the kubelet-mode runner runs the tunnel-server and webhook Pods kcm creates
-        try (LocalRunner nodes = LocalRunner.startKubelet(admin, RunnerOptions.defaults()
-                .withWorkDir(Files.createDirectories(dir.resolve("laptop-nodes"))).withApiCa(cluster.caPem()))) {
-            // no POD_NAMESPACE, no flag: as `java -jar kubetunnel.jar controller --kubeconfig ~/.kube/config` is first tried
-            ControllerProcess controller = ControllerProcess.start(cluster.adminKubeconfig(), null, "laptop",
-                    dir.resolve("laptop-" + System.nanoTime() + ".log"), List.of());
+        try (LocalRunner nodes = LocalRunner.startKubelet(
+                admin,
+                RunnerOptions.defaults()
+                        .withWorkDir(Files.createDirectories(dir.resolve("laptop-nodes")))
+                        .withApiCa(cluster.caPem()))) {
+            // no POD_NAMESPACE, no flag: as `java -jar kubetunnel.jar controller --kubeconfig ~/.kube/config` is first
+            // tried
+            ControllerProcess controller = ControllerProcess.start(
+                    cluster.adminKubeconfig(),
+                    null,
+                    "laptop",
+                    dir.resolve("laptop-" + System.nanoTime() + ".log"),
+                    List.of());
             controllers.add(controller);
 
-            await().ignoreExceptions().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(admin.resources(TunnelConnector.class)
-                    .inNamespace(NS).withName(CONNECTOR).get().getStatus().getState()).isEqualTo(TunnelConnectorState.Listening));
-            assertThat(controller.logged("leader election: leading, Lease default/kubetunnel-controller")).isTrue();
-            assertThat(admin.leases().inNamespace("default").withName("kubetunnel-controller").get().getSpec().getHolderIdentity())
+            await().ignoreExceptions()
+                    .atMost(Duration.ofSeconds(120))
+                    .untilAsserted(() -> assertThat(admin.resources(TunnelConnector.class)
+                                    .inNamespace(NS)
+                                    .withName(CONNECTOR)
+                                    .get()
+                                    .getStatus()
+                                    .getState())
+                            .isEqualTo(TunnelConnectorState.Listening));
+            assertThat(controller.logged("leader election: leading, Lease default/kubetunnel-controller"))
+                    .isTrue();
+            assertThat(admin.leases()
+                            .inNamespace("default")
+                            .withName("kubetunnel-controller")
+                            .get()
+                            .getSpec()
+                            .getHolderIdentity())
                     .startsWith("laptop_");
             controller.close();
             controllers.remove(controller);
@@ -231,28 +282,57 @@ class ControllerOnRealApiServerIT {
                 assertThat(ingressPath("kommander", ConnectorResources.kubeconfigWebhookName("edge-1")))
                         .isEqualTo("/dkp/kubetunnel/kommander/edge-1/kubeconfig");
             });
-            assertThat(admin.network().v1().ingresses().inNamespace("kommander").withName(ConnectorResources.tunnelServerName("edge-1"))
-                    .get().getMetadata().getAnnotations())
+            assertThat(admin.network()
+                            .v1()
+                            .ingresses()
+                            .inNamespace("kommander")
+                            .withName(ConnectorResources.tunnelServerName("edge-1"))
+                            .get()
+                            .getMetadata()
+                            .getAnnotations())
                     .containsEntry("traefik.ingress.kubernetes.io/router.tls", "true")
                     .containsEntry("kubernetes.io/ingress.class", "kommander-traefik");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                TunnelConnector connector = admin.resources(TunnelConnector.class).inNamespace("kommander").withName("edge-1").get();
+                TunnelConnector connector = admin.resources(TunnelConnector.class)
+                        .inNamespace("kommander")
+                        .withName("edge-1")
+                        .get();
                 assertThat(connector.getStatus()).isNotNull();
-                assertThat(connector.getStatus().getState()).as("not Failed: the walkthrough's objects are valid").hasToString("Starting");
+                assertThat(connector.getStatus().getState())
+                        .as("not Failed: the walkthrough's objects are valid")
+                        .hasToString("Starting");
             });
         } finally {
-            kubectl.runWithInput(walkthrough, "delete", "-f", "-", "--wait=true").ok();
+            kubectl.runWithInput(walkthrough, "delete", "-f", "-", "--wait=true")
+                    .ok();
         }
     }
 
     private static String ingressPath(String namespace, String name) {
-        var ingress = admin.network().v1().ingresses().inNamespace(namespace).withName(name).get();
-        return ingress == null ? null : ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getPath();
+        var ingress = admin.network()
+                .v1()
+                .ingresses()
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
+        return ingress == null
+                ? null
+                : ingress.getSpec()
+                        .getRules()
+                        .get(0)
+                        .getHttp()
+                        .getPaths()
+                        .get(0)
+                        .getPath();
     }
 
     private ControllerProcess controller(String podName, List<String> flags) throws IOException {
-        ControllerProcess controller = ControllerProcess.start(controllerKubeconfig, SYSTEM_NS, podName,
-                dir.resolve(podName + "-" + System.nanoTime() + ".log"), flags);
+        ControllerProcess controller = ControllerProcess.start(
+                controllerKubeconfig,
+                SYSTEM_NS,
+                podName,
+                dir.resolve(podName + "-" + System.nanoTime() + ".log"),
+                flags);
         controllers.add(controller);
         return controller;
     }
@@ -266,13 +346,41 @@ class ControllerOnRealApiServerIT {
     /** Every object that carries the connector label in the connector's namespace. */
     private static List<HasMetadata> children() {
         String label = ConnectorResources.CONNECTOR_LABEL;
-        return Stream.of(admin.serviceAccounts().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.rbac().roles().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.rbac().roleBindings().inNamespace(NS).withLabel(label).list().getItems(),
+        return Stream.of(
+                        admin.serviceAccounts()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
+                        admin.rbac()
+                                .roles()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
+                        admin.rbac()
+                                .roleBindings()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
                         admin.secrets().inNamespace(NS).withLabel(label).list().getItems(),
                         admin.services().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.apps().deployments().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.network().v1().ingresses().inNamespace(NS).withLabel(label).list().getItems())
-                .flatMap(List::stream).map(HasMetadata.class::cast).toList();
+                        admin.apps()
+                                .deployments()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
+                        admin.network()
+                                .v1()
+                                .ingresses()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems())
+                .flatMap(List::stream)
+                .map(HasMetadata.class::cast)
+                .toList();
     }
 }

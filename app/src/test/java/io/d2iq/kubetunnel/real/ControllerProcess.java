@@ -24,13 +24,24 @@ final class ControllerProcess implements AutoCloseable {
      * Starts {@code controller --kubeconfig KUBECONFIG} plus {@code extraFlags}, in namespace {@code podNamespace} as the
      * Deployment's downward API says, with host name {@code podName}.
      */
-    static ControllerProcess start(Path kubeconfig, String podNamespace, String podName, Path log, List<String> extraFlags)
+    static ControllerProcess start(
+            Path kubeconfig, String podNamespace, String podName, Path log, List<String> extraFlags)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "controller",
-                "--kubeconfig", kubeconfig.toString(), "--routes", "routes", "--management-port", "0"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "controller",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--routes",
+                "routes",
+                "--management-port",
+                "0"));
         command.addAll(extraFlags);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("HOSTNAME", podName);
         if (podNamespace != null) {
             builder.environment().put("POD_NAMESPACE", podNamespace);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
+import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.helm.Helm;
 import io.d2iq.kubetunnel.local.Kubectl;
-import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.local.runner.LocalRunner;
 import io.d2iq.kubetunnel.local.runner.RunnerOptions;
@@ -41,8 +41,10 @@ class HelmInstallOnRealApiServerIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final ControlPlaneExtension MANAGEMENT = new ControlPlaneExtension("management");
+
     private static ControlPlane cluster;
     private static KubernetesClient admin;
     private static Kubectl kubectl;
@@ -64,9 +66,12 @@ class HelmInstallOnRealApiServerIT {
     }
 
     @Test
-    void helmInstallThenTheControllerAsTheChartsServiceAccountReconcilesTheSamplesWithoutOneForbiddenCall() throws Exception {
+    void helmInstallThenTheControllerAsTheChartsServiceAccountReconcilesTheSamplesWithoutOneForbiddenCall()
+            throws Exception {
         installReconcileUninstall("kubetunnel", "kubetunnel-system", List.of(), false);
-        assertThat(admin.rbac().clusterRoles().withName("kubetunnel-controller").get()).as("uninstalled").isNull();
+        assertThat(admin.rbac().clusterRoles().withName("kubetunnel-controller").get())
+                .as("uninstalled")
+                .isNull();
     }
 
     @Test
@@ -84,58 +89,110 @@ class HelmInstallOnRealApiServerIT {
      * {@code kubelet}: the kubelet-mode runner then runs the tunnel-server and webhook Pods kcm creates; the
      * controller's own Pod stays Pending, as its role is not one the runner runs), then uninstalls.
      */
-    private void installReconcileUninstall(String release, String releaseNs, List<String> values, boolean kubelet) throws Exception {
-        List<String> install = new java.util.ArrayList<>(List.of("install", release, Helm.CHART.toString(),
-                "--kubeconfig", cluster.adminKubeconfig().toString(), "--namespace", releaseNs, "--create-namespace"));
+    private void installReconcileUninstall(String release, String releaseNs, List<String> values, boolean kubelet)
+            throws Exception {
+        List<String> install = new java.util.ArrayList<>(List.of(
+                "install",
+                release,
+                Helm.CHART.toString(),
+                "--kubeconfig",
+                cluster.adminKubeconfig().toString(),
+                "--namespace",
+                releaseNs,
+                "--create-namespace"));
         install.addAll(values);
         helm.run(install.toArray(String[]::new)).ok();
         ControllerProcess controller = null;
         LocalRunner runner = null;
         try {
-            assertThat(helm.run("status", release, "--kubeconfig", cluster.adminKubeconfig().toString(), "--namespace", releaseNs)
-                    .ok()).contains("STATUS: deployed");
+            assertThat(helm.run(
+                                    "status",
+                                    release,
+                                    "--kubeconfig",
+                                    cluster.adminKubeconfig().toString(),
+                                    "--namespace",
+                                    releaseNs)
+                            .ok())
+                    .contains("STATUS: deployed");
             boolean namespaced = !values.isEmpty();
-            assertThat(admin.rbac().clusterRoleBindings().withName("kubetunnel-controller").get() != null).isNotEqualTo(namespaced);
-            Deployment deployment = admin.apps().deployments().inNamespace(releaseNs).withName("kubetunnel-controller").get();
+            assertThat(admin.rbac()
+                                    .clusterRoleBindings()
+                                    .withName("kubetunnel-controller")
+                                    .get()
+                            != null)
+                    .isNotEqualTo(namespaced);
+            Deployment deployment = admin.apps()
+                    .deployments()
+                    .inNamespace(releaseNs)
+                    .withName("kubetunnel-controller")
+                    .get();
             assertThat(deployment).isNotNull();
             // the Deployment's flags, minus the two ControllerProcess sets for a process outside a Pod
             List<String> flags = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().stream()
-                    .filter(arg -> !arg.equals("controller") && !arg.startsWith("--routes=") && !arg.startsWith("--management-port="))
+                    .filter(arg -> !arg.equals("controller")
+                            && !arg.startsWith("--routes=")
+                            && !arg.startsWith("--management-port="))
                     .toList();
             String token = cluster.serviceAccountToken(releaseNs, "kubetunnel-controller");
-            Path kubeconfig = Files.writeString(dir.resolve(release + ".kubeconfig"), cluster.kubeconfigWithToken(token));
+            Path kubeconfig =
+                    Files.writeString(dir.resolve(release + ".kubeconfig"), cluster.kubeconfigWithToken(token));
             if (kubelet) {
-                runner = LocalRunner.startKubelet(admin, RunnerOptions.defaults()
-                        .withWorkDir(Files.createDirectories(dir.resolve("runner-" + release))).withApiCa(cluster.caPem()));
+                runner = LocalRunner.startKubelet(
+                        admin,
+                        RunnerOptions.defaults()
+                                .withWorkDir(Files.createDirectories(dir.resolve("runner-" + release)))
+                                .withApiCa(cluster.caPem()));
             }
             kubectl.run("apply", "-f", "deploy/samples/").ok();
-            controller = ControllerProcess.start(kubeconfig, releaseNs, release + "-controller-0",
-                    dir.resolve(release + "-" + System.nanoTime() + ".log"), flags);
+            controller = ControllerProcess.start(
+                    kubeconfig,
+                    releaseNs,
+                    release + "-controller-0",
+                    dir.resolve(release + "-" + System.nanoTime() + ".log"),
+                    flags);
             ControllerProcess running = controller;
 
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 assertThat(running.isAlive()).as("controller running").isTrue();
-                TunnelConnector connector = admin.resources(TunnelConnector.class).inNamespace(NS).withName(CONNECTOR).get();
+                TunnelConnector connector = admin.resources(TunnelConnector.class)
+                        .inNamespace(NS)
+                        .withName(CONNECTOR)
+                        .get();
                 assertThat(connector.getStatus()).isNotNull();
                 assertThat(connector.getStatus().getState()).isNotNull();
                 assertThat(connector.getStatus().getServiceAccountRef()).isNotNull();
             });
             if (kubelet) {
-                await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> assertThat(admin.resources(TunnelConnector.class)
-                        .inNamespace(NS).withName(CONNECTOR).get().getStatus().getState()).isEqualTo(TunnelConnectorState.Listening));
+                await().atMost(Duration.ofSeconds(180))
+                        .untilAsserted(() -> assertThat(admin.resources(TunnelConnector.class)
+                                        .inNamespace(NS)
+                                        .withName(CONNECTOR)
+                                        .get()
+                                        .getStatus()
+                                        .getState())
+                                .isEqualTo(TunnelConnectorState.Listening));
             }
-            assertThat(children()).extracting(child -> child.getKind() + "/" + child.getMetadata().getName())
-                    .contains("Deployment/" + ConnectorResources.tunnelServerName(CONNECTOR),
+            assertThat(children())
+                    .extracting(
+                            child -> child.getKind() + "/" + child.getMetadata().getName())
+                    .contains(
+                            "Deployment/" + ConnectorResources.tunnelServerName(CONNECTOR),
                             "Deployment/" + ConnectorResources.kubeconfigWebhookName(CONNECTOR),
                             "Ingress/" + ConnectorResources.tunnelServerName(CONNECTOR),
                             "Role/" + ConnectorResources.agentRoleName(CONNECTOR));
             // a second pass over the same objects (resync, child events) must not need more rights either
-            await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
-            assertThat(controller.lines()).as("every call the controller makes is allowed by the chart's RBAC")
-                    .noneMatch(line -> line.contains("Forbidden") || line.contains("forbidden") || line.contains(" 403"));
-            assertThat(controller.logged("leader election: leading, Lease " + releaseNs + "/kubetunnel-controller")).isTrue();
+            await().pollDelay(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> true);
+            assertThat(controller.lines())
+                    .as("every call the controller makes is allowed by the chart's RBAC")
+                    .noneMatch(
+                            line -> line.contains("Forbidden") || line.contains("forbidden") || line.contains(" 403"));
+            assertThat(controller.logged("leader election: leading, Lease " + releaseNs + "/kubetunnel-controller"))
+                    .isTrue();
         } finally {
-            kubectl.run("delete", "-f", "deploy/samples/", "--ignore-not-found", "--wait=true").ok();
+            kubectl.run("delete", "-f", "deploy/samples/", "--ignore-not-found", "--wait=true")
+                    .ok();
             await().atMost(Duration.ofSeconds(60)).until(() -> children().isEmpty());
             if (controller != null) {
                 controller.close();
@@ -144,21 +201,56 @@ class HelmInstallOnRealApiServerIT {
             if (runner != null) {
                 runner.close();
             }
-            helm.run("uninstall", release, "--kubeconfig", cluster.adminKubeconfig().toString(), "--namespace", releaseNs,
-                    "--wait").ok();
+            helm.run(
+                            "uninstall",
+                            release,
+                            "--kubeconfig",
+                            cluster.adminKubeconfig().toString(),
+                            "--namespace",
+                            releaseNs,
+                            "--wait")
+                    .ok();
         }
     }
 
     /** Every object that carries the connector label in the connector's namespace. */
     private static List<HasMetadata> children() {
         String label = ConnectorResources.CONNECTOR_LABEL;
-        return Stream.of(admin.serviceAccounts().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.rbac().roles().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.rbac().roleBindings().inNamespace(NS).withLabel(label).list().getItems(),
+        return Stream.of(
+                        admin.serviceAccounts()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
+                        admin.rbac()
+                                .roles()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
+                        admin.rbac()
+                                .roleBindings()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
                         admin.secrets().inNamespace(NS).withLabel(label).list().getItems(),
                         admin.services().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.apps().deployments().inNamespace(NS).withLabel(label).list().getItems(),
-                        admin.network().v1().ingresses().inNamespace(NS).withLabel(label).list().getItems())
-                .flatMap(List::stream).map(HasMetadata.class::cast).toList();
+                        admin.apps()
+                                .deployments()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems(),
+                        admin.network()
+                                .v1()
+                                .ingresses()
+                                .inNamespace(NS)
+                                .withLabel(label)
+                                .list()
+                                .getItems())
+                .flatMap(List::stream)
+                .map(HasMetadata.class::cast)
+                .toList();
     }
 }

@@ -15,8 +15,7 @@ public final class KwokBinary {
     private static final long BUILD_TIMEOUT_MINUTES = 30;
     private static Path binary;
 
-    private KwokBinary() {
-    }
+    private KwokBinary() {}
 
     public static synchronized Path path() throws IOException {
         if (binary == null) {
@@ -31,7 +30,9 @@ public final class KwokBinary {
 
     private static Path build() throws IOException {
         Path log = Files.createTempFile("kwok-build", ".log");
-        Process build = new ProcessBuilder("tools/kwok/build.sh").redirectError(log.toFile()).start();
+        Process build = new ProcessBuilder("tools/kwok/build.sh")
+                .redirectError(log.toFile())
+                .start();
         String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
             if (!build.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES) || build.exitValue() != 0) {

@@ -40,8 +40,10 @@ class TrustBoundaryOnRealApiServerIT {
 
     @TempDir
     static Path dir;
+
     @RegisterExtension
     static final ControlPlaneExtension MANAGEMENT = new ControlPlaneExtension("management");
+
     private static ControlPlane cluster;
     private static KubernetesClient admin;
     private static ControllerProcess controller;
@@ -53,15 +55,27 @@ class TrustBoundaryOnRealApiServerIT {
         Kubectl kubectl = new Kubectl(cluster.adminKubeconfig(), Files.createDirectories(dir.resolve("kubectl")));
         kubectl.run("apply", "-k", "deploy/").ok();
         kubectl.run("apply", "-f", "deploy/samples/").ok();
-        kubectl.runWithInput(Files.readString(Path.of("deploy/samples/tunnelconnector.yaml")).replace(CONNECTOR, OTHER),
-                "apply", "-f", "-").ok();
+        kubectl.runWithInput(
+                        Files.readString(Path.of("deploy/samples/tunnelconnector.yaml"))
+                                .replace(CONNECTOR, OTHER),
+                        "apply",
+                        "-f",
+                        "-")
+                .ok();
         String token = cluster.serviceAccountToken(SYSTEM_NS, "kubetunnel-controller");
         Path kubeconfig = Files.writeString(dir.resolve("controller.kubeconfig"), cluster.kubeconfigWithToken(token));
-        controller = ControllerProcess.start(kubeconfig, SYSTEM_NS, "controller-0", dir.resolve("controller.log"), List.of());
+        controller = ControllerProcess.start(
+                kubeconfig, SYSTEM_NS, "controller-0", dir.resolve("controller.log"), List.of());
         for (String name : List.of(CONNECTOR, OTHER)) {
-            await().atMost(Duration.ofSeconds(90)).until(() -> secret(ConnectorResources.agentTokenSecretName(name)) != null
-                    && secret(ConnectorResources.kubeconfigSecretName(name)) != null
-                    && admin.apps().deployments().inNamespace(NS).withName(ConnectorResources.kubeconfigWebhookName(name)).get() != null);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> secret(ConnectorResources.agentTokenSecretName(name)) != null
+                            && secret(ConnectorResources.kubeconfigSecretName(name)) != null
+                            && admin.apps()
+                                            .deployments()
+                                            .inNamespace(NS)
+                                            .withName(ConnectorResources.kubeconfigWebhookName(name))
+                                            .get()
+                                    != null);
         }
     }
 
@@ -77,18 +91,46 @@ class TrustBoundaryOnRealApiServerIT {
 
     @Test
     void theTokenExportedToTheRemoteClusterAuthenticatesAsNobodyOnTheManagementApi() {
-        String exported = new String(Base64.getDecoder().decode(
-                secret(ConnectorResources.agentTokenSecretName(CONNECTOR)).getData().get("token")), StandardCharsets.UTF_8);
+        String exported = new String(
+                Base64.getDecoder()
+                        .decode(secret(ConnectorResources.agentTokenSecretName(CONNECTOR))
+                                .getData()
+                                .get("token")),
+                StandardCharsets.UTF_8);
         assertThat(exported).as("at least 32 random bytes").hasSizeGreaterThanOrEqualTo(43);
         try (KubernetesClient attacker = cluster.clientWithToken(exported)) {
             String kubeconfigSecret = ConnectorResources.kubeconfigSecretName(CONNECTOR);
-            refused(attacker, c -> c.secrets().inNamespace(NS).withName(kubeconfigSecret).get());
+            refused(
+                    attacker,
+                    c -> c.secrets().inNamespace(NS).withName(kubeconfigSecret).get());
             refused(attacker, c -> c.secrets().inNamespace(NS).list());
-            refused(attacker, c -> c.secrets().inNamespace(NS).resource(hostileKubeconfigSecret(kubeconfigSecret)).update());
-            refused(attacker, c -> c.secrets().inNamespace(NS).resource(hostileKubeconfigSecret(kubeconfigSecret)).patch());
-            refused(attacker, c -> c.secrets().inNamespace(NS).resource(hostileKubeconfigSecret(OTHER + "-squatted")).create());
-            refused(attacker, c -> c.secrets().inNamespace(NS).withName(kubeconfigSecret).delete());
-            refused(attacker, c -> c.resources(TunnelConnector.class).inNamespace(NS).withName(CONNECTOR).get());
+            refused(
+                    attacker,
+                    c -> c.secrets()
+                            .inNamespace(NS)
+                            .resource(hostileKubeconfigSecret(kubeconfigSecret))
+                            .update());
+            refused(
+                    attacker,
+                    c -> c.secrets()
+                            .inNamespace(NS)
+                            .resource(hostileKubeconfigSecret(kubeconfigSecret))
+                            .patch());
+            refused(
+                    attacker,
+                    c -> c.secrets()
+                            .inNamespace(NS)
+                            .resource(hostileKubeconfigSecret(OTHER + "-squatted"))
+                            .create());
+            refused(
+                    attacker,
+                    c -> c.secrets().inNamespace(NS).withName(kubeconfigSecret).delete());
+            refused(
+                    attacker,
+                    c -> c.resources(TunnelConnector.class)
+                            .inNamespace(NS)
+                            .withName(CONNECTOR)
+                            .get());
             refused(attacker, c -> c.namespaces().list());
             refused(attacker, c -> c.pods().inNamespace(SYSTEM_NS).list());
         }
@@ -97,23 +139,69 @@ class TrustBoundaryOnRealApiServerIT {
     @Test
     void theWebhooksServiceAccountReadsItsConnectorAndWritesOnlyThatConnectorsKubeconfigSecret() {
         String identity = ConnectorResources.agentServiceAccountName(CONNECTOR);
-        assertThat(admin.apps().deployments().inNamespace(NS).withName(ConnectorResources.kubeconfigWebhookName(CONNECTOR)).get()
-                .getSpec().getTemplate().getSpec().getServiceAccountName()).as("the webhook runs as it").isEqualTo(identity);
+        assertThat(admin.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName(ConnectorResources.kubeconfigWebhookName(CONNECTOR))
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getServiceAccountName())
+                .as("the webhook runs as it")
+                .isEqualTo(identity);
         try (KubernetesClient webhook = cluster.clientWithToken(cluster.serviceAccountToken(NS, identity))) {
             String own = ConnectorResources.kubeconfigSecretName(CONNECTOR);
-            assertThat(webhook.resources(TunnelConnector.class).inNamespace(NS).withName(CONNECTOR).get()).isNotNull();
+            assertThat(webhook.resources(TunnelConnector.class)
+                            .inNamespace(NS)
+                            .withName(CONNECTOR)
+                            .get())
+                    .isNotNull();
             assertThat(webhook.secrets().inNamespace(NS).withName(own).get()).isNotNull();
-            webhook.secrets().inNamespace(NS).withName(own).edit(secret -> new SecretBuilder(secret)
-                    .editMetadata().addToAnnotations("kubetunnel.test/touched", "true").endMetadata().build());
+            webhook.secrets()
+                    .inNamespace(NS)
+                    .withName(own)
+                    .edit(secret -> new SecretBuilder(secret)
+                            .editMetadata()
+                            .addToAnnotations("kubetunnel.test/touched", "true")
+                            .endMetadata()
+                            .build());
 
-            refused(webhook, c -> c.resources(TunnelConnector.class).inNamespace(NS).withName(OTHER).get());
-            refused(webhook, c -> c.resources(TunnelConnector.class).inNamespace(NS).list());
-            refused(webhook, c -> c.secrets().inNamespace(NS).withName(ConnectorResources.kubeconfigSecretName(OTHER)).get());
-            refused(webhook, c -> c.secrets().inNamespace(NS).withName(ConnectorResources.agentTokenSecretName(CONNECTOR)).get());
+            refused(
+                    webhook,
+                    c -> c.resources(TunnelConnector.class)
+                            .inNamespace(NS)
+                            .withName(OTHER)
+                            .get());
+            refused(
+                    webhook,
+                    c -> c.resources(TunnelConnector.class).inNamespace(NS).list());
+            refused(
+                    webhook,
+                    c -> c.secrets()
+                            .inNamespace(NS)
+                            .withName(ConnectorResources.kubeconfigSecretName(OTHER))
+                            .get());
+            refused(
+                    webhook,
+                    c -> c.secrets()
+                            .inNamespace(NS)
+                            .withName(ConnectorResources.agentTokenSecretName(CONNECTOR))
+                            .get());
             refused(webhook, c -> c.secrets().inNamespace(NS).list());
-            refused(webhook, c -> c.secrets().inNamespace(NS).resource(hostileKubeconfigSecret(OTHER + "-squatted")).create());
+            refused(
+                    webhook,
+                    c -> c.secrets()
+                            .inNamespace(NS)
+                            .resource(hostileKubeconfigSecret(OTHER + "-squatted"))
+                            .create());
             refused(webhook, c -> c.secrets().inNamespace(NS).withName(own).delete());
-            refused(webhook, c -> c.secrets().inNamespace(NS).resource(hostileKubeconfigSecret(ConnectorResources.kubeconfigSecretName(OTHER))).update());
+            refused(
+                    webhook,
+                    c -> c.secrets()
+                            .inNamespace(NS)
+                            .resource(hostileKubeconfigSecret(ConnectorResources.kubeconfigSecretName(OTHER)))
+                            .update());
         }
     }
 
@@ -123,15 +211,22 @@ class TrustBoundaryOnRealApiServerIT {
      */
     private static void refused(KubernetesClient client, Consumer<KubernetesClient> call) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class, () -> call.accept(client));
+            KubernetesClientException refused =
+                    catchThrowableOfType(KubernetesClientException.class, () -> call.accept(client));
             assertThat(refused).as("the API server refused the call").isNotNull();
             assertThat(refused.getCode()).as(refused.getMessage()).isIn(401, 403);
         });
     }
 
     private static Secret hostileKubeconfigSecret(String name) {
-        return new SecretBuilder().withNewMetadata().withNamespace(NS).withName(name).endMetadata()
-                .withStringData(Map.of(ConnectorResources.KUBECONFIG_KEY, "users: [{name: x, user: {exec: {command: sh}}}]")).build();
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName(name)
+                .endMetadata()
+                .withStringData(
+                        Map.of(ConnectorResources.KUBECONFIG_KEY, "users: [{name: x, user: {exec: {command: sh}}}]"))
+                .build();
     }
 
     private static Secret secret(String name) {

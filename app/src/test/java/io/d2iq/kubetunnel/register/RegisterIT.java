@@ -55,20 +55,26 @@ class RegisterIT {
         webhook.close();
     }
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     private Run register(Map<String, String> environment, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--token-file", connectorToken.toString(),
-                "--remote-token-file", remoteToken.toString(), "--remote-ca-file", remoteCa.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--token-file",
+                connectorToken.toString(),
+                "--remote-token-file",
+                remoteToken.toString(),
+                "--remote-ca-file",
+                remoteCa.toString()));
         args.addAll(List.of(extra));
         if (!args.contains("--webhook-url")) {
-            args.addAll(List.of("--webhook-url", webhook.uri("/fleet/east/kubeconfig").toString()));
+            args.addAll(List.of(
+                    "--webhook-url", webhook.uri("/fleet/east/kubeconfig").toString()));
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new RegisterCommand(environment))
-                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
                 .execute(args.toArray(String[]::new));
         return new Run(exit, out.toString(), err.toString());
     }
@@ -79,22 +85,36 @@ class RegisterIT {
 
     private Kubeconfig registered() throws Exception {
         Secret secret = webhook.kubeconfigSecret();
-        return KubeconfigParser.parse(new String(Base64.getDecoder().decode(secret.getData().get(ConnectorResources.KUBECONFIG_KEY)),
+        return KubeconfigParser.parse(new String(
+                Base64.getDecoder().decode(secret.getData().get(ConnectorResources.KUBECONFIG_KEY)),
                 StandardCharsets.UTF_8));
     }
 
     @Test
     void registersThisClustersKubeconfigThroughTheMainEntryPoint() throws Exception {
-        int exit = Main.execute("register", "--webhook-url", webhook.uri("/").toString(), "--token-file", connectorToken.toString(),
-                "--remote-token-file", remoteToken.toString(), "--remote-ca-file", remoteCa.toString(),
-                "--api-server", "https://10.96.0.1:443", "--attempts", "1");
+        int exit = Main.execute(
+                "register",
+                "--webhook-url",
+                webhook.uri("/").toString(),
+                "--token-file",
+                connectorToken.toString(),
+                "--remote-token-file",
+                remoteToken.toString(),
+                "--remote-ca-file",
+                remoteCa.toString(),
+                "--api-server",
+                "https://10.96.0.1:443",
+                "--attempts",
+                "1");
 
         assertThat(exit).isZero();
         Kubeconfig registered = registered();
         assertThat(registered.server()).isEqualTo("https://10.96.0.1:443");
         assertThat(registered.credentials().token()).isEqualTo(REMOTE_TOKEN);
-        assertThat(Base64.getDecoder().decode(registered.certificateAuthorityData())).isEqualTo(REMOTE_CA.certificatePemBytes());
-        assertThat(registered.proxyUrl()).isEqualTo("socks5://east-tunnel-server.fleet.svc:" + WebhookFixture.PROXY_PORT);
+        assertThat(Base64.getDecoder().decode(registered.certificateAuthorityData()))
+                .isEqualTo(REMOTE_CA.certificatePemBytes());
+        assertThat(registered.proxyUrl())
+                .isEqualTo("socks5://east-tunnel-server.fleet.svc:" + WebhookFixture.PROXY_PORT);
     }
 
     @Test
@@ -172,17 +192,32 @@ class RegisterIT {
 
     @Test
     void aServiceUnavailableAnswerIsRetriedUntilTheWebhookCanWrite() throws Exception {
-        webhook.client.resources(TunnelConnector.class).inNamespace(WebhookFixture.NAMESPACE).withName(WebhookFixture.CONNECTOR).delete();
-        await().until(() -> webhook.client.resources(TunnelConnector.class).inNamespace(WebhookFixture.NAMESPACE)
-                .withName(WebhookFixture.CONNECTOR).get() == null);
+        webhook.client
+                .resources(TunnelConnector.class)
+                .inNamespace(WebhookFixture.NAMESPACE)
+                .withName(WebhookFixture.CONNECTOR)
+                .delete();
+        await().until(() -> webhook.client
+                        .resources(TunnelConnector.class)
+                        .inNamespace(WebhookFixture.NAMESPACE)
+                        .withName(WebhookFixture.CONNECTOR)
+                        .get()
+                == null);
 
         CompletableFuture<Run> run = CompletableFuture.supplyAsync(
                 () -> register("--api-server", "https://10.96.0.1:443", "--attempts", "50", "--max-backoff", "100ms"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> webhook.get("/healthz").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> webhook.get("/healthz").statusCode() == 200);
         TunnelConnector connector = new TunnelConnector();
         connector.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                .withName(WebhookFixture.CONNECTOR).withNamespace(WebhookFixture.NAMESPACE).build());
-        webhook.client.resources(TunnelConnector.class).inNamespace(WebhookFixture.NAMESPACE).resource(connector).create();
+                .withName(WebhookFixture.CONNECTOR)
+                .withNamespace(WebhookFixture.NAMESPACE)
+                .build());
+        webhook.client
+                .resources(TunnelConnector.class)
+                .inNamespace(WebhookFixture.NAMESPACE)
+                .resource(connector)
+                .create();
 
         Run finished = run.get();
         assertThat(finished.exit()).as(finished.err()).isZero();

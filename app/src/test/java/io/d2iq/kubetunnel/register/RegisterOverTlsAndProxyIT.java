@@ -3,9 +3,9 @@ package io.d2iq.kubetunnel.register;
 import static io.d2iq.kubetunnel.webhook.WebhookFixture.EAST_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.d2iq.kubetunnel.Main;
 import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
 import io.d2iq.kubetunnel.webhook.WebhookFixture;
-import io.d2iq.kubetunnel.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +38,21 @@ class RegisterOverTlsAndProxyIT {
         webhookCa = Files.writeString(files.resolve("webhook.crt"), WEBHOOK_TLS.certificatePem());
         Path key = Files.writeString(files.resolve("webhook.key"), WEBHOOK_TLS.privateKeyPem());
         webhook = WebhookFixture.startTls(webhookCa, key);
-        Path remoteCa = Files.writeString(files.resolve("remote-ca.crt"), TestCertificates.selfSigned().certificatePem());
-        baseArgs.addAll(List.of("--webhook-url", webhook.uri("/fleet/east/kubeconfig").toString(),
-                "--token-file", Files.writeString(files.resolve("connector-token"), EAST_TOKEN).toString(),
-                "--remote-token-file", Files.writeString(files.resolve("remote-token"), "remote-token").toString(),
-                "--remote-ca-file", remoteCa.toString(),
-                "--api-server", "https://10.96.0.1:443", "--attempts", "1"));
+        Path remoteCa = Files.writeString(
+                files.resolve("remote-ca.crt"), TestCertificates.selfSigned().certificatePem());
+        baseArgs.addAll(List.of(
+                "--webhook-url",
+                webhook.uri("/fleet/east/kubeconfig").toString(),
+                "--token-file",
+                Files.writeString(files.resolve("connector-token"), EAST_TOKEN).toString(),
+                "--remote-token-file",
+                Files.writeString(files.resolve("remote-token"), "remote-token").toString(),
+                "--remote-ca-file",
+                remoteCa.toString(),
+                "--api-server",
+                "https://10.96.0.1:443",
+                "--attempts",
+                "1"));
     }
 
     @AfterEach
@@ -55,7 +64,8 @@ class RegisterOverTlsAndProxyIT {
         List<String> args = new ArrayList<>(baseArgs);
         args.addAll(List.of(extra));
         return new CommandLine(new RegisterCommand(environment))
-                .setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err, true))
+                .setOut(new PrintWriter(new StringWriter(), true))
+                .setErr(new PrintWriter(err, true))
                 .execute(args.toArray(String[]::new));
     }
 
@@ -63,7 +73,9 @@ class RegisterOverTlsAndProxyIT {
     void registersOverTlsWhenTheCaFileVerifiesTheWebhook() {
         StringWriter err = new StringWriter();
 
-        assertThat(register(Map.of(), err, "--ca-file", webhookCa.toString())).as(err.toString()).isZero();
+        assertThat(register(Map.of(), err, "--ca-file", webhookCa.toString()))
+                .as(err.toString())
+                .isZero();
         assertThat(webhook.kubeconfigSecret()).isNotNull();
     }
 
@@ -81,7 +93,8 @@ class RegisterOverTlsAndProxyIT {
         try (ConnectProxy proxy = new ConnectProxy(null, null)) {
             StringWriter err = new StringWriter();
 
-            int exit = register(Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port()), err, "--ca-file", webhookCa.toString());
+            int exit = register(
+                    Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port()), err, "--ca-file", webhookCa.toString());
 
             assertThat(exit).as(err.toString()).isZero();
             assertThat(proxy.tunnels.get()).isEqualTo(1);
@@ -93,8 +106,11 @@ class RegisterOverTlsAndProxyIT {
         try (ConnectProxy proxy = new ConnectProxy(null, null)) {
             StringWriter err = new StringWriter();
 
-            int exit = register(Map.of("https_proxy", "127.0.0.1:" + proxy.port(), "no_proxy", "localhost,127.0.0.0/8"),
-                    err, "--ca-file", webhookCa.toString());
+            int exit = register(
+                    Map.of("https_proxy", "127.0.0.1:" + proxy.port(), "no_proxy", "localhost,127.0.0.0/8"),
+                    err,
+                    "--ca-file",
+                    webhookCa.toString());
 
             assertThat(exit).as(err.toString()).isZero();
             assertThat(proxy.tunnels.get()).isZero();
@@ -113,7 +129,9 @@ class RegisterOverTlsAndProxyIT {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.exitValue()).as(output).isZero();
-            assertThat(proxy.refusedForCredentials.get()).as("credentials are sent up front").isZero();
+            assertThat(proxy.refusedForCredentials.get())
+                    .as("credentials are sent up front")
+                    .isZero();
             assertThat(proxy.tunnels.get()).isEqualTo(1);
             assertThat(output).doesNotContain("p@ss").doesNotContain(EAST_TOKEN);
         }
@@ -127,14 +145,22 @@ class RegisterOverTlsAndProxyIT {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.exitValue()).isEqualTo(RegisterCommand.EXIT_FAILED);
-            assertThat(output).contains("the proxy refused its credentials (HTTP 407)").doesNotContain("wrong");
+            assertThat(output)
+                    .contains("the proxy refused its credentials (HTTP 407)")
+                    .doesNotContain("wrong");
             assertThat(proxy.tunnels.get()).isZero();
         }
     }
 
     private Process registerInNewJvm(String httpsProxy) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "register", "--ca-file", webhookCa.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "register",
+                "--ca-file",
+                webhookCa.toString()));
         command.addAll(baseArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("HTTPS_PROXY", httpsProxy);

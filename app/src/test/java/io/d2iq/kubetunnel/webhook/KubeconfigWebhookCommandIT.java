@@ -49,7 +49,8 @@ class KubeconfigWebhookCommandIT {
 
     @BeforeEach
     void startApi() {
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        api = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         api.init(InetAddress.getLoopbackAddress(), 0);
         client = api.createClient();
     }
@@ -69,10 +70,14 @@ class KubeconfigWebhookCommandIT {
     @Test
     void theRoleServesFromItsFlagsAndWritesTheSecretWithTheConnectorsProxyPort() throws Exception {
         TunnelConnector connector = new TunnelConnector();
-        connector.setMetadata(new ObjectMetaBuilder().withName("west").withNamespace("hub").build());
+        connector.setMetadata(
+                new ObjectMetaBuilder().withName("west").withNamespace("hub").build());
         connector.setSpec(new io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorSpec());
         connector.getSpec().setProxyPort(1234);
-        TunnelConnector created = client.resources(TunnelConnector.class).inNamespace("hub").resource(connector).create();
+        TunnelConnector created = client.resources(TunnelConnector.class)
+                .inNamespace("hub")
+                .resource(connector)
+                .create();
         client.secrets().resource(AgentAccess.kubeconfigSecret(created)).create();
         Path kubeconfig = Files.writeString(files.resolve("management.kubeconfig"), """
                 apiVersion: v1
@@ -81,32 +86,63 @@ class KubeconfigWebhookCommandIT {
                 users: [{name: mock, user: {token: unused}}]
                 contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: hub}}]
                 current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
+                """.formatted(
+                        client.getConfiguration().getMasterUrl()));
         Path token = Files.writeString(files.resolve("token"), "west-token");
         int port = freePort();
 
-        webhook = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "kubeconfig-webhook",
-                "--kubeconfig", kubeconfig.toString(), "--port", String.valueOf(port), "--token-file", token.toString(),
-                "--namespace", "hub", "--connector", "west")
-                .redirectErrorStream(true).redirectOutput(files.resolve("webhook.log").toFile()).start();
+        webhook = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "kubeconfig-webhook",
+                        "--kubeconfig",
+                        kubeconfig.toString(),
+                        "--port",
+                        String.valueOf(port),
+                        "--token-file",
+                        token.toString(),
+                        "--namespace",
+                        "hub",
+                        "--connector",
+                        "west")
+                .redirectErrorStream(true)
+                .redirectOutput(files.resolve("webhook.log").toFile())
+                .start();
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hub/west/kubeconfig"))
-                .header("Authorization", "Bearer west-token")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Kubeconfig.forServiceAccount("https://10.96.0.1:443",
-                        TestCertificates.selfSigned().certificatePemBytes(), "remote").toYamlBytes()))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hub/west/kubeconfig"))
+                        .header("Authorization", "Bearer west-token")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Kubeconfig.forServiceAccount(
+                                        "https://10.96.0.1:443",
+                                        TestCertificates.selfSigned().certificatePemBytes(),
+                                        "remote")
+                                .toYamlBytes()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        Secret secret = client.secrets().inNamespace("hub").withName(ConnectorResources.kubeconfigSecretName("west")).get();
-        Kubeconfig stored = KubeconfigParser.parse(new String(Base64.getDecoder().decode(
-                secret.getData().get(ConnectorResources.KUBECONFIG_KEY)), StandardCharsets.UTF_8));
+        Secret secret = client.secrets()
+                .inNamespace("hub")
+                .withName(ConnectorResources.kubeconfigSecretName("west"))
+                .get();
+        Kubeconfig stored = KubeconfigParser.parse(new String(
+                Base64.getDecoder().decode(secret.getData().get(ConnectorResources.KUBECONFIG_KEY)),
+                StandardCharsets.UTF_8));
         assertThat(stored.proxyUrl()).isEqualTo("socks5://west-tunnel-server.hub.svc:1234");
-        assertThat(Files.readString(files.resolve("webhook.log"))).doesNotContain("west-token").doesNotContain("token: \"remote\"");
+        assertThat(Files.readString(files.resolve("webhook.log")))
+                .doesNotContain("west-token")
+                .doesNotContain("token: \"remote\"");
     }
 
     private static int freePort() throws IOException {

@@ -30,10 +30,12 @@ public final class ConnectorTokenAuthenticator {
      * Null, blank, non-Bearer and wrong tokens are all refused; an unreadable or empty token file refuses everything.
      */
     public boolean isAuthorized(String authorizationHeader) {
-        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {
+        if (authorizationHeader == null
+                || !authorizationHeader.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {
             return false;
         }
-        byte[] presented = authorizationHeader.substring(BEARER_PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
+        byte[] presented =
+                authorizationHeader.substring(BEARER_PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
         byte[] expected = expectedToken();
         return expected.length > 0 && presented.length > 0 && MessageDigest.isEqual(presented, expected);
     }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
  */
 public final class KubernetesOptions {
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
             description = "Kubeconfig file (default: $KUBECONFIG, then the in-cluster service account).")
     Path kubeconfig;
 

@@ -8,7 +8,10 @@ import picocli.CommandLine.ParameterException;
 /** The {@code --management-port PORT} option of every long-running role (docs/operations.md, "Observability"). */
 public final class ManagementPortOption {
 
-    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "" + ManagementPort.PORT,
+    @Option(
+            names = "--management-port",
+            paramLabel = "PORT",
+            defaultValue = "" + ManagementPort.PORT,
             description = "Port of /observe/health and /observe/metrics (and /observe/jolokia on the controller), "
                     + "0 for none (default: ${DEFAULT-VALUE}).")
     int port;

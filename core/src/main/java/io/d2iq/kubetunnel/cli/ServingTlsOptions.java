@@ -8,7 +8,9 @@ import picocli.CommandLine.ParameterException;
 /** {@code --tls-cert FILE --tls-key FILE}: HTTPS on a role's serving port, both or neither. */
 public final class ServingTlsOptions {
 
-    @Option(names = "--tls-cert", paramLabel = "FILE",
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
             description = "PEM certificate chain; with --tls-key, serve TLS on --port.")
     Path cert;
 

@@ -12,11 +12,11 @@ import io.d2iq.kubetunnel.reconcile.EventRecorder;
 import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.CamelContext;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 
@@ -28,6 +28,7 @@ public final class ControllerApplication implements AutoCloseable {
 
     /** The master: namespace that every watch route shares, so one Lease decides who watches. */
     static final String LEADER_GROUP = "controller";
+
     static final String LEADER_PREFIX = "master:" + LEADER_GROUP + ":";
     /** Labels of the controller pods: deploy/'s Service and ServiceMonitor select them, the connectors' NetworkPolicies admit them. */
     public static final Map<String, String> CONTROLLER_POD_LABELS = ConnectorLabels.CONTROLLER_POD_LABELS;
@@ -55,11 +56,18 @@ public final class ControllerApplication implements AutoCloseable {
         // the routes' informers register their caches here; the reconciler reads children from them instead of GETting
         InformerCaches informerCaches = new InformerCaches();
         main.bind("informerCaches", informerCaches);
-        main.bind("connectorReconciler", new ConnectorReconciler(client, new InformerObjectCache(informerCaches), options.settings(),
-                new ComponentStatusClient(addresses),
-                probe, statusWriter));
+        main.bind(
+                "connectorReconciler",
+                new ConnectorReconciler(
+                        client,
+                        new InformerObjectCache(informerCaches),
+                        options.settings(),
+                        new ComponentStatusClient(addresses),
+                        probe,
+                        statusWriter));
         main.configure().withName("kubetunnel-controller");
-        main.configure().withRoutesIncludePattern("file:" + options.routesDirectory().toAbsolutePath() + "/*.camel.yaml");
+        main.configure()
+                .withRoutesIncludePattern("file:" + options.routesDirectory().toAbsolutePath() + "/*.camel.yaml");
         main.configure().withTracingStandby(true);
         // Hawtio's trace view switches the backlog tracer on over JMX; standby costs nothing until then
         main.addInitialProperty("camel.trace.standby", "true");
@@ -71,7 +79,8 @@ public final class ControllerApplication implements AutoCloseable {
         // abandoned (after 15 s) until this timeout, then stops the routes regardless.
         main.configure().withShutdownTimeout(SHUTDOWN_TIMEOUT_SECONDS);
         main.addInitialProperty("kubetunnel.namespace", options.namespace() == null ? "" : options.namespace());
-        main.addInitialProperty("kubetunnel.resync-millis", Long.toString(options.resync().toMillis()));
+        main.addInitialProperty(
+                "kubetunnel.resync-millis", Long.toString(options.resync().toMillis()));
         main.addInitialProperty("kubetunnel.workers", Integer.toString(options.workers()));
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         connectorStates.bindTo(meterRegistry);

@@ -16,8 +16,15 @@ import java.time.Duration;
  * @param leaderElection the Lease to hold before watching, or null to watch without one
  * @param jolokiaRemote whether /observe/jolokia answers clients other than localhost
  */
-public record ControllerOptions(Path routesDirectory, ControllerSettings settings, String namespace, Duration resync,
-                                int workers, int managementPort, LeaderElection leaderElection, boolean jolokiaRemote) {
+public record ControllerOptions(
+        Path routesDirectory,
+        ControllerSettings settings,
+        String namespace,
+        Duration resync,
+        int workers,
+        int managementPort,
+        LeaderElection leaderElection,
+        boolean jolokiaRemote) {
 
     /**
      * A Lease that only one controller holds at a time; only its holder watches and writes.
@@ -27,6 +34,5 @@ public record ControllerOptions(Path routesDirectory, ControllerSettings setting
      * @param identity this replica's identity (the pod name)
      * @param leaseDuration how long a silent leader keeps the lease; a follower takes over after it
      */
-    public record LeaderElection(String namespace, String name, String identity, Duration leaseDuration) {
-    }
+    public record LeaderElection(String namespace, String name, String identity, Duration leaseDuration) {}
 }

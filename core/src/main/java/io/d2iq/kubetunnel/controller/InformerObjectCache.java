@@ -22,7 +22,8 @@ final class InformerObjectCache implements ObjectCache {
 
     @Override
     public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
-        GenericKubernetesResource cached = caches.get(HasMetadata.getApiVersion(type), HasMetadata.getKind(type), namespace, name);
+        GenericKubernetesResource cached =
+                caches.get(HasMetadata.getApiVersion(type), HasMetadata.getKind(type), namespace, name);
         // a typed copy: the cached instance is shared with the informer and must stay untouched
         return cached == null ? null : Serialization.jsonMapper().convertValue(cached, type);
     }

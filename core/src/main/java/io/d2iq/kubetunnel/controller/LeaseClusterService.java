@@ -79,11 +79,17 @@ final class LeaseClusterService extends AbstractCamelClusterService<LeaseCluster
 
         @Override
         protected void doStart() {
-            Config bounded = new ConfigBuilder(client.getConfiguration()).withConnectionTimeout(LEASE_CALL_TIMEOUT_MILLIS)
-                    .withRequestTimeout(LEASE_CALL_TIMEOUT_MILLIS).withRequestRetryBackoffLimit(0).build();
+            Config bounded = new ConfigBuilder(client.getConfiguration())
+                    .withConnectionTimeout(LEASE_CALL_TIMEOUT_MILLIS)
+                    .withRequestTimeout(LEASE_CALL_TIMEOUT_MILLIS)
+                    .withRequestRetryBackoffLimit(0)
+                    .build();
             leaseClient = new KubernetesClientBuilder().withConfig(bounded).build();
             running = true;
-            LOG.info("leader election: campaigning for Lease {}/{} as {}", election.namespace(), leaseName(getNamespace()),
+            LOG.info(
+                    "leader election: campaigning for Lease {}/{} as {}",
+                    election.namespace(),
+                    leaseName(getNamespace()),
                     election.identity());
             campaign();
         }
@@ -93,24 +99,33 @@ final class LeaseClusterService extends AbstractCamelClusterService<LeaseCluster
                 return;
             }
             Duration lease = election.leaseDuration();
-            LeaderElector elector = leaseClient.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                    .withName(leaseName(getNamespace()))
-                    .withLock(new LeaseLock(election.namespace(), leaseName(getNamespace()), election.identity()))
-                    .withLeaseDuration(lease)
-                    .withRenewDeadline(lease.multipliedBy(2).dividedBy(3))
-                    .withRetryPeriod(Duration.ofMillis(Math.max(500, lease.toMillis() / 5)))
-                    // fabric8's release is a JSON merge patch that cannot clear the holder; release() below empties it
-                    .withReleaseOnCancel(false)
-                    .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading, this::newLeader))
-                    .build()).build();
+            LeaderElector elector = leaseClient
+                    .leaderElector()
+                    .withConfig(new LeaderElectionConfigBuilder()
+                            .withName(leaseName(getNamespace()))
+                            .withLock(
+                                    new LeaseLock(election.namespace(), leaseName(getNamespace()), election.identity()))
+                            .withLeaseDuration(lease)
+                            .withRenewDeadline(lease.multipliedBy(2).dividedBy(3))
+                            .withRetryPeriod(Duration.ofMillis(Math.max(500, lease.toMillis() / 5)))
+                            // fabric8's release is a JSON merge patch that cannot clear the holder; release() below
+                            // empties it
+                            .withReleaseOnCancel(false)
+                            .withLeaderCallbacks(
+                                    new LeaderCallbacks(this::startedLeading, this::stoppedLeading, this::newLeader))
+                            .build())
+                    .build();
             campaign = elector.start();
             // an elector ends when its replica loses the Lease; a replica that still runs campaigns again
-            campaign.whenComplete((ignored, error) -> CompletableFuture.runAsync(this::campaign,
-                    CompletableFuture.delayedExecutor(lease.toMillis() / 5, TimeUnit.MILLISECONDS)));
+            campaign.whenComplete((ignored, error) -> CompletableFuture.runAsync(
+                    this::campaign, CompletableFuture.delayedExecutor(lease.toMillis() / 5, TimeUnit.MILLISECONDS)));
         }
 
         private void startedLeading() {
-            LOG.info("leader election: leading, Lease {}/{} held by {}", election.namespace(), leaseName(getNamespace()),
+            LOG.info(
+                    "leader election: leading, Lease {}/{} held by {}",
+                    election.namespace(),
+                    leaseName(getNamespace()),
                     election.identity());
             leaderIdentity = election.identity();
             fireLeadershipChangedEvent(local);
@@ -130,7 +145,10 @@ final class LeaseClusterService extends AbstractCamelClusterService<LeaseCluster
                 return;
             }
             if (!election.identity().equals(identity)) {
-                LOG.info("leader election: following, Lease {}/{} held by {}", election.namespace(), leaseName(getNamespace()),
+                LOG.info(
+                        "leader election: following, Lease {}/{} held by {}",
+                        election.namespace(),
+                        leaseName(getNamespace()),
                         identity);
                 fireLeadershipChangedEvent(new Member(identity, false));
             }
@@ -157,25 +175,35 @@ final class LeaseClusterService extends AbstractCamelClusterService<LeaseCluster
         private void release() {
             String name = leaseName(getNamespace());
             try {
-                Lease lease = leaseClient.leases().inNamespace(election.namespace()).withName(name).get();
+                Lease lease = leaseClient
+                        .leases()
+                        .inNamespace(election.namespace())
+                        .withName(name)
+                        .get();
                 if (lease == null || !election.identity().equals(lease.getSpec().getHolderIdentity())) {
                     return;
                 }
                 lease.getSpec().setHolderIdentity("");
                 lease.getSpec().setLeaseDurationSeconds(1);
                 leaseClient.resource(lease).update();
-                LOG.info("released Lease {}/{}: the next replica takes over without waiting for it to expire",
-                        election.namespace(), name);
+                LOG.info(
+                        "released Lease {}/{}: the next replica takes over without waiting for it to expire",
+                        election.namespace(),
+                        name);
             } catch (KubernetesClientException e) {
-                LOG.warn("could not release Lease {}/{}; the next replica takes over once it expires: {}",
-                        election.namespace(), name, e.getMessage());
+                LOG.warn(
+                        "could not release Lease {}/{}; the next replica takes over once it expires: {}",
+                        election.namespace(),
+                        name,
+                        e.getMessage());
             }
         }
 
         @Override
         public Optional<CamelClusterMember> getLeader() {
             String identity = leaderIdentity;
-            return identity == null ? Optional.empty()
+            return identity == null
+                    ? Optional.empty()
                     : Optional.of(identity.equals(election.identity()) ? local : new Member(identity, false));
         }
 
@@ -187,7 +215,9 @@ final class LeaseClusterService extends AbstractCamelClusterService<LeaseCluster
         @Override
         public List<CamelClusterMember> getMembers() {
             // a Lease knows its holder, not the candidates
-            return getLeader().filter(leader -> !leader.isLocal()).<List<CamelClusterMember>>map(leader -> List.of(local, leader))
+            return getLeader()
+                    .filter(leader -> !leader.isLocal())
+                    .<List<CamelClusterMember>>map(leader -> List.of(local, leader))
                     .orElse(List.of(local));
         }
 

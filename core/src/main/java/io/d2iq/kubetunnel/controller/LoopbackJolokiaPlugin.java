@@ -19,7 +19,8 @@ import org.apache.camel.support.service.ServiceSupport;
  * {@code kubectl port-forward} Hawtio's requests arrive from loopback. Bound under the id "jolokia", which
  * Camel's plugin registry looks up before its own.
  */
-public final class LoopbackJolokiaPlugin extends ServiceSupport implements JolokiaPlatformHttpPlugin, CamelContextAware {
+public final class LoopbackJolokiaPlugin extends ServiceSupport
+        implements JolokiaPlatformHttpPlugin, CamelContextAware {
 
     /** The registry name Camel's management server resolves the Jolokia plugin by. */
     public static final String ID = "jolokia";
@@ -47,8 +48,11 @@ public final class LoopbackJolokiaPlugin extends ServiceSupport implements Jolok
             if (isLoopback(context.request().remoteAddress())) {
                 delegate.handle(context);
             } else {
-                context.response().setStatusCode(403).putHeader("Content-Type", "text/plain")
-                        .end("Jolokia answers only on localhost: use kubectl port-forward, or start the controller with --jolokia-remote\n");
+                context.response()
+                        .setStatusCode(403)
+                        .putHeader("Content-Type", "text/plain")
+                        .end(
+                                "Jolokia answers only on localhost: use kubectl port-forward, or start the controller with --jolokia-remote\n");
             }
         };
     }

@@ -27,7 +27,8 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     /** At most one log line per port this often, so a flood of connections is no flood of log lines. */
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final AttributeKey<Object> countedKey = AttributeKey.newInstance("connection-limit-" + System.identityHashCode(this));
+    private final AttributeKey<Object> countedKey =
+            AttributeKey.newInstance("connection-limit-" + System.identityHashCode(this));
     private final Map<Object, Integer> counts = new ConcurrentHashMap<>();
     private final int max;
     private final String what;
@@ -49,8 +50,12 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     /** At most {@code max} connections from each client IP address. */
     public static ConnectionLimit perClientAddress(int max, String what) {
-        return new ConnectionLimit(max, what, ctx -> ctx.channel().remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress() : ctx.channel().remoteAddress());
+        return new ConnectionLimit(
+                max,
+                what,
+                ctx -> ctx.channel().remoteAddress() instanceof InetSocketAddress address
+                        ? address.getAddress()
+                        : ctx.channel().remoteAddress());
     }
 
     @Override
@@ -76,7 +81,12 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         long next = nextLogNanos.get();
         if (System.nanoTime() - next >= 0 && nextLogNanos.compareAndSet(next, System.nanoTime() + LOG_INTERVAL_NANOS)) {
             refusedSinceLog.addAndGet(-refused);
-            LOG.warn("refused {} connection(s), the last from {}: {} {} already open", refused, ctx.channel().remoteAddress(), max, what);
+            LOG.warn(
+                    "refused {} connection(s), the last from {}: {} {} already open",
+                    refused,
+                    ctx.channel().remoteAddress(),
+                    max,
+                    what);
         }
     }
 

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param maxUnauthenticatedConnections connections of one port not yet authenticated; more are closed at once
  * @param maxStreamsPerClientAddress proxy connections (each at most one stream) from one client address
  */
-public record ConnectionLimits(Duration handshakeDeadline, int maxUnauthenticatedConnections, int maxStreamsPerClientAddress) {
+public record ConnectionLimits(
+        Duration handshakeDeadline, int maxUnauthenticatedConnections, int maxStreamsPerClientAddress) {
 
     /** Ample for a TLS handshake and one request head over a slow link; a slowloris client gets no more. */
     public static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(10);
@@ -23,6 +24,6 @@ public record ConnectionLimits(Duration handshakeDeadline, int maxUnauthenticate
      */
     public static final int MAX_STREAMS_PER_CLIENT_ADDRESS = 4096;
 
-    public static final ConnectionLimits DEFAULT = new ConnectionLimits(HANDSHAKE_DEADLINE, MAX_UNAUTHENTICATED_CONNECTIONS,
-            MAX_STREAMS_PER_CLIENT_ADDRESS);
+    public static final ConnectionLimits DEFAULT =
+            new ConnectionLimits(HANDSHAKE_DEADLINE, MAX_UNAUTHENTICATED_CONNECTIONS, MAX_STREAMS_PER_CLIENT_ADDRESS);
 }

@@ -26,10 +26,17 @@ public final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        expiry = ctx.executor().schedule(() -> {
-            LOG.debug("closing the connection from {}: no handshake within {}", ctx.channel().remoteAddress(), deadline);
-            ctx.channel().close();
-        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        expiry = ctx.executor()
+                .schedule(
+                        () -> {
+                            LOG.debug(
+                                    "closing the connection from {}: no handshake within {}",
+                                    ctx.channel().remoteAddress(),
+                                    deadline);
+                            ctx.channel().close();
+                        },
+                        deadline.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -13,8 +13,7 @@ public final class PreAuthentication {
     private static final String LIMIT = "pre-authentication-limit";
     private static final String DEADLINE = "pre-authentication-deadline";
 
-    private PreAuthentication() {
-    }
+    private PreAuthentication() {}
 
     /** Puts the connection under the port's {@code limit} and the deadline; call first, before TLS. */
     public static void install(ChannelPipeline pipeline, ConnectionLimit limit, ConnectionLimits limits) {

@@ -15,8 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InformerCaches {
 
     /** One running informer and the scope it watches ("" namespace: all). */
-    record RunningInformer(String apiVersion, String kind, String namespace, SharedIndexInformer<GenericKubernetesResource> informer) {
-    }
+    record RunningInformer(
+            String apiVersion,
+            String kind,
+            String namespace,
+            SharedIndexInformer<GenericKubernetesResource> informer) {}
 
     private final Set<RunningInformer> running = ConcurrentHashMap.newKeySet();
 
@@ -35,12 +38,15 @@ public final class InformerCaches {
 
     /** The cached object (a shared instance: read it, never change it), or null. */
     public GenericKubernetesResource get(String apiVersion, String kind, String namespace, String name) {
-        return covering(apiVersion, kind, namespace).map(entry -> entry.informer().getStore().getByKey(namespace + "/" + name)).orElse(null);
+        return covering(apiVersion, kind, namespace)
+                .map(entry -> entry.informer().getStore().getByKey(namespace + "/" + name))
+                .orElse(null);
     }
 
     private Optional<RunningInformer> covering(String apiVersion, String kind, String namespace) {
         return running.stream()
-                .filter(entry -> entry.apiVersion().equals(apiVersion) && entry.kind().equals(kind)
+                .filter(entry -> entry.apiVersion().equals(apiVersion)
+                        && entry.kind().equals(kind)
                         && (entry.namespace().isBlank() || entry.namespace().equals(namespace))
                         && entry.informer().hasSynced())
                 .findFirst();

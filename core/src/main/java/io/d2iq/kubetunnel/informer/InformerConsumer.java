@@ -47,16 +47,31 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         if (!tryToStartInformer()) {
             // The kind is not served yet (its CRD is not installed, or discovery failed): keep the route up and
             // look again, so installing the CRDs after the controller is enough.
-            LOG.warn("Informer {} waits for kind {} {} to be served (is its CustomResourceDefinition installed?); retrying every {} s",
-                    uri, getEndpoint().getApiVersion(), getEndpoint().getKind(), KIND_RETRY.toSeconds());
-            kindRetry = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newSingleThreadScheduledExecutor(this, "informer-wait-" + getEndpoint().getKind());
-            kindRetry.scheduleWithFixedDelay(() -> {
-                if (tryToStartInformer()) {
-                    LOG.info("Informer {} found kind {} {}; watching", uri, getEndpoint().getApiVersion(), getEndpoint().getKind());
-                    kindRetry.shutdown();
-                }
-            }, KIND_RETRY.toMillis(), KIND_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.warn(
+                    "Informer {} waits for kind {} {} to be served (is its CustomResourceDefinition installed?); retrying every {} s",
+                    uri,
+                    getEndpoint().getApiVersion(),
+                    getEndpoint().getKind(),
+                    KIND_RETRY.toSeconds());
+            kindRetry = getEndpoint()
+                    .getCamelContext()
+                    .getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(
+                            this, "informer-wait-" + getEndpoint().getKind());
+            kindRetry.scheduleWithFixedDelay(
+                    () -> {
+                        if (tryToStartInformer()) {
+                            LOG.info(
+                                    "Informer {} found kind {} {}; watching",
+                                    uri,
+                                    getEndpoint().getApiVersion(),
+                                    getEndpoint().getKind());
+                            kindRetry.shutdown();
+                        }
+                    },
+                    KIND_RETRY.toMillis(),
+                    KIND_RETRY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -69,7 +84,8 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         try {
             started = getEndpoint().createInformer();
         } catch (KubernetesClientException e) {
-            LOG.debug("Informer {} cannot resolve its kind yet: {}", getEndpoint().getEndpointUri(), e.getMessage());
+            LOG.debug(
+                    "Informer {} cannot resolve its kind yet: {}", getEndpoint().getEndpointUri(), e.getMessage());
             return false;
         }
         started.addEventHandler(this);
@@ -80,8 +96,11 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         InformerCaches caches = getEndpoint().getCamelContext().getRegistry().findSingleByType(InformerCaches.class);
         if (caches != null) {
             InformerEndpoint endpoint = getEndpoint();
-            caches.add(new InformerCaches.RunningInformer(endpoint.getApiVersion(), endpoint.getKind(),
-                    endpoint.getNamespace() == null ? "" : endpoint.getNamespace(), started));
+            caches.add(new InformerCaches.RunningInformer(
+                    endpoint.getApiVersion(),
+                    endpoint.getKind(),
+                    endpoint.getNamespace() == null ? "" : endpoint.getNamespace(),
+                    started));
         }
         String uri = getEndpoint().getEndpointUri();
         // Not awaited: a route must start even while the API server is unreachable.
@@ -113,7 +132,8 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
             informer = null;
         }
         if (running != null) {
-            InformerCaches caches = getEndpoint().getCamelContext().getRegistry().findSingleByType(InformerCaches.class);
+            InformerCaches caches =
+                    getEndpoint().getCamelContext().getRegistry().findSingleByType(InformerCaches.class);
             if (caches != null) {
                 caches.remove(running);
             }
@@ -136,7 +156,8 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
     @Override
     public void onUpdate(GenericKubernetesResource oldResource, GenericKubernetesResource newResource) {
         // fabric8 replays the cached object as an update with the same resourceVersion on resync
-        boolean unchanged = Objects.equals(oldResource.getMetadata().getResourceVersion(),
+        boolean unchanged = Objects.equals(
+                oldResource.getMetadata().getResourceVersion(),
                 newResource.getMetadata().getResourceVersion());
         emit(unchanged ? InformerEventType.RESYNC : InformerEventType.MODIFIED, newResource);
     }
@@ -170,11 +191,19 @@ final class InformerConsumer extends DefaultConsumer implements ResourceEventHan
         } finally {
             if (exchange.getException() instanceof RejectedExecutionException && stopping()) {
                 // the route stopped while the event was on its way: dropped, the next leader's list has the object
-                LOG.debug("dropped {} {} {}/{}: the route is stopping", type, getEndpoint().getKind(), namespace, name);
+                LOG.debug(
+                        "dropped {} {} {}/{}: the route is stopping",
+                        type,
+                        getEndpoint().getKind(),
+                        namespace,
+                        name);
             } else if (exchange.getException() != null) {
-                getExceptionHandler().handleException(
-                        "Failed to process " + type + " " + getEndpoint().getKind() + " " + namespace + "/" + name,
-                        exchange, exchange.getException());
+                getExceptionHandler()
+                        .handleException(
+                                "Failed to process " + type + " "
+                                        + getEndpoint().getKind() + " " + namespace + "/" + name,
+                                exchange,
+                                exchange.getException());
             }
             releaseExchange(exchange, false);
         }

@@ -29,7 +29,8 @@ public class InformerEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        throw new UnsupportedOperationException("informer: only consumes; use it in from:, not to: (" + getEndpointUri() + ")");
+        throw new UnsupportedOperationException(
+                "informer: only consumes; use it in from:, not to: (" + getEndpointUri() + ")");
     }
 
     @Override
@@ -44,10 +45,11 @@ public class InformerEndpoint extends DefaultEndpoint {
         if (resyncPeriod < 0) {
             throw new IllegalArgumentException("resyncPeriod must be >= 0 ms (0 disables resync), got " + resyncPeriod);
         }
-        MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> all =
-                resolveClient().genericKubernetesResources(apiVersion, kind);
-        FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> scoped =
-                namespace == null || namespace.isBlank() ? all.inAnyNamespace() : all.inNamespace(namespace);
+        MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+                all = resolveClient().genericKubernetesResources(apiVersion, kind);
+        FilterWatchListDeletable<
+                        GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+                scoped = namespace == null || namespace.isBlank() ? all.inAnyNamespace() : all.inNamespace(namespace);
         if (labelSelector != null && !labelSelector.isBlank()) {
             scoped = scoped.withLabelSelector(labelSelector);
         }
@@ -60,8 +62,9 @@ public class InformerEndpoint extends DefaultEndpoint {
         }
         KubernetesClient fromRegistry = getCamelContext().getRegistry().findSingleByType(KubernetesClient.class);
         if (fromRegistry == null) {
-            throw new IllegalStateException(getEndpointUri() + " needs a KubernetesClient: bind exactly one bean of type"
-                    + " KubernetesClient in the registry, or pass kubernetesClient=#beanName");
+            throw new IllegalStateException(
+                    getEndpointUri() + " needs a KubernetesClient: bind exactly one bean of type"
+                            + " KubernetesClient in the registry, or pass kubernetesClient=#beanName");
         }
         return fromRegistry;
     }

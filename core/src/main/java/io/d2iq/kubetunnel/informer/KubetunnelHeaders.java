@@ -14,6 +14,5 @@ public final class KubetunnelHeaders {
     /** The work-queue key being processed (also the body). */
     public static final String KEY = "KubetunnelKey";
 
-    private KubetunnelHeaders() {
-    }
+    private KubetunnelHeaders() {}
 }

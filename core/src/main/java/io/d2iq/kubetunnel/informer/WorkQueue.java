@@ -25,9 +25,11 @@ final class WorkQueue {
     private final Queue<String> ready = new ArrayDeque<>();
     /** Keys that need a run: queued, or added again while in flight. */
     private final Set<String> dirty = new HashSet<>();
+
     private final Set<String> processing = new HashSet<>();
     /** Delayed keys and the System.nanoTime at which they become ready. */
     private final Map<String, Long> delayed = new HashMap<>();
+
     private final LongSupplier nanoClock;
 
     WorkQueue() {

@@ -16,9 +16,11 @@ public class WorkQueueComponent extends DefaultComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         if (remaining == null || remaining.isBlank()) {
-            throw new IllegalArgumentException("workqueue: needs a queue name, for example workqueue:connectors (got '" + uri + "')");
+            throw new IllegalArgumentException(
+                    "workqueue: needs a queue name, for example workqueue:connectors (got '" + uri + "')");
         }
-        WorkQueueEndpoint endpoint = new WorkQueueEndpoint(uri, this, remaining, queues.computeIfAbsent(remaining, n -> new WorkQueue()));
+        WorkQueueEndpoint endpoint =
+                new WorkQueueEndpoint(uri, this, remaining, queues.computeIfAbsent(remaining, n -> new WorkQueue()));
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -43,10 +43,14 @@ final class WorkQueueConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         int count = getEndpoint().getConcurrentConsumers();
-        metrics = WorkQueueMetrics.register(getEndpoint().getCamelContext(), getEndpoint().getQueueName(),
+        metrics = WorkQueueMetrics.register(
+                getEndpoint().getCamelContext(),
+                getEndpoint().getQueueName(),
                 getEndpoint().getQueue());
         running = true;
-        workers = getEndpoint().getCamelContext().getExecutorServiceManager()
+        workers = getEndpoint()
+                .getCamelContext()
+                .getExecutorServiceManager()
                 .newFixedThreadPool(this, "workqueue-" + getEndpoint().getQueueName(), count);
         for (int i = 0; i < count; i++) {
             workers.execute(this::work);
@@ -59,16 +63,23 @@ final class WorkQueueConsumer extends DefaultConsumer {
         WorkQueue queue = getEndpoint().getQueue();
         queue.wakeUpWaiters();
         if (workers != null) {
-            LOG.info("workqueue {} stopping: {} runs in flight, {} keys stay queued", getEndpoint().getQueueName(),
-                    queue.inFlight().size(), queue.depth() + queue.delayedCount());
+            LOG.info(
+                    "workqueue {} stopping: {} runs in flight, {} keys stay queued",
+                    getEndpoint().getQueueName(),
+                    queue.inFlight().size(),
+                    queue.depth() + queue.delayedCount());
             // Not shutdownGraceful: after its timeout it interrupts the runs still going, and every interrupted
             // run fails its API call and logs an error. shutdown() also stops Camel from forcing this pool later.
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(workers);
             if (!workers.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 var abandoned = queue.inFlight();
                 // not interrupted either: they end with the process; an informer's next list enqueues their keys again
-                LOG.warn("workqueue {} stopped with {} runs still in flight after {} s, abandoned: {}",
-                        getEndpoint().getQueueName(), abandoned.size(), STOP_GRACE.toSeconds(), abandoned);
+                LOG.warn(
+                        "workqueue {} stopped with {} runs still in flight after {} s, abandoned: {}",
+                        getEndpoint().getQueueName(),
+                        abandoned.size(),
+                        STOP_GRACE.toSeconds(),
+                        abandoned);
             }
             workers = null;
         }
@@ -117,7 +128,12 @@ final class WorkQueueConsumer extends DefaultConsumer {
 
     private void retry(String key, Throwable failure) {
         long delay = backoff.nextDelay(key);
-        LOG.warn("Key {} failed (attempt {}), retrying in {} ms: {}", key, backoff.failures(key), delay, failure.getMessage());
+        LOG.warn(
+                "Key {} failed (attempt {}), retrying in {} ms: {}",
+                key,
+                backoff.failures(key),
+                delay,
+                failure.getMessage());
         getEndpoint().getQueue().addAfter(key, delay);
         metrics.retried();
     }

@@ -27,13 +27,21 @@ final class WorkQueueMetrics {
         }
         // a restarted route keeps its queue, and so its gauges
         if (registry.find("kubetunnel.workqueue.depth").tag("queue", queueName).gauge() == null) {
-            Gauge.builder("kubetunnel.workqueue.depth", queue, WorkQueue::depth).tag("queue", queueName)
-                    .description("Keys ready to run").strongReference(true).register(registry);
-            Gauge.builder("kubetunnel.workqueue.delayed", queue, WorkQueue::delayedCount).tag("queue", queueName)
-                    .description("Keys waiting for a backoff or requeue-after delay").strongReference(true).register(registry);
+            Gauge.builder("kubetunnel.workqueue.depth", queue, WorkQueue::depth)
+                    .tag("queue", queueName)
+                    .description("Keys ready to run")
+                    .strongReference(true)
+                    .register(registry);
+            Gauge.builder("kubetunnel.workqueue.delayed", queue, WorkQueue::delayedCount)
+                    .tag("queue", queueName)
+                    .description("Keys waiting for a backoff or requeue-after delay")
+                    .strongReference(true)
+                    .register(registry);
         }
-        return new WorkQueueMetrics(Counter.builder("kubetunnel.workqueue.retries").tag("queue", queueName)
-                .description("Failed runs requeued with backoff").register(registry));
+        return new WorkQueueMetrics(Counter.builder("kubetunnel.workqueue.retries")
+                .tag("queue", queueName)
+                .description("Failed runs requeued with backoff")
+                .register(registry));
     }
 
     void retried() {

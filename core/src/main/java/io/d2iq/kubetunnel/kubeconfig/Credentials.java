@@ -21,7 +21,7 @@ public record Credentials(String token, String clientCertificateData, String cli
 
     @Override
     public String toString() {
-        return "Credentials[token=" + (hasToken() ? "<redacted>" : "none")
-                + ", clientCertificate=" + (hasClientCertificate() ? "<redacted>" : "none") + "]";
+        return "Credentials[token=" + (hasToken() ? "<redacted>" : "none") + ", clientCertificate="
+                + (hasClientCertificate() ? "<redacted>" : "none") + "]";
     }
 }

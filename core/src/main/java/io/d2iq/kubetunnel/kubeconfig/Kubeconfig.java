@@ -22,23 +22,46 @@ import java.util.Base64;
  * @param proxyUrl optional {@code proxy-url}, how clients reach the server
  * @param namespace optional namespace of the context (local-api's names "default"); the parser does not keep it
  */
-public record Kubeconfig(String clusterName, String server, String certificateAuthorityData, String tlsServerName,
-                         String proxyUrl, String userName, Credentials credentials, String contextName,
-                         String namespace) {
+public record Kubeconfig(
+        String clusterName,
+        String server,
+        String certificateAuthorityData,
+        String tlsServerName,
+        String proxyUrl,
+        String userName,
+        Credentials credentials,
+        String contextName,
+        String namespace) {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final String NAME = "remote";
 
     /** The kubeconfig of a service account: its token, the cluster's CA (PEM) and the API server address. */
     public static Kubeconfig forServiceAccount(String server, byte[] caPem, String token) {
-        return new Kubeconfig(NAME, server, Base64.getEncoder().encodeToString(caPem), null, null,
-                NAME, Credentials.token(token), NAME, null);
+        return new Kubeconfig(
+                NAME,
+                server,
+                Base64.getEncoder().encodeToString(caPem),
+                null,
+                null,
+                NAME,
+                Credentials.token(token),
+                NAME,
+                null);
     }
 
     /** The same kubeconfig, whose clients reach the server through {@code proxyUrl}. */
     public Kubeconfig withProxyUrl(String proxyUrl) {
-        return new Kubeconfig(clusterName, server, certificateAuthorityData, tlsServerName, proxyUrl,
-                userName, credentials, contextName, namespace);
+        return new Kubeconfig(
+                clusterName,
+                server,
+                certificateAuthorityData,
+                tlsServerName,
+                proxyUrl,
+                userName,
+                credentials,
+                contextName,
+                namespace);
     }
 
     /** The kubeconfig file, as kubectl reads it. */
@@ -65,7 +88,11 @@ public record Kubeconfig(String clusterName, String server, String certificateAu
                         .build())
                 .addToContexts(new NamedContextBuilder()
                         .withName(contextName)
-                        .withContext(new ContextBuilder().withCluster(clusterName).withUser(userName).withNamespace(namespace).build())
+                        .withContext(new ContextBuilder()
+                                .withCluster(clusterName)
+                                .withUser(userName)
+                                .withNamespace(namespace)
+                                .build())
                         .build())
                 .withCurrentContext(contextName)
                 .build();

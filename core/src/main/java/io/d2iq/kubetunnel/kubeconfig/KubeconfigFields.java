@@ -13,14 +13,20 @@ import java.util.regex.Pattern;
  */
 final class KubeconfigFields {
 
-    static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "preferences", "clusters", "users", "contexts",
-            "current-context", "extensions");
+    static final Set<String> TOP_LEVEL = Set.of(
+            "apiVersion", "kind", "preferences", "clusters", "users", "contexts", "current-context", "extensions");
     static final Set<String> NAMED_CLUSTER = Set.of("name", "cluster");
     static final Set<String> NAMED_USER = Set.of("name", "user");
     static final Set<String> NAMED_CONTEXT = Set.of("name", "context");
     /** {@code proxy-url} is read but never trusted: the webhook replaces it and the controller forces its own. */
-    static final Set<String> CLUSTER = Set.of("server", "certificate-authority-data", "tls-server-name", "proxy-url",
-            "disable-compression", "extensions");
+    static final Set<String> CLUSTER = Set.of(
+            "server",
+            "certificate-authority-data",
+            "tls-server-name",
+            "proxy-url",
+            "disable-compression",
+            "extensions");
+
     static final Set<String> USER = Set.of("token", "client-certificate-data", "client-key-data", "extensions");
     static final Set<String> CONTEXT = Set.of("cluster", "user", "namespace", "extensions");
 
@@ -30,8 +36,12 @@ final class KubeconfigFields {
     private static final Map<String, String> REFUSED = Map.ofEntries(
             Map.entry("certificate-authority", FILE_PATH + "; embed the CA as certificate-authority-data"),
             Map.entry("insecure-skip-tls-verify", "the server must be verified with certificate-authority-data"),
-            Map.entry("exec", "an exec plugin runs a command wherever the kubeconfig is used; embed a token or a client certificate"),
-            Map.entry("auth-provider", "an auth provider runs its own login and refresh logic; embed a token or a client certificate"),
+            Map.entry(
+                    "exec",
+                    "an exec plugin runs a command wherever the kubeconfig is used; embed a token or a client certificate"),
+            Map.entry(
+                    "auth-provider",
+                    "an auth provider runs its own login and refresh logic; embed a token or a client certificate"),
             Map.entry("tokenFile", FILE_PATH + "; embed the token itself"),
             Map.entry("client-certificate", FILE_PATH + "; embed client-certificate-data"),
             Map.entry("client-key", FILE_PATH + "; embed client-key-data"),
@@ -45,8 +55,7 @@ final class KubeconfigFields {
     /** A key worth naming in a message: short and plain, so an attacker's key cannot smuggle text into logs. */
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private KubeconfigFields() {
-    }
+    private KubeconfigFields() {}
 
     /** {@code path.key}, or {@code key} at the top level (empty path). */
     static String field(String path, String key) {
@@ -64,9 +73,10 @@ final class KubeconfigFields {
             if (reason != null) {
                 throw new InvalidKubeconfigException(field(path, key) + " is not allowed: " + reason);
             }
-            throw new InvalidKubeconfigException(PLAIN_KEY.matcher(key).matches()
-                    ? field(path, key) + " is not a field kubetunnel accepts"
-                    : (path.isEmpty() ? "the kubeconfig" : path) + " holds a field kubetunnel does not accept");
+            throw new InvalidKubeconfigException(
+                    PLAIN_KEY.matcher(key).matches()
+                            ? field(path, key) + " is not a field kubetunnel accepts"
+                            : (path.isEmpty() ? "the kubeconfig" : path) + " holds a field kubetunnel does not accept");
         }
     }
 }

@@ -44,8 +44,7 @@ public final class KubeconfigParser {
         }
     }
 
-    private KubeconfigParser() {
-    }
+    private KubeconfigParser() {}
 
     public static Kubeconfig parse(String yaml) throws InvalidKubeconfigException {
         if (yaml == null || yaml.isBlank()) {
@@ -61,8 +60,16 @@ public final class KubeconfigParser {
         Entry user = single(root, "users", "user", KubeconfigFields.USER);
         Entry context = single(root, "contexts", "context", KubeconfigFields.CONTEXT);
         checkContext(text(root, "", "current-context"), context, cluster, user);
-        return new Kubeconfig(cluster.name(), httpsServer(cluster), certificateAuthority(cluster),
-                cluster.text("tls-server-name"), cluster.text("proxy-url"), user.name(), credentials(user), context.name(), null);
+        return new Kubeconfig(
+                cluster.name(),
+                httpsServer(cluster),
+                certificateAuthority(cluster),
+                cluster.text("tls-server-name"),
+                cluster.text("proxy-url"),
+                user.name(),
+                credentials(user),
+                context.name(),
+                null);
     }
 
     private static JsonNode read(String yaml) throws InvalidKubeconfigException {
@@ -70,8 +77,8 @@ public final class KubeconfigParser {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException | RuntimeException e) {
-            throw new InvalidKubeconfigException("the body is not a YAML kubeconfig" + (isDuplicateKey(e) ? ": a key appears twice" : "")
-                    + location(e));
+            throw new InvalidKubeconfigException("the body is not a YAML kubeconfig"
+                    + (isDuplicateKey(e) ? ": a key appears twice" : "") + location(e));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidKubeconfigException("the body is not a YAML kubeconfig");
@@ -80,7 +87,8 @@ public final class KubeconfigParser {
     }
 
     private static boolean isDuplicateKey(Exception e) {
-        return e instanceof JsonProcessingException jpe && jpe.getOriginalMessage() != null
+        return e instanceof JsonProcessingException jpe
+                && jpe.getOriginalMessage() != null
                 && jpe.getOriginalMessage().startsWith("Duplicate field");
     }
 
@@ -95,14 +103,16 @@ public final class KubeconfigParser {
     }
 
     /** The one entry of list {@code list}, whose body (key {@code bodyKey}) may hold only {@code bodyFields}. */
-    private static Entry single(JsonNode root, String list, String bodyKey, Set<String> bodyFields) throws InvalidKubeconfigException {
+    private static Entry single(JsonNode root, String list, String bodyKey, Set<String> bodyFields)
+            throws InvalidKubeconfigException {
         JsonNode entries = root.get(list);
         if (entries != null && !entries.isNull() && !entries.isArray()) {
             throw new InvalidKubeconfigException(list + " is not a list");
         }
         int count = entries == null || entries.isNull() ? 0 : entries.size();
         if (count != 1) {
-            throw new InvalidKubeconfigException("the kubeconfig has " + count + " " + list + ": exactly one is required");
+            throw new InvalidKubeconfigException(
+                    "the kubeconfig has " + count + " " + list + ": exactly one is required");
         }
         String at = list + "[0]";
         JsonNode entry = entries.get(0);
@@ -135,7 +145,8 @@ public final class KubeconfigParser {
         return value.asText().isBlank() ? null : value.asText().trim();
     }
 
-    private static void checkContext(String currentContext, Entry context, Entry cluster, Entry user) throws InvalidKubeconfigException {
+    private static void checkContext(String currentContext, Entry context, Entry cluster, Entry user)
+            throws InvalidKubeconfigException {
         if (currentContext == null) {
             throw new InvalidKubeconfigException("current-context is not set");
         }
@@ -143,7 +154,8 @@ public final class KubeconfigParser {
             throw new InvalidKubeconfigException("current-context does not name the context (contexts[0].name)");
         }
         if (!cluster.name().equals(context.text("cluster"))) {
-            throw new InvalidKubeconfigException(context.path() + ".cluster does not name the cluster (clusters[0].name)");
+            throw new InvalidKubeconfigException(
+                    context.path() + ".cluster does not name the cluster (clusters[0].name)");
         }
         if (!user.name().equals(context.text("user"))) {
             throw new InvalidKubeconfigException(context.path() + ".user does not name the user (users[0].name)");
@@ -163,18 +175,22 @@ public final class KubeconfigParser {
         } catch (URISyntaxException e) {
             // reported below, with the same message as any other unusable server
         }
-        throw new InvalidKubeconfigException(cluster.path() + ".server is not an https:// URL with a host (and no user info)");
+        throw new InvalidKubeconfigException(
+                cluster.path() + ".server is not an https:// URL with a host (and no user info)");
     }
 
     private static String certificateAuthority(Entry cluster) throws InvalidKubeconfigException {
         String field = cluster.path() + ".certificate-authority-data";
         String data = cluster.text("certificate-authority-data");
         if (data == null) {
-            throw new InvalidKubeconfigException(field + " is not set: the server must be verified with an embedded CA");
+            throw new InvalidKubeconfigException(
+                    field + " is not set: the server must be verified with an embedded CA");
         }
         try {
             if (CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(Base64.getDecoder().decode(data))).isEmpty()) {
+                    .generateCertificates(
+                            new ByteArrayInputStream(Base64.getDecoder().decode(data)))
+                    .isEmpty()) {
                 throw new InvalidKubeconfigException(field + " holds no certificate");
             }
         } catch (IllegalArgumentException | CertificateException e) {
@@ -188,14 +204,17 @@ public final class KubeconfigParser {
         String cert = user.text("client-certificate-data");
         String key = user.text("client-key-data");
         if ((cert == null) != (key == null)) {
-            throw new InvalidKubeconfigException(user.path() + " has only one of client-certificate-data and client-key-data");
+            throw new InvalidKubeconfigException(
+                    user.path() + " has only one of client-certificate-data and client-key-data");
         }
         if (cert != null && !(isBase64(cert) && isBase64(key))) {
-            throw new InvalidKubeconfigException(user.path() + ".client-certificate-data or client-key-data is not base64");
+            throw new InvalidKubeconfigException(
+                    user.path() + ".client-certificate-data or client-key-data is not base64");
         }
         if (token == null && cert == null) {
-            throw new InvalidKubeconfigException(user.path() + " has no credentials: a token, or client-certificate-data"
-                    + " and client-key-data, are required");
+            throw new InvalidKubeconfigException(
+                    user.path() + " has no credentials: a token, or client-certificate-data"
+                            + " and client-key-data, are required");
         }
         return new Credentials(token, cert, key);
     }

@@ -19,8 +19,7 @@ import java.util.List;
  */
 public final class LaptopKubeconfig {
 
-    private LaptopKubeconfig() {
-    }
+    private LaptopKubeconfig() {}
 
     /** The reason a kubeconfig cannot be given, and the exit code that names it (docs/operations.md, "From a laptop"). */
     public static final class Refused extends Exception {
@@ -64,36 +63,50 @@ public final class LaptopKubeconfig {
         checkConnected(key, connector);
         String secretName = ConnectorResources.kubeconfigSecretName(name);
         if (secret == null) {
-            throw new Refused(EXIT_SECRET_MISSING, "Secret " + ns + "/" + secretName + " of connector " + key + " not found");
+            throw new Refused(
+                    EXIT_SECRET_MISSING, "Secret " + ns + "/" + secretName + " of connector " + key + " not found");
         }
         String encoded = secret.getData() == null ? null : secret.getData().get(ConnectorResources.KUBECONFIG_KEY);
         if (encoded == null || encoded.isEmpty()) {
-            throw new Refused(EXIT_SECRET_MISSING, "Secret " + ns + "/" + secretName + " holds no " + ConnectorResources.KUBECONFIG_KEY
-                    + " (the agent has not registered)");
+            throw new Refused(
+                    EXIT_SECRET_MISSING,
+                    "Secret " + ns + "/" + secretName + " holds no " + ConnectorResources.KUBECONFIG_KEY
+                            + " (the agent has not registered)");
         }
         String yaml;
         try {
             yaml = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new Refused(EXIT_KUBECONFIG_REFUSED, "Secret " + ns + "/" + secretName + ": " + ConnectorResources.KUBECONFIG_KEY
-                    + " is not base64");
+            throw new Refused(
+                    EXIT_KUBECONFIG_REFUSED,
+                    "Secret " + ns + "/" + secretName + ": " + ConnectorResources.KUBECONFIG_KEY + " is not base64");
         }
         try {
             return KubeconfigParser.parse(yaml).withProxyUrl(proxyUrl);
         } catch (InvalidKubeconfigException e) {
-            throw new Refused(EXIT_KUBECONFIG_REFUSED, "Secret " + ns + "/" + secretName + ": kubeconfig refused: " + e.getMessage());
+            throw new Refused(
+                    EXIT_KUBECONFIG_REFUSED,
+                    "Secret " + ns + "/" + secretName + ": kubeconfig refused: " + e.getMessage());
         }
     }
 
     private static void checkConnected(String key, TunnelConnector connector) throws Refused {
-        TunnelConnectorState state = connector.getStatus() == null ? null : connector.getStatus().getState();
+        TunnelConnectorState state =
+                connector.getStatus() == null ? null : connector.getStatus().getState();
         if (state == TunnelConnectorState.Connected) {
             return;
         }
-        List<Condition> conditions = connector.getStatus() == null || connector.getStatus().getConditions() == null ? List.of()
-                : connector.getStatus().getConditions();
-        Condition ready = conditions.stream().filter(c -> ConnectorStatusWriter.READY_CONDITION.equals(c.getType())).findFirst().orElse(null);
-        StringBuilder message = new StringBuilder("TunnelConnector ").append(key).append(" is not Connected: state ")
+        List<Condition> conditions =
+                connector.getStatus() == null || connector.getStatus().getConditions() == null
+                        ? List.of()
+                        : connector.getStatus().getConditions();
+        Condition ready = conditions.stream()
+                .filter(c -> ConnectorStatusWriter.READY_CONDITION.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+        StringBuilder message = new StringBuilder("TunnelConnector ")
+                .append(key)
+                .append(" is not Connected: state ")
                 .append(state == null ? "(none yet)" : state.name());
         if (ready != null && ready.getReason() != null) {
             message.append(", reason ").append(ready.getReason());

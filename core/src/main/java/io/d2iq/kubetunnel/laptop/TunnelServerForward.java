@@ -40,12 +40,12 @@ public final class TunnelServerForward implements AutoCloseable {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(15);
     /** SOCKS5 method selection offering "no authentication": the tunnel server's proxy port answers it at once. */
     private static final byte[] SOCKS5_GREETING = {5, 1, 0};
+
     private static final byte SOCKS5_VERSION = 5;
     private static final Duration PROBE_POLL = Duration.ofMillis(100);
 
     /** A tunnel-server Pod and its proxy container port. */
-    public record Target(String pod, int port) {
-    }
+    public record Target(String pod, int port) {}
 
     private final KubernetesClient client;
     private final String namespace;
@@ -57,7 +57,8 @@ public final class TunnelServerForward implements AutoCloseable {
     private Thread acceptor;
 
     /** Forwards to the Pods matching {@code selector} in {@code namespace}; status lines go to {@code status}. */
-    public TunnelServerForward(KubernetesClient client, String namespace, Map<String, String> selector, PrintStream status) {
+    public TunnelServerForward(
+            KubernetesClient client, String namespace, Map<String, String> selector, PrintStream status) {
         this.client = client;
         this.namespace = namespace;
         this.selector = selector;
@@ -66,26 +67,37 @@ public final class TunnelServerForward implements AutoCloseable {
 
     /** The running tunnel-server Pod to forward to now (Ready first, then the newest), if any. */
     public Optional<Target> resolve() {
-        List<Pod> pods = client.pods().inNamespace(namespace).withLabels(selector).list().getItems();
+        List<Pod> pods =
+                client.pods().inNamespace(namespace).withLabels(selector).list().getItems();
         return pods.stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
-                .sorted(Comparator.comparing(TunnelServerForward::isReady).reversed()
-                        .thenComparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""), Comparator.reverseOrder()))
-                .flatMap(p -> proxyPort(p).map(port -> new Target(p.getMetadata().getName(), port)).stream())
+                .filter(p ->
+                        p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                .sorted(Comparator.comparing(TunnelServerForward::isReady)
+                        .reversed()
+                        .thenComparing(
+                                p -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""),
+                                Comparator.reverseOrder()))
+                .flatMap(
+                        p -> proxyPort(p).map(port -> new Target(p.getMetadata().getName(), port)).stream())
                 .findFirst();
     }
 
     private static boolean isReady(Pod pod) {
-        return pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static Optional<Integer> proxyPort(Pod pod) {
         return pod.getSpec().getContainers().stream()
-                .map(Container::getPorts).filter(Objects::nonNull).flatMap(List::stream)
+                .map(Container::getPorts)
+                .filter(Objects::nonNull)
+                .flatMap(List::stream)
                 .filter(p -> ConnectorResources.PROXY_PORT_NAME.equals(p.getName()))
-                .map(ContainerPort::getContainerPort).filter(Objects::nonNull).findFirst();
+                .map(ContainerPort::getContainerPort)
+                .filter(Objects::nonNull)
+                .findFirst();
     }
 
     /**
@@ -118,17 +130,23 @@ public final class TunnelServerForward implements AutoCloseable {
                 answer.completeExceptionally(new IOException("closed before the proxy port answered"));
             }
         };
-        try (PortForward forward = client.pods().inNamespace(namespace).withName(target.pod())
+        try (PortForward forward = client.pods()
+                .inNamespace(namespace)
+                .withName(target.pod())
                 .portForward(target.port(), toPod.source(), fromPod)) {
             toPod.sink().write(ByteBuffer.wrap(SOCKS5_GREETING));
             long deadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 if (answer.isDone()) {
                     try {
-                        return answer.join() == SOCKS5_VERSION ? Optional.empty()
+                        return answer.join() == SOCKS5_VERSION
+                                ? Optional.empty()
                                 : Optional.of("the proxy port answered, but not as SOCKS5");
                     } catch (CompletionException e) {
-                        return Optional.of(forward.errorOccurred() ? reason(forward) : e.getCause().getMessage());
+                        return Optional.of(
+                                forward.errorOccurred()
+                                        ? reason(forward)
+                                        : e.getCause().getMessage());
                     }
                 }
                 if (forward.errorOccurred()) {
@@ -136,8 +154,10 @@ public final class TunnelServerForward implements AutoCloseable {
                 }
                 Thread.sleep(PROBE_POLL.toMillis());
             }
-            return Optional.of(forward.errorOccurred() ? reason(forward) : "no answer from the proxy port within "
-                    + PROBE_TIMEOUT.toSeconds() + " s");
+            return Optional.of(
+                    forward.errorOccurred()
+                            ? reason(forward)
+                            : "no answer from the proxy port within " + PROBE_TIMEOUT.toSeconds() + " s");
         } finally {
             toPod.sink().close();
         }
@@ -185,15 +205,19 @@ public final class TunnelServerForward implements AutoCloseable {
         try {
             Optional<Target> target = resolve();
             if (target.isEmpty()) {
-                status.println("kubeconfig: no running tunnel-server Pod in " + namespace + " (restarting?); connection refused");
+                status.println("kubeconfig: no running tunnel-server Pod in " + namespace
+                        + " (restarting?); connection refused");
                 connection.close();
                 return;
             }
             if (!target.get().pod().equals(lastPod)) {
                 lastPod = target.get().pod();
-                status.println("kubeconfig: forwarding to pod " + namespace + "/" + lastPod + " port " + target.get().port());
+                status.println("kubeconfig: forwarding to pod " + namespace + "/" + lastPod + " port "
+                        + target.get().port());
             }
-            PortForward forward = client.pods().inNamespace(namespace).withName(target.get().pod())
+            PortForward forward = client.pods()
+                    .inNamespace(namespace)
+                    .withName(target.get().pod())
                     .portForward(target.get().port(), connection, connection);
             open.add(forward);
             open.removeIf(f -> !f.isAlive());

@@ -28,14 +28,16 @@ public final class AgentAccess {
     /** Type of the kubeconfig Secret. */
     public static final String KUBECONFIG_SECRET_TYPE = "Opaque";
 
-    private AgentAccess() {
-    }
+    private AgentAccess() {}
 
     /** The registration's ServiceAccount, the webhook pod's identity. */
     public static ServiceAccount serviceAccount(TunnelConnector connector) {
         return new ServiceAccountBuilder()
-                .withMetadata(ConnectorLabels.childMetadata(connector,
-                        ConnectorResources.agentServiceAccountName(connector.getMetadata().getName()), ConnectorLabels.AGENT))
+                .withMetadata(ConnectorLabels.childMetadata(
+                        connector,
+                        ConnectorResources.agentServiceAccountName(
+                                connector.getMetadata().getName()),
+                        ConnectorLabels.AGENT))
                 .build();
     }
 
@@ -43,7 +45,8 @@ public final class AgentAccess {
     public static Role role(TunnelConnector connector) {
         String name = connector.getMetadata().getName();
         return new RoleBuilder()
-                .withMetadata(ConnectorLabels.childMetadata(connector, ConnectorResources.agentRoleName(name), ConnectorLabels.AGENT))
+                .withMetadata(ConnectorLabels.childMetadata(
+                        connector, ConnectorResources.agentRoleName(name), ConnectorLabels.AGENT))
                 .withRules(rules(name))
                 .build();
     }
@@ -54,22 +57,36 @@ public final class AgentAccess {
      */
     public static List<PolicyRule> rules(String connector) {
         return List.of(
-                new PolicyRuleBuilder().withApiGroups(ApiGroup.GROUP).withResources("tunnelconnectors")
-                        .withResourceNames(connector).withVerbs("get").build(),
-                new PolicyRuleBuilder().withApiGroups("").withResources("secrets")
+                new PolicyRuleBuilder()
+                        .withApiGroups(ApiGroup.GROUP)
+                        .withResources("tunnelconnectors")
+                        .withResourceNames(connector)
+                        .withVerbs("get")
+                        .build(),
+                new PolicyRuleBuilder()
+                        .withApiGroups("")
+                        .withResources("secrets")
                         .withResourceNames(ConnectorResources.kubeconfigSecretName(connector))
-                        .withVerbs(KUBECONFIG_SECRET_VERBS).build());
+                        .withVerbs(KUBECONFIG_SECRET_VERBS)
+                        .build());
     }
 
     /** Binds the Role to the ServiceAccount. */
     public static RoleBinding roleBinding(TunnelConnector connector) {
         String name = connector.getMetadata().getName();
         return new RoleBindingBuilder()
-                .withMetadata(ConnectorLabels.childMetadata(connector, ConnectorResources.agentRoleBindingName(name), ConnectorLabels.AGENT))
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
-                    .withName(ConnectorResources.agentRoleName(name)).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(ConnectorResources.agentServiceAccountName(name))
-                    .withNamespace(connector.getMetadata().getNamespace()).endSubject()
+                .withMetadata(ConnectorLabels.childMetadata(
+                        connector, ConnectorResources.agentRoleBindingName(name), ConnectorLabels.AGENT))
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("Role")
+                .withName(ConnectorResources.agentRoleName(name))
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(ConnectorResources.agentServiceAccountName(name))
+                .withNamespace(connector.getMetadata().getNamespace())
+                .endSubject()
                 .build();
     }
 
@@ -79,8 +96,11 @@ public final class AgentAccess {
      */
     public static Secret kubeconfigSecret(TunnelConnector connector) {
         return new SecretBuilder()
-                .withMetadata(ConnectorLabels.childMetadata(connector,
-                        ConnectorResources.kubeconfigSecretName(connector.getMetadata().getName()), ConnectorLabels.KUBECONFIG))
+                .withMetadata(ConnectorLabels.childMetadata(
+                        connector,
+                        ConnectorResources.kubeconfigSecretName(
+                                connector.getMetadata().getName()),
+                        ConnectorLabels.KUBECONFIG))
                 .withType(KUBECONFIG_SECRET_TYPE)
                 .build();
     }

@@ -73,8 +73,7 @@ public final class AgentManifests {
             "app.kubernetes.io/name", ConnectorLabels.APP_NAME, "app.kubernetes.io/component", ConnectorLabels.AGENT);
     private static final long NON_ROOT_UID = 65532L;
 
-    private AgentManifests() {
-    }
+    private AgentManifests() {}
 
     /**
      * The manifests Secret (key {@code manifests.yaml}).
@@ -84,8 +83,8 @@ public final class AgentManifests {
     public static Secret secret(ConnectorInputs inputs, ControllerSettings settings, ConnectorEndpoints endpoints) {
         TunnelConnector connector = inputs.connector();
         return new SecretBuilder()
-                .withMetadata(ConnectorLabels.childMetadata(connector,
-                        ConnectorResources.agentManifestsSecretName(inputs.name()), ConnectorLabels.AGENT))
+                .withMetadata(ConnectorLabels.childMetadata(
+                        connector, ConnectorResources.agentManifestsSecretName(inputs.name()), ConnectorLabels.AGENT))
                 .withType("Opaque")
                 .withData(Map.of(ConnectorResources.MANIFESTS_KEY, base64(yaml(inputs, settings, endpoints))))
                 .build();
@@ -99,20 +98,36 @@ public final class AgentManifests {
                 .collect(Collectors.joining());
     }
 
-    static List<HasMetadata> objects(ConnectorInputs inputs, ControllerSettings settings, ConnectorEndpoints endpoints) {
+    static List<HasMetadata> objects(
+            ConnectorInputs inputs, ControllerSettings settings, ConnectorEndpoints endpoints) {
         boolean withCa = inputs.caCertificate() != null;
         List<HasMetadata> objects = new ArrayList<>();
-        objects.add(new NamespaceBuilder().withMetadata(meta(REMOTE_NAMESPACE, null)).build());
-        objects.add(new ServiceAccountBuilder().withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE))
-                .withAutomountServiceAccountToken(false).build());
-        objects.add(new ServiceAccountBuilder().withMetadata(meta(REMOTE_ACCESS_ACCOUNT, REMOTE_NAMESPACE))
-                .withAutomountServiceAccountToken(false).build());
-        objects.add(new ClusterRoleBindingBuilder().withMetadata(meta(REMOTE_ACCESS_BINDING, null))
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-                    .withName(settings.agentClusterRole()).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(REMOTE_ACCESS_ACCOUNT).withNamespace(REMOTE_NAMESPACE).endSubject()
+        objects.add(new NamespaceBuilder()
+                .withMetadata(meta(REMOTE_NAMESPACE, null))
                 .build());
-        objects.add(ServiceAccountTokenSecret.of(meta(REMOTE_ACCESS_TOKEN_SECRET, REMOTE_NAMESPACE), REMOTE_ACCESS_ACCOUNT));
+        objects.add(new ServiceAccountBuilder()
+                .withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE))
+                .withAutomountServiceAccountToken(false)
+                .build());
+        objects.add(new ServiceAccountBuilder()
+                .withMetadata(meta(REMOTE_ACCESS_ACCOUNT, REMOTE_NAMESPACE))
+                .withAutomountServiceAccountToken(false)
+                .build());
+        objects.add(new ClusterRoleBindingBuilder()
+                .withMetadata(meta(REMOTE_ACCESS_BINDING, null))
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole")
+                .withName(settings.agentClusterRole())
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(REMOTE_ACCESS_ACCOUNT)
+                .withNamespace(REMOTE_NAMESPACE)
+                .endSubject()
+                .build());
+        objects.add(ServiceAccountTokenSecret.of(
+                meta(REMOTE_ACCESS_TOKEN_SECRET, REMOTE_NAMESPACE), REMOTE_ACCESS_ACCOUNT));
         objects.add(connectorSecret(inputs));
         objects.add(registerJob(inputs, settings, endpoints, withCa));
         objects.add(agentDeployment(settings, endpoints, withCa));
@@ -125,46 +140,93 @@ public final class AgentManifests {
         if (inputs.caCertificate() != null) {
             data.put(ConnectorResources.CA_KEY, base64(inputs.caCertificate()));
         }
-        return new SecretBuilder().withMetadata(meta(REMOTE_CONNECTOR_SECRET, REMOTE_NAMESPACE)).withType("Opaque").withData(data).build();
+        return new SecretBuilder()
+                .withMetadata(meta(REMOTE_CONNECTOR_SECRET, REMOTE_NAMESPACE))
+                .withType("Opaque")
+                .withData(data)
+                .build();
     }
 
-    private static HasMetadata registerJob(ConnectorInputs inputs, ControllerSettings settings, ConnectorEndpoints endpoints, boolean withCa) {
-        List<String> args = new ArrayList<>(List.of("register", "--webhook-url", endpoints.webhookUrl(),
-                "--token-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY,
-                "--remote-token-file", REMOTE_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY,
-                "--remote-ca-file", REMOTE_MOUNT_DIR + "/" + ConnectorResources.CA_KEY));
+    private static HasMetadata registerJob(
+            ConnectorInputs inputs, ControllerSettings settings, ConnectorEndpoints endpoints, boolean withCa) {
+        List<String> args = new ArrayList<>(List.of(
+                "register",
+                "--webhook-url",
+                endpoints.webhookUrl(),
+                "--token-file",
+                CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY,
+                "--remote-token-file",
+                REMOTE_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY,
+                "--remote-ca-file",
+                REMOTE_MOUNT_DIR + "/" + ConnectorResources.CA_KEY));
         if (withCa) {
             args.addAll(List.of("--ca-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.CA_KEY));
         }
         PodSpec pod = podSpec(settings, args, "register", endpoints);
         pod.setRestartPolicy("OnFailure");
-        pod.getVolumes().add(new VolumeBuilder().withName("remote-token")
-                .withNewSecret().withSecretName(REMOTE_ACCESS_TOKEN_SECRET).endSecret().build());
-        pod.getContainers().get(0).getVolumeMounts().add(new VolumeMountBuilder()
-                .withName("remote-token").withMountPath(REMOTE_MOUNT_DIR).withReadOnly(true).build());
+        pod.getVolumes()
+                .add(new VolumeBuilder()
+                        .withName("remote-token")
+                        .withNewSecret()
+                        .withSecretName(REMOTE_ACCESS_TOKEN_SECRET)
+                        .endSecret()
+                        .build());
+        pod.getContainers()
+                .get(0)
+                .getVolumeMounts()
+                .add(new VolumeMountBuilder()
+                        .withName("remote-token")
+                        .withMountPath(REMOTE_MOUNT_DIR)
+                        .withReadOnly(true)
+                        .build());
         // the pod spec covers every input of the template (args, image, mounts); the token and CA live in Secrets
-        String jobName = REGISTER_JOB_PREFIX + shortHash(Serialization.asJson(pod) + inputs.agentToken() + inputs.caCertificate());
-        return new JobBuilder().withMetadata(meta(jobName, REMOTE_NAMESPACE))
-                .withNewSpec().withBackoffLimit(10).withTtlSecondsAfterFinished(86400)
-                    .withNewTemplate().withNewMetadata().withLabels(REMOTE_LABELS).endMetadata().withSpec(pod).endTemplate()
-                .endSpec().build();
+        String jobName = REGISTER_JOB_PREFIX
+                + shortHash(Serialization.asJson(pod) + inputs.agentToken() + inputs.caCertificate());
+        return new JobBuilder()
+                .withMetadata(meta(jobName, REMOTE_NAMESPACE))
+                .withNewSpec()
+                .withBackoffLimit(10)
+                .withTtlSecondsAfterFinished(86400)
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(REMOTE_LABELS)
+                .endMetadata()
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
-    private static HasMetadata agentDeployment(ControllerSettings settings, ConnectorEndpoints endpoints, boolean withCa) {
-        List<String> args = new ArrayList<>(List.of("agent", "--server-url", endpoints.tunnelServerWebSocketUrl(),
-                "--token-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY,
-                "--management-port", Integer.toString(ManagementPort.PORT)));
+    private static HasMetadata agentDeployment(
+            ControllerSettings settings, ConnectorEndpoints endpoints, boolean withCa) {
+        List<String> args = new ArrayList<>(List.of(
+                "agent",
+                "--server-url",
+                endpoints.tunnelServerWebSocketUrl(),
+                "--token-file",
+                CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.TOKEN_KEY,
+                "--management-port",
+                Integer.toString(ManagementPort.PORT)));
         if (withCa) {
             args.addAll(List.of("--ca-file", CONNECTOR_MOUNT_DIR + "/" + ConnectorResources.CA_KEY));
         }
         PodSpec pod = podSpec(settings, args, "agent", endpoints);
         withManagementProbes(pod.getContainers().get(0));
-        return new DeploymentBuilder().withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE))
-                .withNewSpec().withReplicas(1)
-                    .withNewSelector().withMatchLabels(REMOTE_LABELS).endSelector()
-                    .withNewTemplate().withNewMetadata().withLabels(REMOTE_LABELS).endMetadata()
-                        .withSpec(pod).endTemplate()
-                .endSpec().build();
+        return new DeploymentBuilder()
+                .withMetadata(meta(REMOTE_AGENT_NAME, REMOTE_NAMESPACE))
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(REMOTE_LABELS)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(REMOTE_LABELS)
+                .endMetadata()
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     /**
@@ -174,46 +236,94 @@ public final class AgentManifests {
      */
     private static void withManagementProbes(Container agent) {
         IntOrString management = new IntOrString(ManagementPort.NAME);
-        agent.setPorts(List.of(new ContainerPortBuilder().withName(ManagementPort.NAME).withContainerPort(ManagementPort.PORT)
-                .withProtocol("TCP").build()));
-        agent.setReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath(ManagementPort.READINESS_PATH).withPort(management).endHttpGet()
-                .withPeriodSeconds(5).build());
-        agent.setLivenessProbe(new ProbeBuilder().withNewHttpGet().withPath(ManagementPort.LIVENESS_PATH).withPort(management).endHttpGet()
-                .withPeriodSeconds(10).withFailureThreshold(3).build());
+        agent.setPorts(List.of(new ContainerPortBuilder()
+                .withName(ManagementPort.NAME)
+                .withContainerPort(ManagementPort.PORT)
+                .withProtocol("TCP")
+                .build()));
+        agent.setReadinessProbe(new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(ManagementPort.READINESS_PATH)
+                .withPort(management)
+                .endHttpGet()
+                .withPeriodSeconds(5)
+                .build());
+        agent.setLivenessProbe(new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(ManagementPort.LIVENESS_PATH)
+                .withPort(management)
+                .endHttpGet()
+                .withPeriodSeconds(10)
+                .withFailureThreshold(3)
+                .build());
     }
 
-    private static PodSpec podSpec(ControllerSettings settings, List<String> args, String containerName, ConnectorEndpoints endpoints) {
+    private static PodSpec podSpec(
+            ControllerSettings settings, List<String> args, String containerName, ConnectorEndpoints endpoints) {
         PodSpec pod = new PodSpecBuilder()
                 .withServiceAccountName(REMOTE_AGENT_NAME)
                 .withAutomountServiceAccountToken(false)
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID)
-                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(NON_ROOT_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
                 .withContainers(new ContainerBuilder()
                         .withName(containerName)
                         .withImage(settings.image())
                         .withArgs(args)
                         .withNewResources()
-                            .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("128Mi"))
-                            .addToLimits("memory", new Quantity("256Mi"))
+                        .addToRequests("cpu", new Quantity("50m"))
+                        .addToRequests("memory", new Quantity("128Mi"))
+                        .addToLimits("memory", new Quantity("256Mi"))
                         .endResources()
-                        .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                            .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
-                        .addNewVolumeMount().withName("connector").withMountPath(CONNECTOR_MOUNT_DIR).withReadOnly(true).endVolumeMount()
-                        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withNewCapabilities()
+                        .withDrop("ALL")
+                        .endCapabilities()
+                        .endSecurityContext()
+                        .addNewVolumeMount()
+                        .withName("connector")
+                        .withMountPath(CONNECTOR_MOUNT_DIR)
+                        .withReadOnly(true)
+                        .endVolumeMount()
+                        .addNewVolumeMount()
+                        .withName("tmp")
+                        .withMountPath("/tmp")
+                        .endVolumeMount()
                         .build())
-                .addNewVolume().withName("connector").withNewSecret().withSecretName(REMOTE_CONNECTOR_SECRET).endSecret().endVolume()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume()
+                .withName("connector")
+                .withNewSecret()
+                .withSecretName(REMOTE_CONNECTOR_SECRET)
+                .endSecret()
+                .endVolume()
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
                 .build();
         if (endpoints.hostAlias() != null) {
             // the gateway's host may not resolve on the remote cluster: pin it to the Ingress's address
-            pod.setHostAliases(List.of(new HostAliasBuilder().withIp(endpoints.hostAlias().ip())
-                    .withHostnames(endpoints.hostAlias().hostname()).build()));
+            pod.setHostAliases(List.of(new HostAliasBuilder()
+                    .withIp(endpoints.hostAlias().ip())
+                    .withHostnames(endpoints.hostAlias().hostname())
+                    .build()));
         }
         return pod;
     }
 
     private static ObjectMeta meta(String name, String namespace) {
-        return new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(REMOTE_LABELS).build();
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(REMOTE_LABELS)
+                .build();
     }
 
     private static String base64(String value) {

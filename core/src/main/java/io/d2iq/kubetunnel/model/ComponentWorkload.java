@@ -35,8 +35,14 @@ import java.util.TreeMap;
  * @param ingressPath path on the gateway's Ingress
  * @param recreate whether an update stops the old pod before starting the new one (Recreate) instead of rolling
  */
-public record ComponentWorkload(String component, String name, List<String> args, List<NamedPort> ports,
-                                String serviceAccountName, String ingressPath, boolean recreate) {
+public record ComponentWorkload(
+        String component,
+        String name,
+        List<String> args,
+        List<NamedPort> ports,
+        String serviceAccountName,
+        String ingressPath,
+        boolean recreate) {
 
     /**
      * Annotation on each Ingress listing the gateway's {@code extraAnnotations} keys it carries, so that a key
@@ -45,8 +51,7 @@ public record ComponentWorkload(String component, String name, List<String> args
     public static final String EXTRA_ANNOTATIONS_ANNOTATION = "kubetunnel.d2iq.io/extra-annotations";
 
     /** A named TCP port of the component. */
-    public record NamedPort(String name, int port) {
-    }
+    public record NamedPort(String name, int port) {}
 
     private static final String TOKEN_VOLUME = "connector-token";
     private static final String TMP_VOLUME = "tmp";
@@ -59,24 +64,46 @@ public record ComponentWorkload(String component, String name, List<String> args
         return new DeploymentBuilder()
                 .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
                 .withNewSpec()
-                    .withReplicas(1)
-                    .withNewStrategy().withType(recreate ? "Recreate" : "RollingUpdate").endStrategy()
-                    .withNewSelector().withMatchLabels(selector).endSelector()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(ConnectorLabels.labels(connector, component)).endMetadata()
-                        .withNewSpec()
-                            .withServiceAccountName(serviceAccountName)
-                            .withAutomountServiceAccountToken(serviceAccountName != null)
-                            .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID)
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
-                            .withContainers(container(settings))
-                            .addNewVolume().withName(TOKEN_VOLUME).withNewSecret()
-                                .withSecretName(ConnectorResources.agentTokenSecretName(connector.getMetadata().getName()))
-                                .addNewItem().withKey(ConnectorResources.TOKEN_KEY).withPath(ConnectorResources.TOKEN_KEY).endItem()
-                            .endSecret().endVolume()
-                            .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
-                        .endSpec()
-                    .endTemplate()
+                .withReplicas(1)
+                .withNewStrategy()
+                .withType(recreate ? "Recreate" : "RollingUpdate")
+                .endStrategy()
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(ConnectorLabels.labels(connector, component))
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(serviceAccountName)
+                .withAutomountServiceAccountToken(serviceAccountName != null)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(NON_ROOT_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(container(settings))
+                .addNewVolume()
+                .withName(TOKEN_VOLUME)
+                .withNewSecret()
+                .withSecretName(ConnectorResources.agentTokenSecretName(
+                        connector.getMetadata().getName()))
+                .addNewItem()
+                .withKey(ConnectorResources.TOKEN_KEY)
+                .withPath(ConnectorResources.TOKEN_KEY)
+                .endItem()
+                .endSecret()
+                .endVolume()
+                .addNewVolume()
+                .withName(TMP_VOLUME)
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
     }
@@ -87,19 +114,45 @@ public record ComponentWorkload(String component, String name, List<String> args
                 .withName(component)
                 .withImage(settings.image())
                 .withArgs(containerArgs())
-                .withPorts(allPorts().stream().map(ComponentWorkload::containerPort).toList())
-                .withNewReadinessProbe().withNewHttpGet().withPath(ManagementPort.READINESS_PATH).withPort(management).endHttpGet()
-                    .withPeriodSeconds(2).endReadinessProbe()
-                .withNewLivenessProbe().withNewHttpGet().withPath(ManagementPort.LIVENESS_PATH).withPort(management).endHttpGet()
-                    .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
+                .withPorts(allPorts().stream()
+                        .map(ComponentWorkload::containerPort)
+                        .toList())
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath(ManagementPort.READINESS_PATH)
+                .withPort(management)
+                .endHttpGet()
+                .withPeriodSeconds(2)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet()
+                .withPath(ManagementPort.LIVENESS_PATH)
+                .withPort(management)
+                .endHttpGet()
+                .withPeriodSeconds(10)
+                .withFailureThreshold(3)
+                .endLivenessProbe()
                 .withNewResources()
-                    .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("128Mi"))
-                    .addToLimits("memory", new Quantity("256Mi"))
+                .addToRequests("cpu", new Quantity("50m"))
+                .addToRequests("memory", new Quantity("128Mi"))
+                .addToLimits("memory", new Quantity("256Mi"))
                 .endResources()
-                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                    .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
-                .addNewVolumeMount().withName(TOKEN_VOLUME).withMountPath(ConnectorResources.TOKEN_MOUNT_DIR).withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount()
+                .withName(TOKEN_VOLUME)
+                .withMountPath(ConnectorResources.TOKEN_MOUNT_DIR)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName(TMP_VOLUME)
+                .withMountPath("/tmp")
+                .endVolumeMount()
                 .build();
     }
 
@@ -116,7 +169,11 @@ public record ComponentWorkload(String component, String name, List<String> args
     }
 
     private static ContainerPort containerPort(NamedPort port) {
-        return new ContainerPortBuilder().withName(port.name()).withContainerPort(port.port()).withProtocol("TCP").build();
+        return new ContainerPortBuilder()
+                .withName(port.name())
+                .withContainerPort(port.port())
+                .withProtocol("TCP")
+                .build();
     }
 
     /** The component's ClusterIP Service, exposing every port under its name (the management port for Prometheus). */
@@ -124,16 +181,21 @@ public record ComponentWorkload(String component, String name, List<String> args
         return new ServiceBuilder()
                 .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
                 .withNewSpec()
-                    .withType("ClusterIP")
-                    .withSelector(ConnectorLabels.selector(connector, component))
-                    .withPorts(allPorts().stream().map(ComponentWorkload::servicePort).toList())
+                .withType("ClusterIP")
+                .withSelector(ConnectorLabels.selector(connector, component))
+                .withPorts(
+                        allPorts().stream().map(ComponentWorkload::servicePort).toList())
                 .endSpec()
                 .build();
     }
 
     private static ServicePort servicePort(NamedPort port) {
-        return new ServicePortBuilder().withName(port.name()).withPort(port.port())
-                .withTargetPort(new IntOrString(port.name())).withProtocol("TCP").build();
+        return new ServicePortBuilder()
+                .withName(port.name())
+                .withPort(port.port())
+                .withTargetPort(new IntOrString(port.name()))
+                .withProtocol("TCP")
+                .build();
     }
 
     /**
@@ -148,16 +210,23 @@ public record ComponentWorkload(String component, String name, List<String> args
         Ingress ingress = new IngressBuilder()
                 .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
                 .withNewSpec()
-                    .addNewRule()
-                        .withHost(ingressSpec.getHost())
-                        .withNewHttp()
-                            .addNewPath().withPath(ingressPath).withPathType("Prefix")
-                                .withNewBackend().withNewService().withName(name)
-                                    .withNewPort().withName(ports.get(0).name()).endPort()
-                                .endService().endBackend()
-                            .endPath()
-                        .endHttp()
-                    .endRule()
+                .addNewRule()
+                .withHost(ingressSpec.getHost())
+                .withNewHttp()
+                .addNewPath()
+                .withPath(ingressPath)
+                .withPathType("Prefix")
+                .withNewBackend()
+                .withNewService()
+                .withName(name)
+                .withNewPort()
+                .withName(ports.get(0).name())
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
                 .endSpec()
                 .build();
         Map<String, String> annotations = new TreeMap<>();

@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
 public record ConnectorEndpoints(String tunnelServerWebSocketUrl, String webhookUrl, HostAlias hostAlias) {
 
     /** A host name pinned to an address, as a pod's {@code hostAliases} entry. */
-    public record HostAlias(String ip, String hostname) {
-    }
+    public record HostAlias(String ip, String hostname) {}
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -33,7 +32,8 @@ public record ConnectorEndpoints(String tunnelServerWebSocketUrl, String webhook
             String namespace = inputs.namespace();
             return new ConnectorEndpoints(
                     "ws://" + ConnectorResources.tunnelServerHost(namespace, inputs.name()) + port + "/",
-                    "http://" + ConnectorResources.kubeconfigWebhookHost(namespace, inputs.name()) + port + "/", null);
+                    "http://" + ConnectorResources.kubeconfigWebhookHost(namespace, inputs.name()) + port + "/",
+                    null);
         }
         if (inputs.externalAddress() == null) {
             return null;
@@ -51,7 +51,8 @@ public record ConnectorEndpoints(String tunnelServerWebSocketUrl, String webhook
         String prefix = inputs.ingressSpec().getUrlPathPrefix();
         return new ConnectorEndpoints(
                 "wss://" + authority + ConnectorResources.tunnelServerPath(prefix, inputs.namespace(), inputs.name()),
-                "https://" + authority + ConnectorResources.kubeconfigWebhookPath(prefix, inputs.namespace(), inputs.name()),
+                "https://" + authority
+                        + ConnectorResources.kubeconfigWebhookPath(prefix, inputs.namespace(), inputs.name()),
                 alias);
     }
 }

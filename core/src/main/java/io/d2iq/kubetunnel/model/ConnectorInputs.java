@@ -14,8 +14,12 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelGatewayIngressSpec;
  * @param agentToken the connector token: the one its Secret holds, or a new one that this reconcile stores
  * @param externalAddress host (and optional port) where the gateway's Ingress is reachable, or null while unknown
  */
-public record ConnectorInputs(TunnelConnector connector, TunnelGateway gateway, String caCertificate,
-                              String agentToken, String externalAddress) {
+public record ConnectorInputs(
+        TunnelConnector connector,
+        TunnelGateway gateway,
+        String caCertificate,
+        String agentToken,
+        String externalAddress) {
 
     /** The connector's namespace. */
     public String namespace() {
@@ -30,11 +34,15 @@ public record ConnectorInputs(TunnelConnector connector, TunnelGateway gateway, 
     /** {@code spec.proxyPort}, or the default when unset. */
     public int proxyPort() {
         TunnelConnectorSpec spec = connector.getSpec();
-        return spec == null || spec.getProxyPort() == null ? TunnelConnectorSpec.DEFAULT_PROXY_PORT : spec.getProxyPort();
+        return spec == null || spec.getProxyPort() == null
+                ? TunnelConnectorSpec.DEFAULT_PROXY_PORT
+                : spec.getProxyPort();
     }
 
     /** The gateway's ingress settings, or null when services stay in-cluster. */
     public TunnelGatewayIngressSpec ingressSpec() {
-        return gateway == null || gateway.getSpec() == null ? null : gateway.getSpec().getIngress();
+        return gateway == null || gateway.getSpec() == null
+                ? null
+                : gateway.getSpec().getIngress();
     }
 }

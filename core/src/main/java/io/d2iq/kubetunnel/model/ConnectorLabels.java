@@ -26,11 +26,10 @@ public final class ConnectorLabels {
     public static final String KUBECONFIG = "kubeconfig";
 
     /** Labels of the controller's pods (deploy/deployment.yaml). */
-    public static final Map<String, String> CONTROLLER_POD_LABELS = Map.of(
-            "app.kubernetes.io/name", APP_NAME, "app.kubernetes.io/component", "controller");
+    public static final Map<String, String> CONTROLLER_POD_LABELS =
+            Map.of("app.kubernetes.io/name", APP_NAME, "app.kubernetes.io/component", "controller");
 
-    private ConnectorLabels() {
-    }
+    private ConnectorLabels() {}
 
     /** The selector that picks the pods of one component of one connector. */
     public static Map<String, String> selector(TunnelConnector connector, String component) {

@@ -27,31 +27,46 @@ public final class ConnectorNetworkPolicies {
     /** Label the API server puts on every namespace (Kubernetes 1.21+), naming it. */
     public static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-    private ConnectorNetworkPolicies() {
-    }
+    private ConnectorNetworkPolicies() {}
 
     /** The tunnel server's policy: proxy port from the controller and labelled clients, tunnel port from the ingress. */
     public static NetworkPolicy tunnelServer(ConnectorInputs inputs, ControllerSettings settings) {
-        return policy(inputs.connector(), ConnectorResources.tunnelServerName(inputs.name()), ConnectorLabels.TUNNEL_SERVER, List.of(
-                rule(inputs.proxyPort(), List.of(controller(settings), labelledPodsOfTheNamespace(), podsOfLabelledNamespaces())),
-                rule(ConnectorResources.TUNNEL_PORT, agentPath(inputs, settings)),
-                rule(ManagementPort.PORT, null)));
+        return policy(
+                inputs.connector(),
+                ConnectorResources.tunnelServerName(inputs.name()),
+                ConnectorLabels.TUNNEL_SERVER,
+                List.of(
+                        rule(
+                                inputs.proxyPort(),
+                                List.of(
+                                        controller(settings),
+                                        labelledPodsOfTheNamespace(),
+                                        podsOfLabelledNamespaces())),
+                        rule(ConnectorResources.TUNNEL_PORT, agentPath(inputs, settings)),
+                        rule(ManagementPort.PORT, null)));
     }
 
     /** The webhook's policy: its port from the ingress (the register Job's way in) and the controller (GET /status). */
     public static NetworkPolicy kubeconfigWebhook(ConnectorInputs inputs, ControllerSettings settings) {
-        return policy(inputs.connector(), ConnectorResources.kubeconfigWebhookName(inputs.name()), ConnectorLabels.KUBECONFIG_WEBHOOK, List.of(
-                rule(ConnectorResources.TUNNEL_PORT, agentPath(inputs, settings)),
-                rule(ManagementPort.PORT, null)));
+        return policy(
+                inputs.connector(),
+                ConnectorResources.kubeconfigWebhookName(inputs.name()),
+                ConnectorLabels.KUBECONFIG_WEBHOOK,
+                List.of(
+                        rule(ConnectorResources.TUNNEL_PORT, agentPath(inputs, settings)),
+                        rule(ManagementPort.PORT, null)));
     }
 
-    private static NetworkPolicy policy(TunnelConnector connector, String name, String component, List<NetworkPolicyIngressRule> rules) {
+    private static NetworkPolicy policy(
+            TunnelConnector connector, String name, String component, List<NetworkPolicyIngressRule> rules) {
         return new NetworkPolicyBuilder()
                 .withMetadata(ConnectorLabels.childMetadata(connector, name, component))
                 .withNewSpec()
-                    .withNewPodSelector().withMatchLabels(ConnectorLabels.selector(connector, component)).endPodSelector()
-                    .withPolicyTypes("Ingress")
-                    .withIngress(rules)
+                .withNewPodSelector()
+                .withMatchLabels(ConnectorLabels.selector(connector, component))
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .withIngress(rules)
                 .endSpec()
                 .build();
     }
@@ -59,7 +74,10 @@ public final class ConnectorNetworkPolicies {
     /** Admits TCP {@code port} from {@code peers}, or from every source when {@code peers} is null. */
     private static NetworkPolicyIngressRule rule(int port, List<NetworkPolicyPeer> peers) {
         return new NetworkPolicyIngressRuleBuilder()
-                .withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(port)).build())
+                .withPorts(new NetworkPolicyPortBuilder()
+                        .withProtocol("TCP")
+                        .withPort(new IntOrString(port))
+                        .build())
                 .withFrom(peers)
                 .build();
     }
@@ -74,8 +92,12 @@ public final class ConnectorNetworkPolicies {
             return null;
         }
         NetworkPolicyPeer clients = inputs.ingressSpec() == null
-                ? new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()).build()
-                : new NetworkPolicyPeerBuilder().withNamespaceSelector(namespaceNamed(settings.ingressNamespace())).build();
+                ? new NetworkPolicyPeerBuilder()
+                        .withNamespaceSelector(new LabelSelector())
+                        .build()
+                : new NetworkPolicyPeerBuilder()
+                        .withNamespaceSelector(namespaceNamed(settings.ingressNamespace()))
+                        .build();
         return List.of(controller(settings), clients);
     }
 
@@ -83,7 +105,9 @@ public final class ConnectorNetworkPolicies {
     private static NetworkPolicyPeer controller(ControllerSettings settings) {
         return new NetworkPolicyPeerBuilder()
                 .withNamespaceSelector(namespaceNamed(settings.controllerNamespace()))
-                .withNewPodSelector().withMatchLabels(ConnectorLabels.CONTROLLER_POD_LABELS).endPodSelector()
+                .withNewPodSelector()
+                .withMatchLabels(ConnectorLabels.CONTROLLER_POD_LABELS)
+                .endPodSelector()
                 .build();
     }
 
@@ -93,18 +117,24 @@ public final class ConnectorNetworkPolicies {
      */
     private static NetworkPolicyPeer labelledPodsOfTheNamespace() {
         return new NetworkPolicyPeerBuilder()
-                .withNewPodSelector().withMatchLabels(Map.of(PROXY_ACCESS_LABEL, "true")).endPodSelector()
+                .withNewPodSelector()
+                .withMatchLabels(Map.of(PROXY_ACCESS_LABEL, "true"))
+                .endPodSelector()
                 .build();
     }
 
     /** Every pod of a namespace labelled for proxy access (labelling a namespace takes rights on the Namespace). */
     private static NetworkPolicyPeer podsOfLabelledNamespaces() {
         return new NetworkPolicyPeerBuilder()
-                .withNewNamespaceSelector().withMatchLabels(Map.of(PROXY_ACCESS_LABEL, "true")).endNamespaceSelector()
+                .withNewNamespaceSelector()
+                .withMatchLabels(Map.of(PROXY_ACCESS_LABEL, "true"))
+                .endNamespaceSelector()
                 .build();
     }
 
     private static LabelSelector namespaceNamed(String namespace) {
-        return new LabelSelectorBuilder().withMatchLabels(Map.of(NAMESPACE_NAME_LABEL, namespace)).build();
+        return new LabelSelectorBuilder()
+                .withMatchLabels(Map.of(NAMESPACE_NAME_LABEL, namespace))
+                .build();
     }
 }

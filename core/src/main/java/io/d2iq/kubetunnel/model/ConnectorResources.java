@@ -25,8 +25,7 @@ public final class ConnectorResources {
     /** Directory where the tunnel server and webhook pods mount the connector's token Secret. */
     public static final String TOKEN_MOUNT_DIR = "/var/run/kubetunnel/connector-token";
 
-    private ConnectorResources() {
-    }
+    private ConnectorResources() {}
 
     /** Deployment, Service, Ingress and NetworkPolicy of the connector's tunnel server. */
     public static String tunnelServerName(String connector) {

@@ -22,8 +22,7 @@ public final class ConnectorToken {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ConnectorToken() {
-    }
+    private ConnectorToken() {}
 
     /** A new token: {@link #TOKEN_BYTES} bytes from a CSPRNG, base64url without padding. */
     public static String generate() {
@@ -35,10 +34,14 @@ public final class ConnectorToken {
     /** The token Secret {@link ConnectorResources#agentTokenSecretName} holding {@code token} under {@link ConnectorResources#TOKEN_KEY}. */
     public static Secret secret(TunnelConnector connector, String token) {
         return new SecretBuilder()
-                .withMetadata(ConnectorLabels.childMetadata(connector,
-                        ConnectorResources.agentTokenSecretName(connector.getMetadata().getName()), ConnectorLabels.AGENT))
+                .withMetadata(ConnectorLabels.childMetadata(
+                        connector,
+                        ConnectorResources.agentTokenSecretName(
+                                connector.getMetadata().getName()),
+                        ConnectorLabels.AGENT))
                 .withType(SECRET_TYPE)
-                .withData(Map.of(ConnectorResources.TOKEN_KEY,
+                .withData(Map.of(
+                        ConnectorResources.TOKEN_KEY,
                         Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8))))
                 .build();
     }

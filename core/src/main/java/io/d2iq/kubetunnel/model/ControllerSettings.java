@@ -10,7 +10,8 @@ package io.d2iq.kubetunnel.model;
  * @param ingressNamespace namespace of the ingress controller, the only one admitted to the tunnel and webhook
  *        ports of connectors whose gateway has an Ingress; null or blank admits every source there
  */
-public record ControllerSettings(String image, String agentClusterRole, String controllerNamespace, String ingressNamespace) {
+public record ControllerSettings(
+        String image, String agentClusterRole, String controllerNamespace, String ingressNamespace) {
 
     /** Image used when the controller is not told otherwise. */
     public static final String DEFAULT_IMAGE = "ghcr.io/d2iq/kubetunnel:latest";

@@ -16,6 +16,5 @@ public final class ManagementPort {
     /** The role can do its job (Camel's readiness checks plus the role's own). */
     public static final String READINESS_PATH = "/observe/health/ready";
 
-    private ManagementPort() {
-    }
+    private ManagementPort() {}
 }

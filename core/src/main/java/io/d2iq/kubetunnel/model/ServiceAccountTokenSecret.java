@@ -17,12 +17,12 @@ public final class ServiceAccountTokenSecret {
     /** Type of a Secret that the token controller fills. */
     public static final String TYPE = "kubernetes.io/service-account-token";
 
-    private ServiceAccountTokenSecret() {
-    }
+    private ServiceAccountTokenSecret() {}
 
     /** An empty token Secret for {@code serviceAccount}, with {@code metadata} as given plus the naming annotation. */
     public static Secret of(ObjectMeta metadata, String serviceAccount) {
-        Secret secret = new SecretBuilder().withMetadata(metadata).withType(TYPE).build();
+        Secret secret =
+                new SecretBuilder().withMetadata(metadata).withType(TYPE).build();
         secret.getMetadata().setAnnotations(Map.of(SERVICE_ACCOUNT_NAME_ANNOTATION, serviceAccount));
         return secret;
     }

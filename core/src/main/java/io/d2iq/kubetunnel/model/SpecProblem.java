@@ -7,5 +7,4 @@ package io.d2iq.kubetunnel.model;
  * @param field the field to fix, as a JSON path (e.g. {@code spec.proxyPort})
  * @param message what is wrong and how to fix it, for a human
  */
-public record SpecProblem(String reason, String field, String message) {
-}
+public record SpecProblem(String reason, String field, String message) {}

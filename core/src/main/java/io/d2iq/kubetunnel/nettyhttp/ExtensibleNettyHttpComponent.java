@@ -32,10 +32,15 @@ public final class ExtensibleNettyHttpComponent extends NettyHttpComponent {
     }
 
     @Override
-    protected synchronized HttpServerBootstrapFactory getOrCreateHttpNettyServerBootstrapFactory(NettyHttpConsumer consumer) {
+    protected synchronized HttpServerBootstrapFactory getOrCreateHttpNettyServerBootstrapFactory(
+            NettyHttpConsumer consumer) {
         return bootstrapFactories.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
-            HttpServerBootstrapFactory factory = new HttpServerBootstrapFactory(getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
-            factory.init(getCamelContext(), consumer.getConfiguration(), new ExtendedHttpServerInitializerFactory(consumer, pipelineExtension));
+            HttpServerBootstrapFactory factory = new HttpServerBootstrapFactory(
+                    getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
+            factory.init(
+                    getCamelContext(),
+                    consumer.getConfiguration(),
+                    new ExtendedHttpServerInitializerFactory(consumer, pipelineExtension));
             return factory;
         });
     }

@@ -33,7 +33,9 @@ public final class KubernetesApiHealthCheck extends AbstractHealthCheck {
             builder.detail("api.version", client.getKubernetesVersion().getGitVersion());
             builder.up();
         } catch (RuntimeException e) {
-            builder.message("Kubernetes API unreachable: " + e.getMessage()).error(e).down();
+            builder.message("Kubernetes API unreachable: " + e.getMessage())
+                    .error(e)
+                    .down();
         }
     }
 }

@@ -11,8 +11,7 @@ import org.apache.camel.main.Main;
  */
 public final class ManagementEndpoints {
 
-    private ManagementEndpoints() {
-    }
+    private ManagementEndpoints() {}
 
     /**
      * Turns on Camel's route metrics in {@code registry} (where the role records its own meters too) and, when

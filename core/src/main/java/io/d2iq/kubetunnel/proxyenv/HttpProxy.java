@@ -12,7 +12,8 @@ public record HttpProxy(String host, int port, String username, String password)
         if (username == null) {
             return Optional.empty();
         }
-        return Optional.of("Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return Optional.of("Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Leaves the password out: this ends up in logs. */

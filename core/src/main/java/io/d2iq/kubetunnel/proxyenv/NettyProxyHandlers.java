@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class NettyProxyHandlers {
 
-    private NettyProxyHandlers() {
-    }
+    private NettyProxyHandlers() {}
 
     /** A new handler for one connection (Netty handlers are not shareable), or empty to connect directly. */
     public static Optional<HttpProxyHandler> forTunnelTo(ProxyEnvironment environment, String host, int port) {
@@ -20,7 +19,8 @@ public final class NettyProxyHandlers {
 
     private static HttpProxyHandler handler(HttpProxy proxy) {
         InetSocketAddress address = new InetSocketAddress(proxy.host(), proxy.port());
-        return proxy.username() == null ? new HttpProxyHandler(address)
+        return proxy.username() == null
+                ? new HttpProxyHandler(address)
                 : new HttpProxyHandler(address, proxy.username(), proxy.password());
     }
 }

@@ -34,7 +34,9 @@ public final class ProxyEnvironment {
 
     /** The proxy settings of {@code environment}; an unusable proxy URL is an {@link IllegalArgumentException}. */
     public static ProxyEnvironment from(Map<String, String> environment) {
-        return new ProxyEnvironment(proxy(environment, "HTTPS_PROXY"), proxy(environment, "HTTP_PROXY"),
+        return new ProxyEnvironment(
+                proxy(environment, "HTTPS_PROXY"),
+                proxy(environment, "HTTP_PROXY"),
                 Arrays.stream(variable(environment, "NO_PROXY").orElse("").split(","))
                         .map(s -> s.trim().toLowerCase(Locale.ROOT))
                         .filter(s -> !s.isEmpty())
@@ -50,7 +52,8 @@ public final class ProxyEnvironment {
 
     /** Whether any configured proxy carries credentials. */
     public boolean hasCredentials() {
-        return (httpsProxy != null && httpsProxy.username() != null) || (httpProxy != null && httpProxy.username() != null);
+        return (httpsProxy != null && httpsProxy.username() != null)
+                || (httpProxy != null && httpProxy.username() != null);
     }
 
     private boolean bypasses(String host, int port) {
@@ -155,14 +158,21 @@ public final class ProxyEnvironment {
             return new HttpProxy(uri.getHost(), port, null, null);
         }
         int colon = raw.indexOf(':');
-        return new HttpProxy(uri.getHost(), port, percentDecode(colon < 0 ? raw : raw.substring(0, colon)),
+        return new HttpProxy(
+                uri.getHost(),
+                port,
+                percentDecode(colon < 0 ? raw : raw.substring(0, colon)),
                 colon < 0 ? "" : percentDecode(raw.substring(colon + 1)));
     }
 
     /** Upper case first, as Go's httpproxy; a blank value counts as unset. */
     private static Optional<String> variable(Map<String, String> environment, String name) {
-        return Optional.ofNullable(environment.get(name)).map(String::trim).filter(s -> !s.isEmpty())
-                .or(() -> Optional.ofNullable(environment.get(name.toLowerCase(Locale.ROOT))).map(String::trim).filter(s -> !s.isEmpty()));
+        return Optional.ofNullable(environment.get(name))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .or(() -> Optional.ofNullable(environment.get(name.toLowerCase(Locale.ROOT)))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty()));
     }
 
     /** Percent-decoding as in URIs: unlike form decoding, '+' stays '+'. */

@@ -23,7 +23,8 @@ public final class ComponentStatusClient {
     /** A status endpoint that does not answer within this is treated as down. */
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(STATUS_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(STATUS_TIMEOUT).build();
     private final ObjectMapper json =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final ServiceAddressResolver resolver;
@@ -49,11 +50,15 @@ public final class ComponentStatusClient {
     }
 
     private <T> Optional<T> status(String namespace, String service, Class<T> report) {
-        URI uri = resolver.resolve(namespace, service, ConnectorResources.TUNNEL_PORT).resolve("/status");
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(STATUS_TIMEOUT).GET().build();
+        URI uri = resolver.resolve(namespace, service, ConnectorResources.TUNNEL_PORT)
+                .resolve("/status");
+        HttpRequest request =
+                HttpRequest.newBuilder(uri).timeout(STATUS_TIMEOUT).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(json.readValue(response.body(), report)) : Optional.empty();
+            return response.statusCode() == 200
+                    ? Optional.of(json.readValue(response.body(), report))
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -14,16 +14,21 @@ import io.d2iq.kubetunnel.model.SpecProblem;
  * @param kubeconfigRejected why the controller refuses to use the kubeconfig the Secret holds, or null
  * @param probe the last probe of the remote API server through the tunnel, or null when none ran
  */
-public record ConnectorFacts(SpecProblem specProblem, String waitingFor, boolean tunnelServerReady, boolean agentConnected,
-                             Problem registrationError, boolean kubeconfigPresent, Problem kubeconfigRejected, ProbeResult probe) {
+public record ConnectorFacts(
+        SpecProblem specProblem,
+        String waitingFor,
+        boolean tunnelServerReady,
+        boolean agentConnected,
+        Problem registrationError,
+        boolean kubeconfigPresent,
+        Problem kubeconfigRejected,
+        ProbeResult probe) {
 
     /** A reason and a human message. */
-    public record Problem(String reason, String message) {
-    }
+    public record Problem(String reason, String message) {}
 
     /** Result of a request to the remote API server through the tunnel. */
-    public record ProbeResult(boolean success, String reason, String message) {
-    }
+    public record ProbeResult(boolean success, String reason, String message) {}
 
     /** Facts of a connector whose spec is unusable. */
     public static ConnectorFacts invalid(SpecProblem problem) {

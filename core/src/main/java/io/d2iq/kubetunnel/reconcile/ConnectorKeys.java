@@ -36,7 +36,9 @@ public final class ConnectorKeys {
         String namespace = gateway.getMetadata().getNamespace();
         String name = gateway.getMetadata().getName();
         return client.resources(TunnelConnector.class).inNamespace(namespace).list().getItems().stream()
-                .filter(c -> c.getSpec() != null && c.getSpec().getGatewayRef() != null && name.equals(c.getSpec().getGatewayRef().getName()))
+                .filter(c -> c.getSpec() != null
+                        && c.getSpec().getGatewayRef() != null
+                        && name.equals(c.getSpec().getGatewayRef().getName()))
                 .map(c -> of(namespace, c.getMetadata().getName()))
                 .toList();
     }

@@ -66,8 +66,13 @@ public final class ConnectorReconciler {
     private final ConnectorStatusWriter statusWriter;
 
     /** @param children where the connector's children are read from before being compared ({@link ObjectCache#NONE}: the API server) */
-    public ConnectorReconciler(KubernetesClient client, ObjectCache children, ControllerSettings settings, ComponentStatusClient components,
-                               RemoteApiProbe remoteProbe, ConnectorStatusWriter statusWriter) {
+    public ConnectorReconciler(
+            KubernetesClient client,
+            ObjectCache children,
+            ControllerSettings settings,
+            ComponentStatusClient components,
+            RemoteApiProbe remoteProbe,
+            ConnectorStatusWriter statusWriter) {
         this.client = client;
         this.children = children;
         this.applier = new ResourceApplier(client, children);
@@ -89,7 +94,10 @@ public final class ConnectorReconciler {
     /** Reconciles the connector {@code namespace/name}. */
     public ReconcileOutcome reconcile(String namespace, String name) {
         long started = System.nanoTime();
-        TunnelConnector connector = client.resources(TunnelConnector.class).inNamespace(namespace).withName(name).get();
+        TunnelConnector connector = client.resources(TunnelConnector.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         if (connector == null) {
             remoteProbe.forget(ConnectorKeys.of(namespace, name));
             int deleted = deleteChildren(namespace, name);
@@ -106,19 +114,35 @@ public final class ConnectorReconciler {
             case Listening, Pending -> POLL_WHILE_SETTLING;
             case Connected, Disconnected -> POLL_WHILE_STEADY;
         };
-        return new ReconcileOutcome(namespace, name, previous, decision, writes.stream().filter(ApplyResult::wrote).count(),
-                requeueAfter, System.nanoTime() - started);
+        return new ReconcileOutcome(
+                namespace,
+                name,
+                previous,
+                decision,
+                writes.stream().filter(ApplyResult::wrote).count(),
+                requeueAfter,
+                System.nanoTime() - started);
     }
 
     private ConnectorInputs readInputs(TunnelConnector connector) {
         String namespace = connector.getMetadata().getNamespace();
         String name = connector.getMetadata().getName();
-        TunnelGateway gateway = connector.getSpec() == null || connector.getSpec().getGatewayRef() == null
-                || connector.getSpec().getGatewayRef().getName() == null ? null
-                : client.resources(TunnelGateway.class).inNamespace(namespace).withName(connector.getSpec().getGatewayRef().getName()).get();
-        TunnelGatewayIngressSpec ingress = gateway == null || gateway.getSpec() == null ? null : gateway.getSpec().getIngress();
-        String ca = ingress == null || ingress.getCaSecretRef() == null ? null : caCertificate(namespace, ingress.getCaSecretRef());
-        String stored = secretValue(namespace, ConnectorResources.agentTokenSecretName(name), ConnectorResources.TOKEN_KEY);
+        TunnelGateway gateway = connector.getSpec() == null
+                        || connector.getSpec().getGatewayRef() == null
+                        || connector.getSpec().getGatewayRef().getName() == null
+                ? null
+                : client.resources(TunnelGateway.class)
+                        .inNamespace(namespace)
+                        .withName(connector.getSpec().getGatewayRef().getName())
+                        .get();
+        TunnelGatewayIngressSpec ingress = gateway == null || gateway.getSpec() == null
+                ? null
+                : gateway.getSpec().getIngress();
+        String ca = ingress == null || ingress.getCaSecretRef() == null
+                ? null
+                : caCertificate(namespace, ingress.getCaSecretRef());
+        String stored =
+                secretValue(namespace, ConnectorResources.agentTokenSecretName(name), ConnectorResources.TOKEN_KEY);
         String token = stored == null || stored.isEmpty() ? ConnectorToken.generate() : stored;
         String address = ingress == null ? null : externalAddress(namespace, name, ingress);
         return new ConnectorInputs(connector, gateway, ca, token, address);
@@ -128,14 +152,18 @@ public final class ConnectorReconciler {
         if (ref.getName() == null || ref.getName().isBlank()) {
             return null;
         }
-        String namespace = ref.getNamespace() == null || ref.getNamespace().isBlank() ? connectorNamespace : ref.getNamespace();
+        String namespace =
+                ref.getNamespace() == null || ref.getNamespace().isBlank() ? connectorNamespace : ref.getNamespace();
         return secretValue(namespace, ref.getName(), ConnectorResources.CA_KEY);
     }
 
     /** A Secret's value; read from the children cache when it has the Secret (ours are labelled), else from the server. */
     private String secretValue(String namespace, String secretName, String key) {
-        Secret cached = children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
-        Secret secret = cached != null ? cached : client.secrets().inNamespace(namespace).withName(secretName).get();
+        Secret cached =
+                children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
+        Secret secret = cached != null
+                ? cached
+                : client.secrets().inNamespace(namespace).withName(secretName).get();
         if (secret == null) {
             return null;
         }
@@ -149,16 +177,30 @@ public final class ConnectorReconciler {
     private String externalAddress(String namespace, String name, TunnelGatewayIngressSpec ingressSpec) {
         LoadBalancerIngress configured = ingressSpec.getLoadBalancer();
         if (configured != null) {
-            Integer port = configured.getPorts() == null || configured.getPorts().isEmpty() ? null : configured.getPorts().get(0).getPort();
+            Integer port =
+                    configured.getPorts() == null || configured.getPorts().isEmpty()
+                            ? null
+                            : configured.getPorts().get(0).getPort();
             return hostAndPort(configured.getHostname(), configured.getIp(), port);
         }
-        Ingress ingress = client.network().v1().ingresses().inNamespace(namespace).withName(ConnectorResources.tunnelServerName(name)).get();
-        if (ingress == null || ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
-                || ingress.getStatus().getLoadBalancer().getIngress() == null || ingress.getStatus().getLoadBalancer().getIngress().isEmpty()) {
+        Ingress ingress = client.network()
+                .v1()
+                .ingresses()
+                .inNamespace(namespace)
+                .withName(ConnectorResources.tunnelServerName(name))
+                .get();
+        if (ingress == null
+                || ingress.getStatus() == null
+                || ingress.getStatus().getLoadBalancer() == null
+                || ingress.getStatus().getLoadBalancer().getIngress() == null
+                || ingress.getStatus().getLoadBalancer().getIngress().isEmpty()) {
             return null;
         }
-        IngressLoadBalancerIngress observed = ingress.getStatus().getLoadBalancer().getIngress().get(0);
-        Integer port = observed.getPorts() == null || observed.getPorts().isEmpty() ? null : observed.getPorts().get(0).getPort();
+        IngressLoadBalancerIngress observed =
+                ingress.getStatus().getLoadBalancer().getIngress().get(0);
+        Integer port = observed.getPorts() == null || observed.getPorts().isEmpty()
+                ? null
+                : observed.getPorts().get(0).getPort();
         return hostAndPort(observed.getHostname(), observed.getIp(), port);
     }
 
@@ -175,17 +217,42 @@ public final class ConnectorReconciler {
         TunnelConnector connector = inputs.connector();
         String namespace = inputs.namespace();
         String name = inputs.name();
-        writes.add(applier.apply(ServiceAccount.class, namespace, ConnectorResources.agentServiceAccountName(name), AgentAccess.serviceAccount(connector)).result());
-        writes.add(applier.apply(Role.class, namespace, ConnectorResources.agentRoleName(name), AgentAccess.role(connector)).result());
-        writes.add(applier.apply(RoleBinding.class, namespace, ConnectorResources.agentRoleBindingName(name), AgentAccess.roleBinding(connector)).result());
+        writes.add(applier.apply(
+                        ServiceAccount.class,
+                        namespace,
+                        ConnectorResources.agentServiceAccountName(name),
+                        AgentAccess.serviceAccount(connector))
+                .result());
+        writes.add(applier.apply(
+                        Role.class, namespace, ConnectorResources.agentRoleName(name), AgentAccess.role(connector))
+                .result());
+        writes.add(applier.apply(
+                        RoleBinding.class,
+                        namespace,
+                        ConnectorResources.agentRoleBindingName(name),
+                        AgentAccess.roleBinding(connector))
+                .result());
         writes.add(applyConnectorToken(inputs));
-        writes.add(applier.apply(Secret.class, namespace, ConnectorResources.kubeconfigSecretName(name), AgentAccess.kubeconfigSecret(connector)).result());
+        writes.add(applier.apply(
+                        Secret.class,
+                        namespace,
+                        ConnectorResources.kubeconfigSecretName(name),
+                        AgentAccess.kubeconfigSecret(connector))
+                .result());
         Deployment tunnelServer = applyWorkload(ConnectorWorkloads.tunnelServer(inputs), inputs, writes);
         applyWorkload(ConnectorWorkloads.kubeconfigWebhook(inputs), inputs, writes);
-        writes.add(applier.apply(NetworkPolicy.class, namespace, ConnectorResources.tunnelServerName(name),
-                ConnectorNetworkPolicies.tunnelServer(inputs, settings)).result());
-        writes.add(applier.apply(NetworkPolicy.class, namespace, ConnectorResources.kubeconfigWebhookName(name),
-                ConnectorNetworkPolicies.kubeconfigWebhook(inputs, settings)).result());
+        writes.add(applier.apply(
+                        NetworkPolicy.class,
+                        namespace,
+                        ConnectorResources.tunnelServerName(name),
+                        ConnectorNetworkPolicies.tunnelServer(inputs, settings))
+                .result());
+        writes.add(applier.apply(
+                        NetworkPolicy.class,
+                        namespace,
+                        ConnectorResources.kubeconfigWebhookName(name),
+                        ConnectorNetworkPolicies.kubeconfigWebhook(inputs, settings))
+                .result());
 
         ConnectorEndpoints endpoints = ConnectorEndpoints.of(inputs);
         String waitingFor = null;
@@ -193,29 +260,46 @@ public final class ConnectorReconciler {
             waitingFor = "an address in the status of Ingress " + ConnectorResources.tunnelServerName(name)
                     + " (or set spec.ingress.loadBalancer on the TunnelGateway)";
         } else {
-            writes.add(applier.apply(Secret.class, namespace, ConnectorResources.agentManifestsSecretName(name),
-                    AgentManifests.secret(inputs, settings, endpoints)).result());
+            writes.add(applier.apply(
+                            Secret.class,
+                            namespace,
+                            ConnectorResources.agentManifestsSecretName(name),
+                            AgentManifests.secret(inputs, settings, endpoints))
+                    .result());
         }
         boolean tunnelServerReady = isReady(tunnelServer);
         boolean agentConnected = tunnelServerReady && components.agentConnected(namespace, name);
-        ConnectorFacts.Problem registrationError = components.registrationError(namespace, name).orElse(null);
+        ConnectorFacts.Problem registrationError =
+                components.registrationError(namespace, name).orElse(null);
         // The controller creates the Secret empty, so "registered" is a kubeconfig in it, not the Secret's existence.
-        String stored = secretValue(namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
+        String stored = secretValue(
+                namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
         boolean registered = stored != null && !stored.isBlank();
         Kubeconfig kubeconfig = null;
         ConnectorFacts.Problem kubeconfigRejected = null;
         if (registered) {
-            // Checked on every read, not trusted because the webhook checked it: anyone who may write the Secret could have.
+            // Checked on every read, not trusted because the webhook checked it: anyone who may write the Secret could
+            // have.
             try {
                 kubeconfig = KubeconfigParser.parse(stored);
             } catch (InvalidKubeconfigException e) {
-                kubeconfigRejected = new ConnectorFacts.Problem(KUBECONFIG_REJECTED, "Secret " + ConnectorResources.kubeconfigSecretName(name)
-                        + " holds a kubeconfig the controller will not use: " + e.getMessage());
+                kubeconfigRejected = new ConnectorFacts.Problem(
+                        KUBECONFIG_REJECTED,
+                        "Secret " + ConnectorResources.kubeconfigSecretName(name)
+                                + " holds a kubeconfig the controller will not use: " + e.getMessage());
             }
         }
-        ConnectorFacts.ProbeResult probe = agentConnected && kubeconfig != null ? remoteProbe.probe(inputs, kubeconfig) : null;
-        return new ConnectorFacts(null, waitingFor, tunnelServerReady, agentConnected, registrationError, registered,
-                kubeconfigRejected, probe);
+        ConnectorFacts.ProbeResult probe =
+                agentConnected && kubeconfig != null ? remoteProbe.probe(inputs, kubeconfig) : null;
+        return new ConnectorFacts(
+                null,
+                waitingFor,
+                tunnelServerReady,
+                agentConnected,
+                registrationError,
+                registered,
+                kubeconfigRejected,
+                probe);
     }
 
     /**
@@ -228,31 +312,43 @@ public final class ConnectorReconciler {
         String namespace = inputs.namespace();
         String secretName = ConnectorResources.agentTokenSecretName(inputs.name());
         Secret desired = ConnectorToken.secret(inputs.connector(), inputs.agentToken());
-        Secret cached = children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
+        Secret cached =
+                children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
         // the cache may still show the old Secret after a migration: only the server's copy decides
-        Secret current = cached == null || ConnectorToken.isLegacy(cached) ? client.secrets().inNamespace(namespace).withName(secretName).get() : cached;
+        Secret current = cached == null || ConnectorToken.isLegacy(cached)
+                ? client.secrets().inNamespace(namespace).withName(secretName).get()
+                : cached;
         if (!ConnectorToken.isLegacy(current)) {
             return applier.apply(Secret.class, namespace, secretName, desired).result();
         }
         client.secrets().inNamespace(namespace).withName(secretName).delete();
         client.secrets().inNamespace(namespace).resource(desired).create();
-        LOG.info("connector={}/{} replaced service-account-token Secret {} by an Opaque Secret holding the same token",
-                namespace, inputs.name(), secretName);
+        LOG.info(
+                "connector={}/{} replaced service-account-token Secret {} by an Opaque Secret holding the same token",
+                namespace,
+                inputs.name(),
+                secretName);
         return ApplyResult.UPDATED;
     }
 
     private Deployment applyWorkload(ComponentWorkload workload, ConnectorInputs inputs, List<ApplyResult> writes) {
         String namespace = inputs.namespace();
         TunnelConnector connector = inputs.connector();
-        ResourceApplier.Applied<Deployment> deployment = applier.apply(Deployment.class, namespace, workload.name(), workload.deployment(connector, settings));
+        ResourceApplier.Applied<Deployment> deployment =
+                applier.apply(Deployment.class, namespace, workload.name(), workload.deployment(connector, settings));
         writes.add(deployment.result());
-        writes.add(applier.apply(Service.class, namespace, workload.name(), workload.service(connector)).result());
-        writes.add(applier.apply(Ingress.class, namespace, workload.name(), workload.ingress(connector, inputs.ingressSpec())).result());
+        writes.add(applier.apply(Service.class, namespace, workload.name(), workload.service(connector))
+                .result());
+        writes.add(applier.apply(
+                        Ingress.class, namespace, workload.name(), workload.ingress(connector, inputs.ingressSpec()))
+                .result());
         return deployment.object();
     }
 
     private static boolean isReady(Deployment deployment) {
-        return deployment != null && deployment.getStatus() != null && deployment.getStatus().getReadyReplicas() != null
+        return deployment != null
+                && deployment.getStatus() != null
+                && deployment.getStatus().getReadyReplicas() != null
                 && deployment.getStatus().getReadyReplicas() > 0;
     }
 
@@ -262,15 +358,55 @@ public final class ConnectorReconciler {
      */
     private int deleteChildren(String namespace, String name) {
         List<HasMetadata> children = new ArrayList<>();
-        children.addAll(client.apps().deployments().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        children.addAll(client.services().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        children.addAll(client.network().v1().ingresses().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        children.addAll(client.network().v1().networkPolicies().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        children.addAll(client.secrets().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        children.addAll(client.serviceAccounts().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        children.addAll(client.rbac().roles().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        children.addAll(client.rbac().roleBindings().inNamespace(namespace).withLabel(ConnectorResources.CONNECTOR_LABEL, name).list().getItems());
-        // One by one, by name: a collection delete whose label selector a server ignores would take other connectors' children.
+        children.addAll(client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        children.addAll(client.services()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        children.addAll(client.network()
+                .v1()
+                .ingresses()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        children.addAll(client.network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        children.addAll(client.secrets()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        children.addAll(client.serviceAccounts()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        children.addAll(client.rbac()
+                .roles()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        children.addAll(client.rbac()
+                .roleBindings()
+                .inNamespace(namespace)
+                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                .list()
+                .getItems());
+        // One by one, by name: a collection delete whose label selector a server ignores would take other connectors'
+        // children.
         children.forEach(child -> client.resource(child).withGracePeriod(0).delete());
         return children.size();
     }

@@ -42,19 +42,26 @@ public final class ConnectorStatusWriter {
     }
 
     /** Writes the status that {@code decision} and {@code facts} imply, and returns the state before. */
-    public TunnelConnectorState write(TunnelConnector connector, ConnectorInputs inputs, ConnectorFacts facts, StateDecision decision) {
-        TunnelConnectorStatus previous = connector.getStatus() == null ? new TunnelConnectorStatus() : connector.getStatus();
+    public TunnelConnectorState write(
+            TunnelConnector connector, ConnectorInputs inputs, ConnectorFacts facts, StateDecision decision) {
+        TunnelConnectorStatus previous =
+                connector.getStatus() == null ? new TunnelConnectorStatus() : connector.getStatus();
         TunnelConnectorStatus status = facts.specProblem() == null ? statusWithRefs(inputs) : copyRefs(previous);
         status.setState(decision.state());
-        status.setGatewayObservedGeneration(inputs.gateway() == null ? previous.getGatewayObservedGeneration()
-                : inputs.gateway().getMetadata().getGeneration());
+        status.setGatewayObservedGeneration(
+                inputs.gateway() == null
+                        ? previous.getGatewayObservedGeneration()
+                        : inputs.gateway().getMetadata().getGeneration());
         status.setConditions(List.of(readyCondition(connector, previous, decision)));
         if (!sameJson(status, previous)) {
             TunnelConnector fresh = new TunnelConnector();
             fresh.setMetadata(connector.getMetadata());
             fresh.setSpec(connector.getSpec());
             fresh.setStatus(status);
-            client.resources(TunnelConnector.class).inNamespace(inputs.namespace()).resource(fresh).updateStatus();
+            client.resources(TunnelConnector.class)
+                    .inNamespace(inputs.namespace())
+                    .resource(fresh)
+                    .updateStatus();
         }
         if (previous.getState() != decision.state()) {
             events.stateChanged(connector, previous.getState(), decision);
@@ -62,12 +69,20 @@ public final class ConnectorStatusWriter {
         return previous.getState();
     }
 
-    private Condition readyCondition(TunnelConnector connector, TunnelConnectorStatus previous, StateDecision decision) {
+    private Condition readyCondition(
+            TunnelConnector connector, TunnelConnectorStatus previous, StateDecision decision) {
         String status = decision.state() == TunnelConnectorState.Connected ? "True" : "False";
-        Condition before = previous.getConditions() == null ? null : previous.getConditions().stream()
-                .filter(c -> READY_CONDITION.equals(c.getType())).findFirst().orElse(null);
-        boolean unchanged = before != null && status.equals(before.getStatus()) && decision.reason().equals(before.getReason());
-        String transitionTime = unchanged && before.getLastTransitionTime() != null ? before.getLastTransitionTime()
+        Condition before = previous.getConditions() == null
+                ? null
+                : previous.getConditions().stream()
+                        .filter(c -> READY_CONDITION.equals(c.getType()))
+                        .findFirst()
+                        .orElse(null);
+        boolean unchanged = before != null
+                && status.equals(before.getStatus())
+                && decision.reason().equals(before.getReason());
+        String transitionTime = unchanged && before.getLastTransitionTime() != null
+                ? before.getLastTransitionTime()
                 : DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         return new ConditionBuilder()
                 .withType(READY_CONDITION)

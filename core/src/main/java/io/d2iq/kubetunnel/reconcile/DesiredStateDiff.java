@@ -18,15 +18,15 @@ final class DesiredStateDiff {
     private static final List<String> COMPARED_METADATA = List.of("labels", "annotations", "ownerReferences");
     private static final List<String> IGNORED_TOP_LEVEL = List.of("apiVersion", "kind", "metadata", "status");
 
-    private DesiredStateDiff() {
-    }
+    private DesiredStateDiff() {}
 
     /** Whether {@code current} carries every field of {@code desired} with the same value. */
     static boolean isSatisfiedBy(HasMetadata desired, HasMetadata current) {
         ObjectNode want = Serialization.jsonMapper().valueToTree(desired);
         ObjectNode have = Serialization.jsonMapper().valueToTree(current);
         for (String field : COMPARED_METADATA) {
-            if (!contains(have.path("metadata").path(field), want.path("metadata").path(field))) {
+            if (!contains(
+                    have.path("metadata").path(field), want.path("metadata").path(field))) {
                 return false;
             }
         }

@@ -26,24 +26,37 @@ public final class EventRecorder {
     /** Records {@code previous -> decision.state()}; Failed and Disconnected are warnings. */
     public void stateChanged(TunnelConnector connector, TunnelConnectorState previous, StateDecision decision) {
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        boolean warning = decision.state() == TunnelConnectorState.Failed || decision.state() == TunnelConnectorState.Disconnected;
+        boolean warning = decision.state() == TunnelConnectorState.Failed
+                || decision.state() == TunnelConnectorState.Disconnected;
         Event event = new EventBuilder()
                 .withNewMetadata()
-                    .withNamespace(connector.getMetadata().getNamespace())
-                    .withName(connector.getMetadata().getName() + "." + Long.toHexString(clock.millis()) + Long.toHexString(System.nanoTime() & 0xfff))
+                .withNamespace(connector.getMetadata().getNamespace())
+                .withName(connector.getMetadata().getName() + "." + Long.toHexString(clock.millis())
+                        + Long.toHexString(System.nanoTime() & 0xfff))
                 .endMetadata()
                 .withNewInvolvedObject()
-                    .withApiVersion(connector.getApiVersion()).withKind(connector.getKind())
-                    .withNamespace(connector.getMetadata().getNamespace()).withName(connector.getMetadata().getName())
-                    .withUid(connector.getMetadata().getUid()).withResourceVersion(connector.getMetadata().getResourceVersion())
+                .withApiVersion(connector.getApiVersion())
+                .withKind(connector.getKind())
+                .withNamespace(connector.getMetadata().getNamespace())
+                .withName(connector.getMetadata().getName())
+                .withUid(connector.getMetadata().getUid())
+                .withResourceVersion(connector.getMetadata().getResourceVersion())
                 .endInvolvedObject()
                 .withType(warning ? "Warning" : "Normal")
                 .withReason(decision.state().name())
                 .withMessage((previous == null ? "" : previous + " -> ") + decision.state() + ": " + decision.message())
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
                 .build();
-        client.v1().events().inNamespace(connector.getMetadata().getNamespace()).resource(event).create();
+        client.v1()
+                .events()
+                .inNamespace(connector.getMetadata().getNamespace())
+                .resource(event)
+                .create();
     }
 }

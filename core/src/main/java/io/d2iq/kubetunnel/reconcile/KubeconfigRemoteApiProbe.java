@@ -26,8 +26,7 @@ public final class KubeconfigRemoteApiProbe implements RemoteApiProbe, AutoClose
     private final ServiceAddressResolver addresses;
     private final Map<String, ProbeClient> clients = new ConcurrentHashMap<>();
 
-    private record ProbeClient(Kubeconfig kubeconfig, String tunnelProxyUrl, KubernetesClient client) {
-    }
+    private record ProbeClient(Kubeconfig kubeconfig, String tunnelProxyUrl, KubernetesClient client) {}
 
     /** @param addresses where this process reaches a Service port (cluster DNS in a cluster; loopback in the local runner) */
     public KubeconfigRemoteApiProbe(ServiceAddressResolver addresses) {
@@ -40,35 +39,48 @@ public final class KubeconfigRemoteApiProbe implements RemoteApiProbe, AutoClose
         KubernetesClient client;
         try {
             client = clients.compute(ConnectorKeys.of(connector.namespace(), connector.name()), (key, cached) -> {
-                if (cached != null && cached.kubeconfig().equals(kubeconfig) && cached.tunnelProxyUrl().equals(tunnelProxyUrl)) {
-                    return cached;
-                }
-                if (cached != null) {
-                    cached.client().close();
-                }
-                return new ProbeClient(kubeconfig, tunnelProxyUrl,
-                        new KubernetesClientBuilder().withConfig(RemoteClientConfig.of(kubeconfig, tunnelProxyUrl, PROBE_TIMEOUT_MILLIS)).build());
-            }).client();
+                        if (cached != null
+                                && cached.kubeconfig().equals(kubeconfig)
+                                && cached.tunnelProxyUrl().equals(tunnelProxyUrl)) {
+                            return cached;
+                        }
+                        if (cached != null) {
+                            cached.client().close();
+                        }
+                        return new ProbeClient(
+                                kubeconfig,
+                                tunnelProxyUrl,
+                                new KubernetesClientBuilder()
+                                        .withConfig(
+                                                RemoteClientConfig.of(kubeconfig, tunnelProxyUrl, PROBE_TIMEOUT_MILLIS))
+                                        .build());
+                    })
+                    .client();
         } catch (RuntimeException e) {
-            return new ConnectorFacts.ProbeResult(false, "KubeconfigInvalid", "the registered kubeconfig cannot be used: " + e.getMessage());
+            return new ConnectorFacts.ProbeResult(
+                    false, "KubeconfigInvalid", "the registered kubeconfig cannot be used: " + e.getMessage());
         }
         try {
             VersionInfo version = client.getKubernetesVersion();
-            return new ConnectorFacts.ProbeResult(true, "RemoteApiReachable",
-                    "GET /version through the tunnel answered " + version.getGitVersion());
+            return new ConnectorFacts.ProbeResult(
+                    true, "RemoteApiReachable", "GET /version through the tunnel answered " + version.getGitVersion());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 401 || e.getCode() == 403) {
-                return new ConnectorFacts.ProbeResult(false, "RemoteCredentialsRejected", "the remote API server answered " + e.getCode()
-                        + " to the registered credentials: re-run the register Job on the remote cluster");
+                return new ConnectorFacts.ProbeResult(
+                        false,
+                        "RemoteCredentialsRejected",
+                        "the remote API server answered " + e.getCode()
+                                + " to the registered credentials: re-run the register Job on the remote cluster");
             }
-            return new ConnectorFacts.ProbeResult(false, "RemoteApiUnreachable",
-                    "GET /version through the tunnel failed: " + rootMessage(e));
+            return new ConnectorFacts.ProbeResult(
+                    false, "RemoteApiUnreachable", "GET /version through the tunnel failed: " + rootMessage(e));
         }
     }
 
     /** The SOCKS5 port of this connector's tunnel-server Service, as this process reaches it. */
     private String tunnelProxyUrl(ConnectorInputs connector) {
-        URI service = addresses.resolve(connector.namespace(), ConnectorResources.tunnelServerName(connector.name()), connector.proxyPort());
+        URI service = addresses.resolve(
+                connector.namespace(), ConnectorResources.tunnelServerName(connector.name()), connector.proxyPort());
         return "socks5://" + service.getHost() + ":" + service.getPort();
     }
 

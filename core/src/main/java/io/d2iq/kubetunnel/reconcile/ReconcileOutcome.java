@@ -16,8 +16,15 @@ import java.time.Duration;
  * @param requeueAfter when to reconcile again without an event, or null
  * @param durationNanos how long the reconcile took
  */
-public record ReconcileOutcome(String namespace, String name, TunnelConnectorState previousState, StateDecision decision,
-                               long writes, Duration requeueAfter, long durationNanos) implements Requeue {
+public record ReconcileOutcome(
+        String namespace,
+        String name,
+        TunnelConnectorState previousState,
+        StateDecision decision,
+        long writes,
+        Duration requeueAfter,
+        long durationNanos)
+        implements Requeue {
 
     /** The outcome for a connector that no longer exists. */
     static ReconcileOutcome deleted(String namespace, String name, int childrenDeleted, long durationNanos) {

@@ -14,6 +14,5 @@ public interface RemoteApiProbe {
     ConnectorFacts.ProbeResult probe(ConnectorInputs connector, Kubeconfig kubeconfig);
 
     /** Drops whatever the probe keeps for a connector that no longer exists. */
-    default void forget(String connectorKey) {
-    }
+    default void forget(String connectorKey) {}
 }

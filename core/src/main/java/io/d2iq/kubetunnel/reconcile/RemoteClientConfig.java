@@ -17,8 +17,7 @@ import java.util.Base64;
  */
 final class RemoteClientConfig {
 
-    private RemoteClientConfig() {
-    }
+    private RemoteClientConfig() {}
 
     /**
      * @param tunnelProxyUrl the connector's tunnel-server proxy port ({@code socks5://host:port}); the kubeconfig's own

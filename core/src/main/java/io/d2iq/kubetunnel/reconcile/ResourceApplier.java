@@ -20,7 +20,8 @@ import java.util.Set;
 public final class ResourceApplier {
 
     /** Annotation domains that other controllers own on our objects (e.g. a Deployment's revision). */
-    private static final Set<String> FOREIGN_ANNOTATION_DOMAINS = Set.of("deployment.kubernetes.io", "kubectl.kubernetes.io", "kubernetes.io");
+    private static final Set<String> FOREIGN_ANNOTATION_DOMAINS =
+            Set.of("deployment.kubernetes.io", "kubectl.kubernetes.io", "kubernetes.io");
 
     private final KubernetesClient client;
     private final ObjectCache cache;
@@ -31,8 +32,7 @@ public final class ResourceApplier {
     }
 
     /** What an apply did, and the object as the server has it afterwards (null once deleted or never wanted). */
-    public record Applied<T>(ApplyResult result, T object) {
-    }
+    public record Applied<T>(ApplyResult result, T object) {}
 
     /**
      * Creates, updates, deletes or leaves the object, and says which. The current object comes from the cache
@@ -51,9 +51,16 @@ public final class ResourceApplier {
         T current = fromCache ? cache.get(type, namespace, name) : read(type, namespace, name);
         if (current == null) {
             try {
-                return new Applied<>(ApplyResult.CREATED, client.resources(type).inNamespace(namespace).resource(desired).create());
+                return new Applied<>(
+                        ApplyResult.CREATED,
+                        client.resources(type)
+                                .inNamespace(namespace)
+                                .resource(desired)
+                                .create());
             } catch (KubernetesClientException e) {
-                current = fromCache && e.getCode() == HttpURLConnection.HTTP_CONFLICT ? read(type, namespace, name) : null;
+                current = fromCache && e.getCode() == HttpURLConnection.HTTP_CONFLICT
+                        ? read(type, namespace, name)
+                        : null;
                 if (current == null) {
                     throw e;
                 }
@@ -63,15 +70,20 @@ public final class ResourceApplier {
         return updateIfDifferent(type, namespace, name, desired, current, fromCache);
     }
 
-    private <T extends HasMetadata> Applied<T> updateIfDifferent(Class<T> type, String namespace, String name, T desired,
-                                                                 T current, boolean fromCache) {
+    private <T extends HasMetadata> Applied<T> updateIfDifferent(
+            Class<T> type, String namespace, String name, T desired, T current, boolean fromCache) {
         if (DesiredStateDiff.isSatisfiedBy(desired, current)) {
             return new Applied<>(ApplyResult.NOOP, current);
         }
         T update = Serialization.clone(desired);
         keepServerOwnedFields(update, current);
         try {
-            return new Applied<>(ApplyResult.UPDATED, client.resources(type).inNamespace(namespace).resource(update).update());
+            return new Applied<>(
+                    ApplyResult.UPDATED,
+                    client.resources(type)
+                            .inNamespace(namespace)
+                            .resource(update)
+                            .update());
         } catch (KubernetesClientException e) {
             T fresh = fromCache && e.getCode() == HttpURLConnection.HTTP_CONFLICT ? read(type, namespace, name) : null;
             if (fresh == null) {
@@ -116,7 +128,8 @@ public final class ResourceApplier {
      * leaves an empty map, not null, when we set no data.)
      */
     private static boolean isFilledByOthers(HasMetadata desired, HasMetadata current) {
-        return desired instanceof Secret secret && current instanceof Secret
+        return desired instanceof Secret secret
+                && current instanceof Secret
                 && (secret.getData() == null || secret.getData().isEmpty());
     }
 

@@ -1,6 +1,5 @@
 package io.d2iq.kubetunnel.register;
 
-import picocli.CommandLine.Mixin;
 import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.kubeconfig.InvalidKubeconfigException;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,43 +30,71 @@ import picocli.CommandLine.Spec;
  * non-expiring service-account token and the cluster CA, and POSTs it to the connector's kubeconfig webhook.
  * Exit 0 when the webhook accepted it, 1 with a one-line reason otherwise; tokens never appear in output.
  */
-@Command(name = "register", mixinStandardHelpOptions = true,
+@Command(
+        name = "register",
+        mixinStandardHelpOptions = true,
         description = "Builds this cluster's kubeconfig and posts it to the kubeconfig webhook.")
 public final class RegisterCommand implements Callable<Integer> {
 
     /** Exit code when registration did not happen; the message says why. */
     public static final int EXIT_FAILED = 1;
+
     private static final int PROXY_AUTHENTICATION_REQUIRED = 407;
     private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--webhook-url", required = true, paramLabel = "URL", description = "The connector's kubeconfig webhook.")
+    @Option(
+            names = "--webhook-url",
+            required = true,
+            paramLabel = "URL",
+            description = "The connector's kubeconfig webhook.")
     URI webhookUrl;
 
     @Mixin
     ConnectorTokenOption connectorToken;
 
-    @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA that verifies the webhook (default: the system roots).")
+    @Option(
+            names = "--ca-file",
+            paramLabel = "FILE",
+            description = "PEM CA that verifies the webhook (default: the system roots).")
     Path caFile;
 
-    @Option(names = "--remote-token-file", paramLabel = "FILE", defaultValue = "/var/run/secrets/kubetunnel/remote/token",
-            description = "Token of this cluster's ServiceAccount, from a kubernetes.io/service-account-token Secret (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--remote-token-file",
+            paramLabel = "FILE",
+            defaultValue = "/var/run/secrets/kubetunnel/remote/token",
+            description =
+                    "Token of this cluster's ServiceAccount, from a kubernetes.io/service-account-token Secret (default: ${DEFAULT-VALUE}).")
     Path remoteTokenFile;
 
-    @Option(names = "--remote-ca-file", paramLabel = "FILE", defaultValue = "/var/run/secrets/kubetunnel/remote/ca.crt",
+    @Option(
+            names = "--remote-ca-file",
+            paramLabel = "FILE",
+            defaultValue = "/var/run/secrets/kubetunnel/remote/ca.crt",
             description = "This cluster's CA, PEM (default: ${DEFAULT-VALUE}).")
     Path remoteCaFile;
 
-    @Option(names = "--api-server", paramLabel = "URL",
-            description = "This cluster's API server as the tunnel reaches it (default: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT).")
+    @Option(
+            names = "--api-server",
+            paramLabel = "URL",
+            description =
+                    "This cluster's API server as the tunnel reaches it (default: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT).")
     String apiServer;
 
-    @Option(names = "--attempts", defaultValue = "10", paramLabel = "N", description = "Tries before giving up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--attempts",
+            defaultValue = "10",
+            paramLabel = "N",
+            description = "Tries before giving up (default: ${DEFAULT-VALUE}).")
     int attempts;
 
-    @Option(names = "--max-backoff", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--max-backoff",
+            defaultValue = "60s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Longest wait between tries; waits double from 1s (default: ${DEFAULT-VALUE}).")
     Duration maxBackoff;
 
@@ -92,7 +120,9 @@ public final class RegisterCommand implements Callable<Integer> {
             proxy.allowBasicAuthForTunnels();
             WebhookClient client = new WebhookClient(webhookUrl, tls(), proxy);
             String outcome = postWithRetries(client, token, kubeconfig, err);
-            spec.commandLine().getOut().println("kubetunnel register: registered with " + webhookUrl + " (" + outcome + ")");
+            spec.commandLine()
+                    .getOut()
+                    .println("kubetunnel register: registered with " + webhookUrl + " (" + outcome + ")");
             return 0;
         } catch (RegistrationFailed e) {
             err.println("kubetunnel register: " + e.getMessage());
@@ -107,7 +137,8 @@ public final class RegisterCommand implements Callable<Integer> {
     private void checkWebhookUrl() throws RegistrationFailed {
         String scheme = webhookUrl.getScheme();
         if (webhookUrl.getHost() == null || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
-            throw new RegistrationFailed("--webhook-url must be an https:// (or http://) URL with a host: " + webhookUrl);
+            throw new RegistrationFailed(
+                    "--webhook-url must be an https:// (or http://) URL with a host: " + webhookUrl);
         }
     }
 
@@ -117,9 +148,11 @@ public final class RegisterCommand implements Callable<Integer> {
         try {
             ca = Files.readAllBytes(remoteCaFile);
         } catch (IOException e) {
-            throw new RegistrationFailed("cannot read --remote-ca-file " + remoteCaFile + ": " + e.getClass().getSimpleName());
+            throw new RegistrationFailed("cannot read --remote-ca-file " + remoteCaFile + ": "
+                    + e.getClass().getSimpleName());
         }
-        Kubeconfig kubeconfig = Kubeconfig.forServiceAccount(server, ca, readToken(remoteTokenFile, "--remote-token-file"));
+        Kubeconfig kubeconfig =
+                Kubeconfig.forServiceAccount(server, ca, readToken(remoteTokenFile, "--remote-token-file"));
         String yaml = kubeconfig.toYaml();
         try {
             KubeconfigParser.parse(yaml);
@@ -146,7 +179,8 @@ public final class RegisterCommand implements Callable<Integer> {
             }
             return token;
         } catch (IOException e) {
-            throw new RegistrationFailed("cannot read " + flag + " " + file + ": " + e.getClass().getSimpleName());
+            throw new RegistrationFailed(
+                    "cannot read " + flag + " " + file + ": " + e.getClass().getSimpleName());
         }
     }
 
@@ -160,7 +194,9 @@ public final class RegisterCommand implements Callable<Integer> {
 
     private SSLContext tls() throws RegistrationFailed {
         try {
-            return caFile == null ? SSLContext.getDefault() : JdkContexts.trusting(Pem.readCertificates(Files.readString(caFile)));
+            return caFile == null
+                    ? SSLContext.getDefault()
+                    : JdkContexts.trusting(Pem.readCertificates(Files.readString(caFile)));
         } catch (IOException | GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
             throw new RegistrationFailed("cannot load --ca-file " + caFile + ": " + e.getMessage());
         }
@@ -173,8 +209,8 @@ public final class RegisterCommand implements Callable<Integer> {
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1) {
                 Duration wait = backoff.delay(attempt - 2);
-                err.println("kubetunnel register: attempt " + (attempt - 1) + " failed (" + lastFailure + "); retrying in "
-                        + wait.toMillis() + " ms");
+                err.println("kubetunnel register: attempt " + (attempt - 1) + " failed (" + lastFailure
+                        + "); retrying in " + wait.toMillis() + " ms");
                 Thread.sleep(wait.toMillis());
             }
             try {
@@ -183,7 +219,8 @@ public final class RegisterCommand implements Callable<Integer> {
                     return response.summary();
                 }
                 if (response.status() == PROXY_AUTHENTICATION_REQUIRED) {
-                    throw new RegistrationFailed("the proxy refused its credentials (HTTP 407): check the user-info of HTTPS_PROXY");
+                    throw new RegistrationFailed(
+                            "the proxy refused its credentials (HTTP 407): check the user-info of HTTPS_PROXY");
                 }
                 if (!response.isRetryable()) {
                     throw new RegistrationFailed("the webhook refused the registration: " + response.summary());

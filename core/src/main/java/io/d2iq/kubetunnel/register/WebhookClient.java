@@ -40,7 +40,8 @@ public final class WebhookClient {
         if (proxyAuthorization != null) {
             request.header("Proxy-Authorization", proxyAuthorization);
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new WebhookResponse(response.statusCode(), response.body());
     }
 }

@@ -23,7 +23,8 @@ public record WebhookResponse(int status, String body) {
         try {
             JsonNode json = JSON.readTree(body);
             if (json != null && json.hasNonNull("reason")) {
-                return oneLine("HTTP " + status + " " + json.get("reason").asText() + ": " + json.path("message").asText());
+                return oneLine("HTTP " + status + " " + json.get("reason").asText() + ": "
+                        + json.path("message").asText());
             }
             if (json != null && json.hasNonNull("result")) {
                 return oneLine("HTTP " + status + " " + json.get("result").asText());

@@ -18,8 +18,7 @@ public final class JdkContexts {
     /** The key store only lives in memory, so its password protects nothing. */
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
 
-    private JdkContexts() {
-    }
+    private JdkContexts() {}
 
     /** A server context presenting {@code chain} (leaf first) with {@code key}. */
     public static SSLContext presenting(PrivateKey key, List<X509Certificate> chain) {

@@ -17,8 +17,8 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.util.io.pem.PemObjectGenerator;
@@ -27,8 +27,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
 /** PEM reading and writing, and key generation, for the {@code tls} package. */
 public final class Pem {
 
-    private Pem() {
-    }
+    private Pem() {}
 
     static KeyPair newKeyPair() {
         try {

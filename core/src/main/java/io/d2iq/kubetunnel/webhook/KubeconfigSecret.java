@@ -16,8 +16,7 @@ public final class KubeconfigSecret {
     /** When the Secret's kubeconfig was last written; lets /status survive a webhook restart. */
     public static final String REGISTERED_AT_ANNOTATION = "kubetunnel.d2iq.io/registered-at";
 
-    private KubeconfigSecret() {
-    }
+    private KubeconfigSecret() {}
 
     /**
      * The Secret holding {@code kubeconfig} (already carrying its proxy-url): the one the controller created empty
@@ -26,7 +25,8 @@ public final class KubeconfigSecret {
     public static Secret desired(TunnelConnector connector, Kubeconfig kubeconfig, Instant writtenAt) {
         Secret secret = AgentAccess.kubeconfigSecret(connector);
         secret.getMetadata().setAnnotations(Map.of(REGISTERED_AT_ANNOTATION, writtenAt.toString()));
-        secret.setData(Map.of(ConnectorResources.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(kubeconfig.toYamlBytes())));
+        secret.setData(Map.of(
+                ConnectorResources.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(kubeconfig.toYamlBytes())));
         return secret;
     }
 
@@ -35,14 +35,23 @@ public final class KubeconfigSecret {
         Map<String, String> labels = existing.getMetadata().getLabels();
         return Objects.equals(existing.getType(), desired.getType())
                 && Objects.equals(existing.getData(), desired.getData())
-                && labels != null && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
+                && labels != null
+                && labels.entrySet()
+                        .containsAll(desired.getMetadata().getLabels().entrySet())
                 && existing.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(o -> Objects.equals(o.getUid(), desired.getMetadata().getOwnerReferences().get(0).getUid()));
+                        .anyMatch(o -> Objects.equals(
+                                o.getUid(),
+                                desired.getMetadata()
+                                        .getOwnerReferences()
+                                        .get(0)
+                                        .getUid()));
     }
 
     /** Whether {@code secret} holds a registered kubeconfig, not only the empty Secret the controller created. */
     public static boolean holdsKubeconfig(Secret secret) {
-        String data = secret == null || secret.getData() == null ? null : secret.getData().get(ConnectorResources.KUBECONFIG_KEY);
+        String data = secret == null || secret.getData() == null
+                ? null
+                : secret.getData().get(ConnectorResources.KUBECONFIG_KEY);
         return data != null && !data.isEmpty();
     }
 }

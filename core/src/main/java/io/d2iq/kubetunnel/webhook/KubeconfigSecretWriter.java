@@ -19,7 +19,11 @@ import java.util.Optional;
 public final class KubeconfigSecretWriter {
 
     /** What a write did: the first kubeconfig in the Secret, a different one, or the same one again. */
-    public enum Result { CREATED, UPDATED, UNCHANGED }
+    public enum Result {
+        CREATED,
+        UPDATED,
+        UNCHANGED
+    }
 
     /** The controller has not created the connector's (empty) kubeconfig Secret yet; a later try may succeed. */
     public static final class SecretMissingException extends RuntimeException {
@@ -42,7 +46,10 @@ public final class KubeconfigSecretWriter {
 
     /** The connector this webhook serves, if it exists. */
     public Optional<TunnelConnector> connector() {
-        return Optional.ofNullable(client.resources(TunnelConnector.class).inNamespace(namespace).withName(connector).get());
+        return Optional.ofNullable(client.resources(TunnelConnector.class)
+                .inNamespace(namespace)
+                .withName(connector)
+                .get());
     }
 
     /**
@@ -71,9 +78,12 @@ public final class KubeconfigSecretWriter {
         if (!KubeconfigSecret.holdsKubeconfig(existing)) {
             return Optional.empty();
         }
-        String at = existing.getMetadata().getAnnotations() == null ? null
+        String at = existing.getMetadata().getAnnotations() == null
+                ? null
                 : existing.getMetadata().getAnnotations().get(KubeconfigSecret.REGISTERED_AT_ANNOTATION);
-        return parse(at).or(() -> parse(existing.getMetadata().getCreationTimestamp())).or(() -> Optional.of(clock.instant()));
+        return parse(at)
+                .or(() -> parse(existing.getMetadata().getCreationTimestamp()))
+                .or(() -> Optional.of(clock.instant()));
     }
 
     private static Optional<Instant> parse(String timestamp) {
@@ -85,6 +95,9 @@ public final class KubeconfigSecretWriter {
     }
 
     private Secret existing() {
-        return client.secrets().inNamespace(namespace).withName(ConnectorResources.kubeconfigSecretName(connector)).get();
+        return client.secrets()
+                .inNamespace(namespace)
+                .withName(ConnectorResources.kubeconfigSecretName(connector))
+                .get();
     }
 }

@@ -28,8 +28,13 @@ public final class KubeconfigWebhookApplication implements AutoCloseable {
      * @param client the management cluster, whose reachability is part of readiness
      * @param managementPort port of /observe/health and /observe/metrics, 0 for none
      */
-    public KubeconfigWebhookApplication(RegistrationHandler handler, KubernetesClient client, int port, int managementPort,
-                                        Path tlsCert, Path tlsKey) {
+    public KubeconfigWebhookApplication(
+            RegistrationHandler handler,
+            KubernetesClient client,
+            int port,
+            int managementPort,
+            Path tlsCert,
+            Path tlsKey) {
         boolean tls = tlsCert != null;
         main.setDefaultPropertyPlaceholderLocation("false");
         main.configure().setName("kubeconfig-webhook");
@@ -37,10 +42,14 @@ public final class KubeconfigWebhookApplication implements AutoCloseable {
         if (tls) {
             main.bind(WebhookRoutes.TLS_BEAN, new PemSslContextParameters(tlsCert, tlsKey));
         }
-        main.bind("netty-http", new ExtensibleNettyHttpComponent(new WebhookPortPipeline(handler, ConnectionLimits.DEFAULT)));
+        main.bind(
+                "netty-http",
+                new ExtensibleNettyHttpComponent(new WebhookPortPipeline(handler, ConnectionLimits.DEFAULT)));
         main.configure().addRoutesBuilder(new WebhookRoutes(handler, port, tls));
         main.bind(KubernetesApiHealthCheck.ID, new KubernetesApiHealthCheck(client));
-        main.bind(TOKEN_CHECK, new ReadinessCheck(TOKEN_CHECK, handler::hasToken, "the connector token file is missing or empty"));
+        main.bind(
+                TOKEN_CHECK,
+                new ReadinessCheck(TOKEN_CHECK, handler::hasToken, "the connector token file is missing or empty"));
         ManagementEndpoints.install(main, managementPort, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 

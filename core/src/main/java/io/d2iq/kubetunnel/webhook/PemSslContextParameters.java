@@ -27,10 +27,12 @@ public final class PemSslContextParameters extends SSLContextParameters {
     @Override
     public SSLContext createSSLContext(CamelContext camelContext) throws GeneralSecurityException, IOException {
         try {
-            return JdkContexts.presenting(Pem.readPrivateKey(Files.readString(keyFile)),
+            return JdkContexts.presenting(
+                    Pem.readPrivateKey(Files.readString(keyFile)),
                     Pem.readCertificates(Files.readString(certificateFile)));
         } catch (IllegalArgumentException e) {
-            throw new GeneralSecurityException("cannot read " + certificateFile + " or " + keyFile + ": " + e.getMessage(), e);
+            throw new GeneralSecurityException(
+                    "cannot read " + certificateFile + " or " + keyFile + ": " + e.getMessage(), e);
         }
     }
 }

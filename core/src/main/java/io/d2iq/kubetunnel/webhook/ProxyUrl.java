@@ -14,7 +14,8 @@ public record ProxyUrl(String explicitUrl, Integer explicitPort) {
         if (explicitUrl != null) {
             return explicitUrl;
         }
-        String host = ConnectorResources.tunnelServerHost(connector.getMetadata().getNamespace(), connector.getMetadata().getName());
+        String host = ConnectorResources.tunnelServerHost(
+                connector.getMetadata().getNamespace(), connector.getMetadata().getName());
         return "socks5://" + host + ":" + port(connector.getSpec());
     }
 
@@ -22,6 +23,8 @@ public record ProxyUrl(String explicitUrl, Integer explicitPort) {
         if (explicitPort != null) {
             return explicitPort;
         }
-        return spec != null && spec.getProxyPort() != null ? spec.getProxyPort() : TunnelConnectorSpec.DEFAULT_PROXY_PORT;
+        return spec != null && spec.getProxyPort() != null
+                ? spec.getProxyPort()
+                : TunnelConnectorSpec.DEFAULT_PROXY_PORT;
     }
 }

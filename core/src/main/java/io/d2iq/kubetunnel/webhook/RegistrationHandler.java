@@ -1,11 +1,11 @@
 package io.d2iq.kubetunnel.webhook;
 
-import io.d2iq.kubetunnel.status.WebhookReport;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
 import io.d2iq.kubetunnel.kubeconfig.InvalidKubeconfigException;
 import io.d2iq.kubetunnel.kubeconfig.Kubeconfig;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
+import io.d2iq.kubetunnel.status.WebhookReport;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,8 +40,13 @@ public final class RegistrationHandler {
     private final Clock clock;
     private final Object writeLock = new Object();
 
-    public RegistrationHandler(Path tokenFile, KubeconfigSecretWriter writer, ProxyUrl proxyUrl,
-                               String namespace, String connector, Clock clock) {
+    public RegistrationHandler(
+            Path tokenFile,
+            KubeconfigSecretWriter writer,
+            ProxyUrl proxyUrl,
+            String namespace,
+            String connector,
+            Clock clock) {
         this.tokenFile = tokenFile;
         this.authenticator = new ConnectorTokenAuthenticator(tokenFile);
         this.writer = writer;
@@ -55,7 +60,10 @@ public final class RegistrationHandler {
         try {
             writer.registeredAt().ifPresent(status::registered);
         } catch (KubernetesClientException e) {
-            LOG.warn("{}: cannot read the kubeconfig Secret at start (HTTP {}); /status starts unregistered", connectorKey, e.getCode());
+            LOG.warn(
+                    "{}: cannot read the kubeconfig Secret at start (HTTP {}); /status starts unregistered",
+                    connectorKey,
+                    e.getCode());
         }
     }
 
@@ -98,18 +106,26 @@ public final class RegistrationHandler {
             Optional<TunnelConnector> connector = writer.connector();
             if (connector.isEmpty()) {
                 LOG.warn("{}: registration deferred: the TunnelConnector does not exist", connectorKey);
-                return WebhookReply.error(503, "ConnectorNotFound", "TunnelConnector " + connectorKey + " does not exist");
+                return WebhookReply.error(
+                        503, "ConnectorNotFound", "TunnelConnector " + connectorKey + " does not exist");
             }
-            KubeconfigSecretWriter.Result result = writer.write(connector.get(), kubeconfig.withProxyUrl(proxyUrl.of(connector.get())));
+            KubeconfigSecretWriter.Result result =
+                    writer.write(connector.get(), kubeconfig.withProxyUrl(proxyUrl.of(connector.get())));
             status.registered(clock.instant());
-            LOG.info("{}: kubeconfig registered for server {} ({})", connectorKey, kubeconfig.server(), result.name().toLowerCase());
+            LOG.info(
+                    "{}: kubeconfig registered for server {} ({})",
+                    connectorKey,
+                    kubeconfig.server(),
+                    result.name().toLowerCase());
             return WebhookReply.of(200, Map.of("result", result.name().toLowerCase()));
         } catch (KubeconfigSecretWriter.SecretMissingException e) {
             LOG.warn("{}: registration deferred: {}", connectorKey, e.getMessage());
             return WebhookReply.error(503, "KubeconfigSecretMissing", e.getMessage());
         } catch (KubernetesClientException e) {
             LOG.warn("{}: registration failed: the management API answered HTTP {}", connectorKey, e.getCode());
-            return WebhookReply.error(503, "SecretWriteFailed",
+            return WebhookReply.error(
+                    503,
+                    "SecretWriteFailed",
                     "cannot write the kubeconfig Secret of " + connectorKey + " (HTTP " + e.getCode() + "); retry");
         }
     }
@@ -150,7 +166,8 @@ public final class RegistrationHandler {
         try {
             return KubeconfigParser.parse(utf8(body));
         } catch (RuntimeException e) {
-            throw new InvalidKubeconfigException("the kubeconfig could not be read (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidKubeconfigException(
+                    "the kubeconfig could not be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -159,8 +176,11 @@ public final class RegistrationHandler {
             return "";
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new InvalidKubeconfigException("the body is not UTF-8 text");
         }

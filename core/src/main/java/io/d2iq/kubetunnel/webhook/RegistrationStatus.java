@@ -24,7 +24,11 @@ public final class RegistrationStatus {
     }
 
     public synchronized WebhookReport report() {
-        return new WebhookReport(registeredAt != null, registeredAt == null ? null : registeredAt.toString(),
-                lastErrorMessage == null ? null : new WebhookReport.RegistrationError(WebhookReport.KUBECONFIG_INVALID, lastErrorMessage));
+        return new WebhookReport(
+                registeredAt != null,
+                registeredAt == null ? null : registeredAt.toString(),
+                lastErrorMessage == null
+                        ? null
+                        : new WebhookReport.RegistrationError(WebhookReport.KUBECONFIG_INVALID, lastErrorMessage));
     }
 }

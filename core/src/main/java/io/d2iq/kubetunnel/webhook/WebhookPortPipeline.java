@@ -19,7 +19,8 @@ final class WebhookPortPipeline implements Consumer<Channel> {
     WebhookPortPipeline(RegistrationHandler registration, ConnectionLimits limits) {
         this.registration = registration;
         this.limits = limits;
-        this.unauthenticated = ConnectionLimit.total(limits.maxUnauthenticatedConnections(), "unauthenticated connections on the webhook port");
+        this.unauthenticated = ConnectionLimit.total(
+                limits.maxUnauthenticatedConnections(), "unauthenticated connections on the webhook port");
     }
 
     @Override

@@ -29,14 +29,19 @@ public final class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(endpointUri()).routeId("kubeconfig-webhook-http")
+        from(endpointUri())
+                .routeId("kubeconfig-webhook-http")
                 .choice()
-                    .when(request("GET", "/healthz")).bean(handler, "live")
-                    .when(request("GET", "/readyz")).bean(handler, "ready")
-                    .when(request("GET", "/status")).bean(handler, "status")
-                    .when(header(Exchange.HTTP_METHOD).isEqualTo("POST"))
-                        .bean(handler, "register(${header.Authorization}, ${body})")
-                    .otherwise().bean(handler, "notFound")
+                .when(request("GET", "/healthz"))
+                .bean(handler, "live")
+                .when(request("GET", "/readyz"))
+                .bean(handler, "ready")
+                .when(request("GET", "/status"))
+                .bean(handler, "status")
+                .when(header(Exchange.HTTP_METHOD).isEqualTo("POST"))
+                .bean(handler, "register(${header.Authorization}, ${body})")
+                .otherwise()
+                .bean(handler, "notFound")
                 .end()
                 .process(exchange -> writeReply(exchange.getMessage()));
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** The committed generated files (deploy/crds, docs/api.md) are what the classes generate today. */
 class GeneratedFilesAreCurrentTest {
 
-    private static final String REFRESH = "Refresh the committed copies with: ./mvnw -q -B process-classes -Pregenerate";
+    private static final String REFRESH =
+            "Refresh the committed copies with: ./mvnw -q -B process-classes -Pregenerate";
     private static final Path COMMITTED_CRDS = Path.of("deploy/crds");
     private static final Path COMMITTED_API_REFERENCE = Path.of("docs/api.md");
 
@@ -44,13 +45,18 @@ class GeneratedFilesAreCurrentTest {
     /** Where crd-generator-maven-plugin wrote the CRDs of this build (process-classes, before tests). */
     private static Path generatedCrdDirectory() throws URISyntaxException {
         URL directory = GeneratedFilesAreCurrentTest.class.getClassLoader().getResource("META-INF/fabric8");
-        assertThat(directory).as("no generated CRDs on the classpath: build with Maven (process-classes)").isNotNull();
+        assertThat(directory)
+                .as("no generated CRDs on the classpath: build with Maven (process-classes)")
+                .isNotNull();
         return Path.of(directory.toURI());
     }
 
     private static List<String> fileNames(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".yml")).sorted().toList();
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -21,7 +21,8 @@ class ConnectorTokenAuthenticatorTest {
 
     @Test
     void acceptsTheConnectorsOwnTokenIgnoringTrailingNewline() throws IOException {
-        assertThat(authenticatorWithToken("s3cret\n").isAuthorized("Bearer s3cret")).isTrue();
+        assertThat(authenticatorWithToken("s3cret\n").isAuthorized("Bearer s3cret"))
+                .isTrue();
     }
 
     @Test
@@ -37,7 +38,8 @@ class ConnectorTokenAuthenticatorTest {
 
     @Test
     void refusesEverythingWhenTheTokenFileIsMissingOrEmpty() throws IOException {
-        assertThat(new ConnectorTokenAuthenticator(dir.resolve("absent")).isAuthorized("Bearer x")).isFalse();
+        assertThat(new ConnectorTokenAuthenticator(dir.resolve("absent")).isAuthorized("Bearer x"))
+                .isFalse();
         assertThat(authenticatorWithToken("  \n").isAuthorized("Bearer ")).isFalse();
     }
 

@@ -31,7 +31,8 @@ class ControllerManagementIT {
     void readinessIncludesTheKubernetesApiAndFailsWhenTheApiIsGoneWhileLivenessStaysUp() {
         HttpResponse<String> ready = management.get("/observe/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("{\"name\":\"kubernetes-api\",\"status\":\"UP\"}", "\"name\":\"route:connector-reconcile\"");
+        assertThat(ready.body())
+                .contains("{\"name\":\"kubernetes-api\",\"status\":\"UP\"}", "\"name\":\"route:connector-reconcile\"");
         assertThat(management.get("/observe/health").statusCode()).isEqualTo(200);
 
         management.server.destroy();
@@ -47,17 +48,20 @@ class ControllerManagementIT {
         orphan.getMetadata().setUid(null);
         management.client.resource(orphan).create();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape())
-                .contains("kubetunnel_connectors{state=\"Failed\"} 1.0",
-                        "kubetunnel_connectors{state=\"Starting\"} 0.0",
-                        "kubetunnel_reconcile_duration_seconds_count")
-                .containsPattern("kubetunnel_connector_transitions_total\\{[^}]*state=\"Failed\"} 1.0")
-                .containsPattern("camel_exchanges_succeeded_total\\{[^}]*routeId=\"connector-reconcile\"} [1-9]"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(scrape())
+                        .contains(
+                                "kubetunnel_connectors{state=\"Failed\"} 1.0",
+                                "kubetunnel_connectors{state=\"Starting\"} 0.0",
+                                "kubetunnel_reconcile_duration_seconds_count")
+                        .containsPattern("kubetunnel_connector_transitions_total\\{[^}]*state=\"Failed\"} 1.0")
+                        .containsPattern(
+                                "camel_exchanges_succeeded_total\\{[^}]*routeId=\"connector-reconcile\"} [1-9]"));
 
         management.client.resource(orphan).delete();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape())
-                .contains("kubetunnel_connectors{state=\"Failed\"} 0.0"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(scrape()).contains("kubetunnel_connectors{state=\"Failed\"} 0.0"));
     }
 
     private String scrape() {

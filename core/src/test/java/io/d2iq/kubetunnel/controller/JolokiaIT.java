@@ -17,36 +17,80 @@ class JolokiaIT {
     @Test
     void readsEverythingButRunsOnlyTheCamelOperationsHawtioNeeds() throws Exception {
         try (ManagementPort management = new ManagementPort(false)) {
-            String routes = management.post("/observe/jolokia", "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\"}").body();
+            String routes = management
+                    .post("/observe/jolokia", "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\"}")
+                    .body();
             assertThat(routes).contains("connector-reconcile", "connector-watch", "\"status\":200");
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=tracer,*\"}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=tracer,*\"}")
+                            .body())
                     .contains("BacklogTracer");
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"list\",\"config\":{\"maxDepth\":9,\"canonicalNaming\":false}}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"list\",\"config\":{\"maxDepth\":9,\"canonicalNaming\":false}}")
+                            .body())
                     .contains("\"status\":200", "org.apache.camel");
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"Uptime\"}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"Uptime\"}")
+                            .body())
                     .contains("\"status\":200");
 
-            String route = "org.apache.camel:context=kubetunnel-controller,type=routes,name=\\\"connector-reconcile\\\"";
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + route + "\",\"operation\":\"dumpRouteAsXml()\"}").body())
+            String route =
+                    "org.apache.camel:context=kubetunnel-controller,type=routes,name=\\\"connector-reconcile\\\"";
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"exec\",\"mbean\":\"" + route
+                                            + "\",\"operation\":\"dumpRouteAsXml()\"}")
+                            .body())
                     .contains("\"status\":200", "connectorReconciler");
 
             // Hawtio's Start/Stop Tracing: an exec of the setter, without signature
             String tracer = "org.apache.camel:context=kubetunnel-controller,type=tracer,name=BacklogTracer";
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + tracer + "\",\"operation\":\"setEnabled\",\"arguments\":[false]}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"exec\",\"mbean\":\"" + tracer
+                                            + "\",\"operation\":\"setEnabled\",\"arguments\":[false]}")
+                            .body())
                     .contains("\"status\":200");
 
-            String context = "org.apache.camel:context=kubetunnel-controller,type=context,name=\\\"kubetunnel-controller\\\"";
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + context + "\",\"operation\":\"stop()\"}").body())
+            String context =
+                    "org.apache.camel:context=kubetunnel-controller,type=context,name=\\\"kubetunnel-controller\\\"";
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"exec\",\"mbean\":\"" + context + "\",\"operation\":\"stop()\"}")
+                            .body())
                     .contains("\"status\":403");
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc()\"}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc()\"}")
+                            .body())
                     .contains("\"status\":403");
-            assertThat(management.post("/observe/jolokia",
-                    "{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"Verbose\",\"value\":true}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"Verbose\",\"value\":true}")
+                            .body())
                     .contains("\"status\":403");
-            assertThat(management.post("/observe/jolokia",
-                    "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\",\"operation\":\"vmSystemProperties()\"}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\",\"operation\":\"vmSystemProperties()\"}")
+                            .body())
                     .contains("\"status\":403");
-            assertThat(management.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + route + "\",\"operation\":\"remove()\"}").body())
+            assertThat(management
+                            .post(
+                                    "/observe/jolokia",
+                                    "{\"type\":\"exec\",\"mbean\":\"" + route + "\",\"operation\":\"remove()\"}")
+                            .body())
                     .contains("\"status\":403");
         }
     }
@@ -64,7 +108,8 @@ class JolokiaIT {
             assertThat(management.get("/observe/jolokia/version").statusCode()).isEqualTo(200);
         }
         try (ManagementPort management = new ManagementPort(true)) {
-            assertThat(management.get(host, "/observe/jolokia/version").statusCode()).isEqualTo(200);
+            assertThat(management.get(host, "/observe/jolokia/version").statusCode())
+                    .isEqualTo(200);
         }
     }
 

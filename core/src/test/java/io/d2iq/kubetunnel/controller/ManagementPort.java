@@ -4,7 +4,6 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.d2iq.kubetunnel.observe.ManagementClient;
-import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -29,18 +28,35 @@ final class ManagementPort implements AutoCloseable {
     private final ManagementClient management;
 
     ManagementPort(boolean jolokiaRemote) throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class).build()).create();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelGateway.class).build()).create();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class)
+                        .build())
+                .create();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelGateway.class)
+                        .build())
+                .create();
         port = ManagementClient.freePort();
         management = new ManagementClient(port);
-        ControllerOptions options = new ControllerOptions(Path.of("routes"), ControllerSettings.defaults(), "", Duration.ofSeconds(60),
-                2, port, null, jolokiaRemote);
-        controller = new ControllerApplication(client, options, (namespace, service, p) -> URI.create("http://127.0.0.1:1"));
+        ControllerOptions options = new ControllerOptions(
+                Path.of("routes"),
+                ControllerSettings.defaults(),
+                "",
+                Duration.ofSeconds(60),
+                2,
+                port,
+                null,
+                jolokiaRemote);
+        controller =
+                new ControllerApplication(client, options, (namespace, service, p) -> URI.create("http://127.0.0.1:1"));
         controller.start();
     }
 

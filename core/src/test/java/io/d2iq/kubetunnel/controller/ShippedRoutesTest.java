@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class ShippedRoutesTest {
 
-    private static final List<String> CHILD_KINDS = List.of("deployment", "service", "ingress", "networkpolicy",
-            "secret", "serviceaccount", "role", "rolebinding");
+    private static final List<String> CHILD_KINDS = List.of(
+            "deployment", "service", "ingress", "networkpolicy", "secret", "serviceaccount", "role", "rolebinding");
 
     private final StubReconciler reconciler = new StubReconciler();
     private DefaultCamelContext context;
@@ -60,7 +60,10 @@ class ShippedRoutesTest {
         }
         AdviceWith.adviceWith(context, "gateway-watch", route -> route.replaceFromWith("direct:gateway-watch"));
         // a notification step that replaces the body, as docs/routes.md's worked example does
-        AdviceWith.adviceWith(context, "connector-state-changed", route -> route.weaveAddLast().setBody().constant("notified"));
+        AdviceWith.adviceWith(
+                context,
+                "connector-state-changed",
+                route -> route.weaveAddLast().setBody().constant("notified"));
         context.start();
         template = context.createProducerTemplate();
     }
@@ -73,14 +76,24 @@ class ShippedRoutesTest {
     @Test
     void everyChildKindHasItsOwnRouteFromTheTemplate() {
         List<String> ids = context.getRoutes().stream().map(Route::getRouteId).toList();
-        assertThat(ids).contains("connector-watch", "gateway-watch", "child-changed", "connector-reconcile",
-                "connector-state-changed");
-        assertThat(ids).containsAll(CHILD_KINDS.stream().map(kind -> "child-" + kind + "-watch").toList());
+        assertThat(ids)
+                .contains(
+                        "connector-watch",
+                        "gateway-watch",
+                        "child-changed",
+                        "connector-reconcile",
+                        "connector-state-changed");
+        assertThat(ids)
+                .containsAll(CHILD_KINDS.stream()
+                        .map(kind -> "child-" + kind + "-watch")
+                        .toList());
     }
 
     @Test
     void aConnectorEventReachesTheReconcilerWithItsKey() {
-        template.sendBodyAndHeaders("direct:connector-watch", "ignored",
+        template.sendBodyAndHeaders(
+                "direct:connector-watch",
+                "ignored",
                 Map.of(KubetunnelHeaders.NAMESPACE, "ns", KubetunnelHeaders.NAME, "c1"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.runs("ns/c1") == 1);
@@ -88,8 +101,15 @@ class ShippedRoutesTest {
 
     @Test
     void aLabelledChildReachesTheReconcilerAsItsConnectorsKey() {
-        template.sendBody("direct:child-secret-watch", new SecretBuilder().withNewMetadata().withNamespace("ns")
-                .withName("c2-token").withLabels(Map.of(ConnectorResources.CONNECTOR_LABEL, "c2")).endMetadata().build());
+        template.sendBody(
+                "direct:child-secret-watch",
+                new SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace("ns")
+                        .withName("c2-token")
+                        .withLabels(Map.of(ConnectorResources.CONNECTOR_LABEL, "c2"))
+                        .endMetadata()
+                        .build());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.runs("ns/c2") == 1);
     }
@@ -97,7 +117,9 @@ class ShippedRoutesTest {
     @Test
     void theRequeueOfTheReconcileResultRunsTheKeyAgainEvenAfterAStateChange() {
         reconciler.requeueOnce("ns/c3", Duration.ofMillis(200));
-        template.sendBodyAndHeaders("direct:connector-watch", "ignored",
+        template.sendBodyAndHeaders(
+                "direct:connector-watch",
+                "ignored",
                 Map.of(KubetunnelHeaders.NAMESPACE, "ns", KubetunnelHeaders.NAME, "c3"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.runs("ns/c3") == 2);
@@ -121,8 +143,14 @@ class ShippedRoutesTest {
         public ReconcileOutcome reconcile(String key) {
             keys.add(key);
             String[] parts = key.split("/", 2);
-            return new ReconcileOutcome(parts[0], parts[1], null,
-                    new StateDecision(TunnelConnectorState.Connected, "Test", "stub"), 1, requeueOnce.remove(key), 0);
+            return new ReconcileOutcome(
+                    parts[0],
+                    parts[1],
+                    null,
+                    new StateDecision(TunnelConnectorState.Connected, "Test", "stub"),
+                    1,
+                    requeueOnce.remove(key),
+                    0);
         }
     }
 }

@@ -15,7 +15,8 @@ record ApiPermission(String group, String resource, String verb, String namespac
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? "" : pathAndQuery.substring(q + 1);
-        List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        List<String> segments =
+                Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         int rest;
         String group;
         if (segments.size() >= 3 && segments.get(0).equals("api")) {

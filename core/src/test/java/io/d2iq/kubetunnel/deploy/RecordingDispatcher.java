@@ -10,8 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingDispatcher extends Dispatcher {
 
     /** One request: its method and path with query. */
-    record Call(String method, String path) {
-    }
+    record Call(String method, String path) {}
 
     private final Dispatcher delegate;
     private final String userAgent;

@@ -59,11 +59,13 @@ public final class Helm {
         builder.environment().remove("KUBECONFIG");
         Path out = Files.createTempFile(home, "helm", ".out");
         Path err = Files.createTempFile(home, "helm", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("helm " + String.join(" ", args) + " did not finish in " + RUN_TIMEOUT_SECONDS + " s");
+                throw new AssertionError(
+                        "helm " + String.join(" ", args) + " did not finish in " + RUN_TIMEOUT_SECONDS + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -74,7 +76,9 @@ public final class Helm {
 
     private static Path build() throws IOException {
         Path log = Files.createTempFile("helm-build", ".log");
-        Process build = new ProcessBuilder("tools/helm/build.sh").redirectError(log.toFile()).start();
+        Process build = new ProcessBuilder("tools/helm/build.sh")
+                .redirectError(log.toFile())
+                .start();
         String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
             if (!build.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES) || build.exitValue() != 0) {

@@ -20,8 +20,11 @@ final class EmbeddedApi implements AutoCloseable {
     EmbeddedApi() {
         server.init();
         client = server.createClient();
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class).build())
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(CustomResourceDefinitionContext.v1CRDFromCustomResourceType(TunnelConnector.class)
+                        .build())
                 .create();
     }
 

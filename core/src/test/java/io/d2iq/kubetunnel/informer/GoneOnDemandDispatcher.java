@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class GoneOnDemandDispatcher extends Dispatcher {
 
-    private static final String GONE_EVENT = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-            + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\","
-            + "\"code\":410}}";
+    private static final String GONE_EVENT =
+            "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                    + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\","
+                    + "\"code\":410}}";
 
     private final Dispatcher crud;
     private final AtomicBoolean goneOnNextWatch = new AtomicBoolean();

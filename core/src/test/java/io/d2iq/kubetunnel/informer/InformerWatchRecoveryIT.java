@@ -32,11 +32,13 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
     protected void doPreSetup() throws Exception {
         api = new EmbeddedApi();
         relay = new ApiRelay(api.port());
-        relayed = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(relay.url())
-                .withWatchReconnectInterval(100)
-                .withRequestRetryBackoffInterval(100)
-                .build()).build();
+        relayed = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl(relay.url())
+                        .withWatchReconnectInterval(100)
+                        .withRequestRetryBackoffInterval(100)
+                        .build())
+                .build();
     }
 
     @AfterEach
@@ -98,7 +100,10 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> api.dispatcher().watchesOpened() == 2);
         createConfigMap("later");
         awaitEvent("ADDED drops/later");
-        assertThat(events).extracting(RecordedEvent::summary).filteredOn(s -> s.endsWith("/kept")).containsExactly("ADDED drops/kept");
+        assertThat(events)
+                .extracting(RecordedEvent::summary)
+                .filteredOn(s -> s.endsWith("/kept"))
+                .containsExactly("ADDED drops/kept");
     }
 
     @Test
@@ -109,19 +114,29 @@ class InformerWatchRecoveryIT extends CamelTestSupport {
         createConfigMap("waiting");
 
         context.getRouteController().startRoute("watch");
-        assertThat(context.getRouteController().getRouteStatus("watch").isStarted()).isTrue();
+        assertThat(context.getRouteController().getRouteStatus("watch").isStarted())
+                .isTrue();
         relay.refuseConnections(false);
 
         awaitEvent("ADDED drops/waiting");
     }
 
     private void createConfigMap(String name) {
-        api.client().configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder()
-                .withNewMetadata().withNamespace(NAMESPACE).withName(name).endMetadata().build()).create();
+        api.client()
+                .configMaps()
+                .inNamespace(NAMESPACE)
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withNamespace(NAMESPACE)
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     private void awaitEvent(String summary) {
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(
-                () -> assertThat(events).extracting(RecordedEvent::summary).contains(summary));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() ->
+                        assertThat(events).extracting(RecordedEvent::summary).contains(summary));
     }
 }

@@ -54,7 +54,9 @@ class WorkQueueRouteTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:enqueue").to("workqueue:burst");
-                from("workqueue:burst?concurrentConsumers=4").routeId("burst").autoStartup(false)
+                from("workqueue:burst?concurrentConsumers=4")
+                        .routeId("burst")
+                        .autoStartup(false)
                         .process(exchange -> {
                             keysSeen.add(exchange.getMessage().getHeader(KubetunnelHeaders.KEY, String.class));
                             if (runs.incrementAndGet() == 1) {
@@ -62,7 +64,9 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             }
                         });
 
-                from("workqueue:many?concurrentConsumers=4").routeId("many").autoStartup(false)
+                from("workqueue:many?concurrentConsumers=4")
+                        .routeId("many")
+                        .autoStartup(false)
                         .process(exchange -> {
                             String key = exchange.getMessage().getBody(String.class);
                             AtomicInteger perKey = inFlightPerKey.computeIfAbsent(key, k -> new AtomicInteger());
@@ -81,7 +85,9 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             runs.incrementAndGet();
                         });
 
-                from("workqueue:failing?initialBackoff=200&maxBackoff=800").routeId("failing").autoStartup(false)
+                from("workqueue:failing?initialBackoff=200&maxBackoff=800")
+                        .routeId("failing")
+                        .autoStartup(false)
                         .process(exchange -> {
                             runTimes.add(System.nanoTime());
                             if (runs.incrementAndGet() <= 5) {
@@ -89,35 +95,43 @@ class WorkQueueRouteTest extends CamelTestSupport {
                             }
                         });
 
-                from("workqueue:polling").routeId("polling").autoStartup(false)
-                        .process(exchange -> {
-                            runTimes.add(System.nanoTime());
-                            if (runs.incrementAndGet() < 3) {
-                                exchange.getMessage().setBody((Requeue) () -> Duration.ofMillis(300));
-                            }
-                        });
+                from("workqueue:polling").routeId("polling").autoStartup(false).process(exchange -> {
+                    runTimes.add(System.nanoTime());
+                    if (runs.incrementAndGet() < 3) {
+                        exchange.getMessage().setBody((Requeue) () -> Duration.ofMillis(300));
+                    }
+                });
 
-                from("workqueue:norequeue").routeId("norequeue").autoStartup(false)
+                from("workqueue:norequeue")
+                        .routeId("norequeue")
+                        .autoStartup(false)
                         .process(exchange -> {
                             String key = exchange.getMessage().getBody(String.class);
                             keysSeen.add(key);
                             // a zero or null delay, or a body that is no Requeue at all, asks for no second run
-                            exchange.getMessage().setBody(switch (key) {
-                                case "ns/zero" -> (Requeue) () -> Duration.ZERO;
-                                case "ns/null" -> (Requeue) () -> null;
-                                default -> key;
-                            });
+                            exchange.getMessage()
+                                    .setBody(
+                                            switch (key) {
+                                                case "ns/zero" -> (Requeue) () -> Duration.ZERO;
+                                                case "ns/null" -> (Requeue) () -> null;
+                                                default -> key;
+                                            });
                         });
 
-                from("workqueue:stopping?concurrentConsumers=3").routeId("stopping").autoStartup(false)
+                from("workqueue:stopping?concurrentConsumers=3")
+                        .routeId("stopping")
+                        .autoStartup(false)
                         .process(exchange -> runs.incrementAndGet());
 
                 // a run holds until the test releases it, like a reconcile waiting for the API server
-                from("workqueue:held?concurrentConsumers=2").routeId("held").autoStartup(false)
+                from("workqueue:held?concurrentConsumers=2")
+                        .routeId("held")
+                        .autoStartup(false)
                         .process(exchange -> {
                             keysSeen.add(exchange.getMessage().getBody(String.class));
                             boolean released = releaseHeldRuns.await(60, TimeUnit.SECONDS);
-                            interruptedRuns.addAndGet(released && !Thread.currentThread().isInterrupted() ? 0 : 1);
+                            interruptedRuns.addAndGet(
+                                    released && !Thread.currentThread().isInterrupted() ? 0 : 1);
                             runs.incrementAndGet();
                         });
             }
@@ -168,10 +182,16 @@ class WorkQueueRouteTest extends CamelTestSupport {
             producer.join(TimeUnit.SECONDS.toMillis(30));
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> context.getEndpoint("workqueue:many", WorkQueueEndpoint.class)
-                .getQueue().depth() == 0 && inFlightTotal.get() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> context.getEndpoint("workqueue:many", WorkQueueEndpoint.class)
+                                        .getQueue()
+                                        .depth()
+                                == 0
+                        && inFlightTotal.get() == 0);
         assertThat(maxInFlightPerKey.get()).as("runs of one key at once").isEqualTo(1);
-        assertThat(maxInFlightTotal.get()).as("the four consumers did run different keys in parallel").isGreaterThan(1);
+        assertThat(maxInFlightTotal.get())
+                .as("the four consumers did run different keys in parallel")
+                .isGreaterThan(1);
         assertThat(runs.get()).as("2000 enqueues coalesced").isBetween(8, 1999);
     }
 
@@ -190,7 +210,11 @@ class WorkQueueRouteTest extends CamelTestSupport {
         assertThat(gaps.get(2)).isBetween(800L, 1_590L);
         assertThat(gaps.get(3)).isBetween(800L, 1_590L);
         assertThat(gaps.get(4)).isBetween(800L, 3_190L);
-        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "failing").counter().count()).isEqualTo(5.0);
+        assertThat(meters.get("kubetunnel.workqueue.retries")
+                        .tag("queue", "failing")
+                        .counter()
+                        .count())
+                .isEqualTo(5.0);
     }
 
     @Test
@@ -204,7 +228,9 @@ class WorkQueueRouteTest extends CamelTestSupport {
         template.sendBody("workqueue:failing", "ns/broken");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 6);
-        assertThat(gapsMillis().get(0)).as("first retry after a success waits the initial delay again").isBetween(200L, 790L);
+        assertThat(gapsMillis().get(0))
+                .as("first retry after a success waits the initial delay again")
+                .isBetween(200L, 790L);
     }
 
     @Test
@@ -227,7 +253,11 @@ class WorkQueueRouteTest extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(5)).until(() -> keysSeen.size() == 3);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> keysSeen.size() == 3);
         assertThat(keysSeen).containsExactlyInAnyOrder("ns/zero", "ns/null", "ns/plain");
-        assertThat(meters.get("kubetunnel.workqueue.retries").tag("queue", "norequeue").counter().count()).isZero();
+        assertThat(meters.get("kubetunnel.workqueue.retries")
+                        .tag("queue", "norequeue")
+                        .counter()
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -241,7 +271,11 @@ class WorkQueueRouteTest extends CamelTestSupport {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> workerThreads("workqueue-stopping") == 0);
         template.sendBody("workqueue:stopping", "ns/b");
-        assertThat(meters.get("kubetunnel.workqueue.depth").tag("queue", "stopping").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("kubetunnel.workqueue.depth")
+                        .tag("queue", "stopping")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
 
         context.getRouteController().startRoute("stopping");
@@ -272,7 +306,12 @@ class WorkQueueRouteTest extends CamelTestSupport {
         assertThat(runs.get()).as("both runs in flight finished").isEqualTo(2);
         assertThat(interruptedRuns.get()).isZero();
         assertThat(keysSeen).as("no key taken after the stop began").hasSize(2);
-        assertThat(meters.get("kubetunnel.workqueue.depth").tag("queue", "held").gauge().value()).as("the rest stay queued").isEqualTo(2.0);
+        assertThat(meters.get("kubetunnel.workqueue.depth")
+                        .tag("queue", "held")
+                        .gauge()
+                        .value())
+                .as("the rest stay queued")
+                .isEqualTo(2.0);
     }
 
     @Test
@@ -288,8 +327,10 @@ class WorkQueueRouteTest extends CamelTestSupport {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(took).isBetween(WorkQueueConsumer.STOP_GRACE, CAMEL_SHUTDOWN_TIMEOUT.plusSeconds(10));
-            assertThat(log.lines()).filteredOn(line -> line.contains("abandoned"))
-                    .containsExactly("WARN workqueue held stopped with 1 runs still in flight after 15 s, abandoned: [ns/slow]");
+            assertThat(log.lines())
+                    .filteredOn(line -> line.contains("abandoned"))
+                    .containsExactly(
+                            "WARN workqueue held stopped with 1 runs still in flight after 15 s, abandoned: [ns/slow]");
             assertThat(log.lines()).noneMatch(line -> line.startsWith("ERROR"));
             releaseHeldRuns.countDown();
             await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);

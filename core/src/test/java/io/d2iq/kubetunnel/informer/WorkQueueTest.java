@@ -33,7 +33,9 @@ class WorkQueueTest {
         queue.add("ns/a");
         queue.add("ns/a");
 
-        assertThat(queue.take(() -> false)).as("a key in flight is not given to a second worker").isNull();
+        assertThat(queue.take(() -> false))
+                .as("a key in flight is not given to a second worker")
+                .isNull();
         queue.done(inFlight);
         assertThat(queue.take(() -> false)).isEqualTo("ns/a");
         queue.done("ns/a");

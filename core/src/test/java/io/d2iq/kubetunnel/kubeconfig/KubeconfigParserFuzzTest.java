@@ -27,7 +27,9 @@ class KubeconfigParserFuzzTest {
                 throw new AssertionError("parser crashed on input #" + i + ":\n" + input, e);
             }
         }
-        assertThat(accepted).as("some mutations stay valid, so the test exercises both outcomes").isPositive();
+        assertThat(accepted)
+                .as("some mutations stay valid, so the test exercises both outcomes")
+                .isPositive();
     }
 
     @Test

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class KubeconfigParserTest {
 
-    private static final String CA = Base64.getEncoder().encodeToString(
-            TestCertificates.selfSigned().certificatePem().getBytes(StandardCharsets.UTF_8));
+    private static final String CA = Base64.getEncoder()
+            .encodeToString(TestCertificates.selfSigned().certificatePem().getBytes(StandardCharsets.UTF_8));
 
     static String kubeconfig(String server, String user) {
         return """
@@ -57,8 +57,8 @@ class KubeconfigParserTest {
     @Test
     void acceptsAClientCertificateKubeconfig() throws Exception {
         String data = Base64.getEncoder().encodeToString("pem".getBytes(StandardCharsets.UTF_8));
-        Kubeconfig parsed = KubeconfigParser.parse(kubeconfig("https://api.example:6443",
-                "client-certificate-data: " + data + "\nclient-key-data: " + data));
+        Kubeconfig parsed = KubeconfigParser.parse(kubeconfig(
+                "https://api.example:6443", "client-certificate-data: " + data + "\nclient-key-data: " + data));
 
         assertThat(parsed.credentials().hasClientCertificate()).isTrue();
         assertThat(parsed.credentials().hasToken()).isFalse();
@@ -66,13 +66,15 @@ class KubeconfigParserTest {
 
     @Test
     void refusesAKubeconfigWithNoClusters() {
-        assertInvalid(tokenKubeconfig().replaceAll("(?s)clusters:.*?users:", "clusters: []\nusers:"),
+        assertInvalid(
+                tokenKubeconfig().replaceAll("(?s)clusters:.*?users:", "clusters: []\nusers:"),
                 "has 0 clusters: exactly one is required");
     }
 
     @Test
     void refusesAKubeconfigWithTwoClusters() {
-        String second = "- name: other\n  cluster:\n    server: https://other:443\n    certificate-authority-data: " + CA + "\nusers:";
+        String second = "- name: other\n  cluster:\n    server: https://other:443\n    certificate-authority-data: "
+                + CA + "\nusers:";
         assertInvalid(tokenKubeconfig().replaceFirst("users:", second), "has 2 clusters: exactly one is required");
     }
 
@@ -87,7 +89,9 @@ class KubeconfigParserTest {
     void refusesEmptyEntriesAndWrongShapes() {
         assertInvalid(tokenKubeconfig().replaceAll("(?s)clusters:.*?users:", "clusters: [null]\nusers:"), "cluster");
         assertInvalid(tokenKubeconfig().replaceAll("(?s)users:.*?contexts:", "users:\n-\ncontexts:"), "user");
-        assertInvalid(tokenKubeconfig().replaceAll("(?s)contexts:.*?current-context", "contexts: [{name: ctx}]\ncurrent-context"),
+        assertInvalid(
+                tokenKubeconfig()
+                        .replaceAll("(?s)contexts:.*?current-context", "contexts: [{name: ctx}]\ncurrent-context"),
                 "contexts[0].context is empty or not a map");
         assertInvalid("- a\n- list", "not a YAML kubeconfig");
         assertInvalid("kind: Secret", "kind is not Config");
@@ -97,34 +101,43 @@ class KubeconfigParserTest {
     void parseErrorsDoNotQuoteTheInput() {
         assertThatThrownBy(() -> KubeconfigParser.parse("token: very-secret-token: [oops"))
                 .isInstanceOf(InvalidKubeconfigException.class)
-                .message().doesNotContain("very-secret-token");
+                .message()
+                .doesNotContain("very-secret-token");
     }
 
     @Test
     void refusesAPlainHttpServer() {
-        assertInvalid(kubeconfig("http://10.96.0.1:80", "token: t"), "clusters[0].cluster.server is not an https:// URL");
+        assertInvalid(
+                kubeconfig("http://10.96.0.1:80", "token: t"), "clusters[0].cluster.server is not an https:// URL");
     }
 
     @Test
     void refusesAMissingCa() {
-        assertInvalid(tokenKubeconfig().replaceFirst("    certificate-authority-data: .*\n", ""), "clusters[0].cluster.certificate-authority-data is not set");
+        assertInvalid(
+                tokenKubeconfig().replaceFirst("    certificate-authority-data: .*\n", ""),
+                "clusters[0].cluster.certificate-authority-data is not set");
     }
 
     @Test
     void refusesACaGivenAsAFilePath() {
-        assertInvalid(tokenKubeconfig().replaceFirst("certificate-authority-data: .*\n", "certificate-authority: /etc/ca.crt\n"),
+        assertInvalid(
+                tokenKubeconfig()
+                        .replaceFirst("certificate-authority-data: .*\n", "certificate-authority: /etc/ca.crt\n"),
                 "clusters[0].cluster.certificate-authority is not allowed: a file path");
     }
 
     @Test
     void refusesACaThatIsNotACertificate() {
-        assertInvalid(tokenKubeconfig().replace(CA, Base64.getEncoder().encodeToString("junk".getBytes(StandardCharsets.UTF_8))),
+        assertInvalid(
+                tokenKubeconfig()
+                        .replace(CA, Base64.getEncoder().encodeToString("junk".getBytes(StandardCharsets.UTF_8))),
                 "not a base64 PEM certificate");
     }
 
     @Test
     void refusesInsecureSkipTlsVerify() {
-        assertInvalid(tokenKubeconfig().replaceFirst("    server:", "    insecure-skip-tls-verify: true\n    server:"),
+        assertInvalid(
+                tokenKubeconfig().replaceFirst("    server:", "    insecure-skip-tls-verify: true\n    server:"),
                 "clusters[0].cluster.insecure-skip-tls-verify is not allowed");
     }
 
@@ -140,14 +153,17 @@ class KubeconfigParserTest {
 
     @Test
     void refusesACurrentContextThatDoesNotResolve() {
-        assertInvalid(tokenKubeconfig().replace("current-context: ctx", "current-context: elsewhere"),
+        assertInvalid(
+                tokenKubeconfig().replace("current-context: ctx", "current-context: elsewhere"),
                 "current-context does not name the context");
         assertInvalid(tokenKubeconfig().replace("current-context: ctx", ""), "current-context is not set");
     }
 
     @Test
     void refusesAContextNamingAnUndefinedUser() {
-        assertInvalid(tokenKubeconfig().replace("    user: sa", "    user: nobody"), "contexts[0].context.user does not name the user");
+        assertInvalid(
+                tokenKubeconfig().replace("    user: sa", "    user: nobody"),
+                "contexts[0].context.user does not name the user");
     }
 
     static List<HostileKubeconfig> hostileFields() {
@@ -159,29 +175,43 @@ class KubeconfigParserTest {
     void refusesADangerousFieldByItsPathEvenNextToAValidToken(HostileKubeconfig hostile) {
         assertThatThrownBy(() -> KubeconfigParser.parse(hostile.applyTo(tokenKubeconfig())))
                 .isInstanceOf(InvalidKubeconfigException.class)
-                .message().startsWith(hostile.field() + " is ")
-                .doesNotContain("secret-token").doesNotContain(CA);
+                .message()
+                .startsWith(hostile.field() + " is ")
+                .doesNotContain("secret-token")
+                .doesNotContain(CA);
     }
 
     @Test
     void refusedFieldsSayWhy() {
-        assertInvalid(HostileKubeconfig.exec(Path.of("/tmp/x")).applyTo(tokenKubeconfig()),
+        assertInvalid(
+                HostileKubeconfig.exec(Path.of("/tmp/x")).applyTo(tokenKubeconfig()),
                 "users[0].user.exec is not allowed: an exec plugin runs a command");
-        assertInvalid(kubeconfig("https://a:443", "token: t\nas: system:admin"), "users[0].user.as is not allowed: impersonation");
-        assertInvalid(kubeconfig("https://a:443", "token: t\nusername: u\npassword: p"), "is not allowed: basic authentication");
-        assertInvalid(kubeconfig("https://a:443", "token: t\nunknown-plugin: x"), "users[0].user.unknown-plugin is not a field kubetunnel accepts");
+        assertInvalid(
+                kubeconfig("https://a:443", "token: t\nas: system:admin"),
+                "users[0].user.as is not allowed: impersonation");
+        assertInvalid(
+                kubeconfig("https://a:443", "token: t\nusername: u\npassword: p"),
+                "is not allowed: basic authentication");
+        assertInvalid(
+                kubeconfig("https://a:443", "token: t\nunknown-plugin: x"),
+                "users[0].user.unknown-plugin is not a field kubetunnel accepts");
     }
 
     @Test
     void unknownFieldsAreRefusedAtEveryLevel() {
-        assertInvalid(tokenKubeconfig() + "exec-everywhere: true\n", "exec-everywhere is not a field kubetunnel accepts");
-        assertInvalid(tokenKubeconfig().replace("- name: sa", "- name: sa\n  extra: x"), "users[0].extra is not a field");
-        assertInvalid(tokenKubeconfig().replace("    user: sa", "    user: sa\n    as: admin"), "contexts[0].context.as is not allowed");
+        assertInvalid(
+                tokenKubeconfig() + "exec-everywhere: true\n", "exec-everywhere is not a field kubetunnel accepts");
+        assertInvalid(
+                tokenKubeconfig().replace("- name: sa", "- name: sa\n  extra: x"), "users[0].extra is not a field");
+        assertInvalid(
+                tokenKubeconfig().replace("    user: sa", "    user: sa\n    as: admin"),
+                "contexts[0].context.as is not allowed");
     }
 
     @Test
     void aKeyThatIsNotPlainIsNotQuoted() {
-        assertThatThrownBy(() -> KubeconfigParser.parse(kubeconfig("https://a:443", "token: t\n\"secret-token in a key\": x")))
+        assertThatThrownBy(() ->
+                        KubeconfigParser.parse(kubeconfig("https://a:443", "token: t\n\"secret-token in a key\": x")))
                 .isInstanceOf(InvalidKubeconfigException.class)
                 .hasMessage("users[0].user holds a field kubetunnel does not accept");
     }
@@ -203,8 +233,11 @@ class KubeconfigParserTest {
 
     @Test
     void acceptsTheHarmlessFieldsKubectlWrites() throws Exception {
-        String yaml = tokenKubeconfig().replace("    server:", "    tls-server-name: api.internal\n    disable-compression: true\n    server:")
-                .replace("    user: sa", "    user: sa\n    namespace: default")
+        String yaml = tokenKubeconfig()
+                        .replace(
+                                "    server:",
+                                "    tls-server-name: api.internal\n    disable-compression: true\n    server:")
+                        .replace("    user: sa", "    user: sa\n    namespace: default")
                 + "preferences: {}\nextensions: []\n";
 
         assertThat(KubeconfigParser.parse(yaml).tlsServerName()).isEqualTo("api.internal");

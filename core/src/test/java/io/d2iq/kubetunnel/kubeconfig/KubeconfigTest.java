@@ -12,17 +12,20 @@ class KubeconfigTest {
 
     @Test
     void serviceAccountKubeconfigPointsAtTheServerWithCaAndToken() {
-        String yaml = Kubeconfig.forServiceAccount("https://10.96.0.1:443", CERTS.certificatePemBytes(), "sa-token").toYaml();
+        String yaml = Kubeconfig.forServiceAccount("https://10.96.0.1:443", CERTS.certificatePemBytes(), "sa-token")
+                .toYaml();
 
         Config config = Config.fromKubeconfig(yaml);
         assertThat(config.getMasterUrl()).startsWith("https://10.96.0.1:443");
         assertThat(config.getAutoOAuthToken()).isEqualTo("sa-token");
-        assertThat(new String(Base64.getDecoder().decode(config.getCaCertData()))).isEqualTo(CERTS.certificatePem());
+        assertThat(new String(Base64.getDecoder().decode(config.getCaCertData())))
+                .isEqualTo(CERTS.certificatePem());
     }
 
     @Test
     void builtKubeconfigPassesTheParserUnchanged() throws Exception {
-        Kubeconfig built = Kubeconfig.forServiceAccount("https://10.96.0.1:443", CERTS.certificatePemBytes(), "sa-token");
+        Kubeconfig built =
+                Kubeconfig.forServiceAccount("https://10.96.0.1:443", CERTS.certificatePemBytes(), "sa-token");
 
         assertThat(KubeconfigParser.parse(built.toYaml())).isEqualTo(built);
     }
@@ -33,7 +36,7 @@ class KubeconfigTest {
                 .withProxyUrl("socks5://c-tunnel-server.ns.svc:1080");
 
         assertThat(proxied.toYaml()).contains("proxy-url: \"socks5://c-tunnel-server.ns.svc:1080\"");
-        assertThat(Config.fromKubeconfig(proxied.toYaml()).getHttpsProxy()).isEqualTo("socks5://c-tunnel-server.ns.svc:1080");
+        assertThat(Config.fromKubeconfig(proxied.toYaml()).getHttpsProxy())
+                .isEqualTo("socks5://c-tunnel-server.ns.svc:1080");
     }
-
 }

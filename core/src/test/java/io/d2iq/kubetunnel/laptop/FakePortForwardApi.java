@@ -42,24 +42,30 @@ import java.util.regex.Pattern;
  */
 final class FakePortForwardApi implements AutoCloseable {
 
-    private static final Pattern PORT_FORWARD = Pattern.compile("/api/v1/namespaces/[^/]+/pods/([^/]+)/portforward\\?ports=(\\d+)");
+    private static final Pattern PORT_FORWARD =
+            Pattern.compile("/api/v1/namespaces/[^/]+/pods/([^/]+)/portforward\\?ports=(\\d+)");
 
     final List<Pod> pods = new CopyOnWriteArrayList<>();
     /** Objects served by GET, by path (e.g. a TunnelConnector, a Secret); anything else not listed is 404. */
     final Map<String, Object> objects = new ConcurrentHashMap<>();
+
     final List<String> forwardedTo = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel server;
 
     FakePortForwardApi() throws InterruptedException {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Router());
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .sync()
+                .channel();
     }
 
     String url() {
@@ -74,22 +80,36 @@ final class FakePortForwardApi implements AutoCloseable {
                 String pod = forward.group(1);
                 int port = Integer.parseInt(forward.group(2));
                 forwardedTo.add(pod);
-                ctx.pipeline().addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                        .websocketPath(request.uri()).checkStartsWith(true).subprotocols("v4.channel.k8s.io").build()),
-                        new PodEcho(pod, port));
+                ctx.pipeline()
+                        .addLast(
+                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                        .websocketPath(request.uri())
+                                        .checkStartsWith(true)
+                                        .subprotocols("v4.channel.k8s.io")
+                                        .build()),
+                                new PodEcho(pod, port));
                 ctx.pipeline().remove(this);
                 ctx.fireChannelRead(request.retain());
                 return;
             }
             String path = request.uri().replaceFirst("\\?.*", "");
-            Object object = path.endsWith("/pods") ? new PodListBuilder().withItems(pods).withNewMetadata().endMetadata().build()
+            Object object = path.endsWith("/pods")
+                    ? new PodListBuilder()
+                            .withItems(pods)
+                            .withNewMetadata()
+                            .endMetadata()
+                            .build()
                     : objects.get(path);
             HttpResponseStatus status = object == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.OK;
-            byte[] body = (object == null ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}"
-                    : Serialization.asJson(object)).getBytes(StandardCharsets.UTF_8);
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.wrappedBuffer(body));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            byte[] body = (object == null
+                            ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}"
+                            : Serialization.asJson(object))
+                    .getBytes(StandardCharsets.UTF_8);
+            DefaultFullHttpResponse response =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             ctx.writeAndFlush(response);
         }
     }
@@ -108,7 +128,8 @@ final class FakePortForwardApi implements AutoCloseable {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 for (int channel = 0; channel < 2; channel++) {
-                    ctx.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) channel, (byte) port, (byte) (port >> 8)})));
+                    ctx.write(new BinaryWebSocketFrame(
+                            Unpooled.wrappedBuffer(new byte[] {(byte) channel, (byte) port, (byte) (port >> 8)})));
                 }
                 ctx.flush();
             }
@@ -126,7 +147,10 @@ final class FakePortForwardApi implements AutoCloseable {
                 ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {0, 5, 0})));
                 return;
             }
-            ByteBuf out = Unpooled.buffer().writeByte(0).writeBytes((pod + ":").getBytes(StandardCharsets.UTF_8)).writeBytes(in);
+            ByteBuf out = Unpooled.buffer()
+                    .writeByte(0)
+                    .writeBytes((pod + ":").getBytes(StandardCharsets.UTF_8))
+                    .writeBytes(in);
             ctx.writeAndFlush(new BinaryWebSocketFrame(out));
         }
     }

@@ -1,7 +1,6 @@
 package io.d2iq.kubetunnel.laptop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
@@ -22,28 +21,39 @@ import org.junit.jupiter.api.Test;
 
 class LaptopKubeconfigTest {
 
-    private static final String VALID = Kubeconfig.forServiceAccount("https://10.96.0.1:443",
-            TestCertificates.selfSigned().certificatePemBytes(), "remote-token")
-            .withProxyUrl("socks5://west-tunnel-server.hub.svc:1080").toYaml();
+    private static final String VALID = Kubeconfig.forServiceAccount(
+                    "https://10.96.0.1:443", TestCertificates.selfSigned().certificatePemBytes(), "remote-token")
+            .withProxyUrl("socks5://west-tunnel-server.hub.svc:1080")
+            .toYaml();
 
     static TunnelConnector connector(TunnelConnectorState state, String reason, String message) {
         TunnelConnector connector = new TunnelConnector();
-        connector.setMetadata(new ObjectMetaBuilder().withName("west").withNamespace("hub").build());
+        connector.setMetadata(
+                new ObjectMetaBuilder().withName("west").withNamespace("hub").build());
         TunnelConnectorStatus status = new TunnelConnectorStatus();
         status.setState(state);
         if (reason != null) {
-            status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False").withReason(reason)
-                    .withMessage(message).build()));
+            status.setConditions(List.of(new ConditionBuilder()
+                    .withType("Ready")
+                    .withStatus("False")
+                    .withReason(reason)
+                    .withMessage(message)
+                    .build()));
         }
         connector.setStatus(status);
         return connector;
     }
 
     static Secret secret(String kubeconfig) {
-        SecretBuilder secret = new SecretBuilder().withNewMetadata().withName(ConnectorResources.kubeconfigSecretName("west"))
-                .withNamespace("hub").endMetadata();
+        SecretBuilder secret = new SecretBuilder()
+                .withNewMetadata()
+                .withName(ConnectorResources.kubeconfigSecretName("west"))
+                .withNamespace("hub")
+                .endMetadata();
         if (kubeconfig != null) {
-            secret.addToData(ConnectorResources.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8)));
+            secret.addToData(
+                    ConnectorResources.KUBECONFIG_KEY,
+                    Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8)));
         }
         return secret.build();
     }
@@ -59,8 +69,12 @@ class LaptopKubeconfigTest {
 
     @Test
     void aConnectedConnectorsKubeconfigComesBackWithOnlyItsProxyUrlReplaced() throws Exception {
-        Kubeconfig kubeconfig = LaptopKubeconfig.build("hub", "west", connector(TunnelConnectorState.Connected, null, null),
-                secret(VALID), "socks5://127.0.0.1:40123");
+        Kubeconfig kubeconfig = LaptopKubeconfig.build(
+                "hub",
+                "west",
+                connector(TunnelConnectorState.Connected, null, null),
+                secret(VALID),
+                "socks5://127.0.0.1:40123");
 
         assertThat(kubeconfig.proxyUrl()).isEqualTo("socks5://127.0.0.1:40123");
         assertThat(kubeconfig.server()).isEqualTo("https://10.96.0.1:443");
@@ -76,15 +90,21 @@ class LaptopKubeconfigTest {
 
     @Test
     void aConnectorThatIsNotConnectedIsRefusedWithItsStateReasonAndMessage() {
-        LaptopKubeconfig.Refused refused = refusal(connector(TunnelConnectorState.Listening, "AgentNotConnected",
-                "apply the manifests\non the remote cluster"), secret(VALID));
+        LaptopKubeconfig.Refused refused = refusal(
+                connector(
+                        TunnelConnectorState.Listening,
+                        "AgentNotConnected",
+                        "apply the manifests\non the remote cluster"),
+                secret(VALID));
         assertThat(refused.exitCode()).isEqualTo(4);
-        assertThat(refused).hasMessage("TunnelConnector hub/west is not Connected: state Listening, reason AgentNotConnected: "
-                + "apply the manifests on the remote cluster");
+        assertThat(refused)
+                .hasMessage("TunnelConnector hub/west is not Connected: state Listening, reason AgentNotConnected: "
+                        + "apply the manifests on the remote cluster");
 
         TunnelConnector fresh = connector(null, null, null);
         fresh.setStatus(null);
-        assertThat(refusal(fresh, secret(VALID))).hasMessage("TunnelConnector hub/west is not Connected: state (none yet)");
+        assertThat(refusal(fresh, secret(VALID)))
+                .hasMessage("TunnelConnector hub/west is not Connected: state (none yet)");
     }
 
     @Test
@@ -105,7 +125,9 @@ class LaptopKubeconfigTest {
         LaptopKubeconfig.Refused refused = refusal(connected, secret(hostile));
 
         assertThat(refused.exitCode()).isEqualTo(6);
-        assertThat(refused.getMessage()).startsWith("Secret hub/west-kubeconfig: kubeconfig refused: ").contains("exec");
+        assertThat(refused.getMessage())
+                .startsWith("Secret hub/west-kubeconfig: kubeconfig refused: ")
+                .contains("exec");
         Secret notBase64 = secret(null);
         notBase64.getData().put(ConnectorResources.KUBECONFIG_KEY, "%%%");
         assertThat(refusal(connected, notBase64).exitCode()).isEqualTo(6);

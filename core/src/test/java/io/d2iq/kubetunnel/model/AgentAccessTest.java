@@ -39,21 +39,41 @@ class AgentAccessTest {
     void noRuleCreatesListsWatchesDeletesOrEscapesItsNames() {
         assertThat(role.getRules()).allSatisfy(rule -> {
             // create and list cannot be limited by name: one would squat other connectors' Secrets, one would read them
-            assertThat(rule.getVerbs()).doesNotContain("create", "list", "watch", "delete", "deletecollection", "*",
-                    "escalate", "bind", "impersonate");
-            assertThat(rule.getResourceNames()).as("every rule names its objects").isNotEmpty().doesNotContain("*");
-            assertThat(rule.getResources()).doesNotContain("*").allSatisfy(resource -> assertThat(resource).doesNotContain("/"));
+            assertThat(rule.getVerbs())
+                    .doesNotContain(
+                            "create",
+                            "list",
+                            "watch",
+                            "delete",
+                            "deletecollection",
+                            "*",
+                            "escalate",
+                            "bind",
+                            "impersonate");
+            assertThat(rule.getResourceNames())
+                    .as("every rule names its objects")
+                    .isNotEmpty()
+                    .doesNotContain("*");
+            assertThat(rule.getResources())
+                    .doesNotContain("*")
+                    .allSatisfy(resource -> assertThat(resource).doesNotContain("/"));
             assertThat(rule.getApiGroups()).doesNotContain("*");
             assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
         });
-        List<String> secretNames = role.getRules().stream().filter(rule -> rule.getResources().contains("secrets"))
-                .flatMap(rule -> rule.getResourceNames().stream()).toList();
-        assertThat(secretNames).as("not the token Secret, not the manifests Secret").containsExactly("c1-kubeconfig");
+        List<String> secretNames = role.getRules().stream()
+                .filter(rule -> rule.getResources().contains("secrets"))
+                .flatMap(rule -> rule.getResourceNames().stream())
+                .toList();
+        assertThat(secretNames)
+                .as("not the token Secret, not the manifests Secret")
+                .containsExactly("c1-kubeconfig");
     }
 
     @Test
     void theRulesOfAConnectorNameOnlyThatConnector() {
-        assertThat(AgentAccess.rules("c2")).flatExtracting(PolicyRule::getResourceNames).containsExactlyInAnyOrder("c2", "c2-kubeconfig");
+        assertThat(AgentAccess.rules("c2"))
+                .flatExtracting(PolicyRule::getResourceNames)
+                .containsExactlyInAnyOrder("c2", "c2-kubeconfig");
     }
 
     @Test
@@ -67,12 +87,20 @@ class AgentAccessTest {
             assertThat(subject.getNamespace()).isEqualTo("ns1");
         });
         ConnectorInputs inputs = new ConnectorInputs(connector, null, null, "t", null);
-        PodSpec webhook = ConnectorWorkloads.kubeconfigWebhook(inputs).deployment(connector, ControllerSettings.defaults())
-                .getSpec().getTemplate().getSpec();
+        PodSpec webhook = ConnectorWorkloads.kubeconfigWebhook(inputs)
+                .deployment(connector, ControllerSettings.defaults())
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(webhook.getServiceAccountName()).isEqualTo("c1-agent");
-        PodSpec tunnelServer = ConnectorWorkloads.tunnelServer(inputs).deployment(connector, ControllerSettings.defaults())
-                .getSpec().getTemplate().getSpec();
-        assertThat(tunnelServer.getAutomountServiceAccountToken()).as("the tunnel server never calls the API").isFalse();
+        PodSpec tunnelServer = ConnectorWorkloads.tunnelServer(inputs)
+                .deployment(connector, ControllerSettings.defaults())
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(tunnelServer.getAutomountServiceAccountToken())
+                .as("the tunnel server never calls the API")
+                .isFalse();
     }
 
     @Test
@@ -81,9 +109,11 @@ class AgentAccessTest {
         assertThat(secret.getMetadata().getName()).isEqualTo("c1-kubeconfig");
         assertThat(secret.getType()).isEqualTo("Opaque");
         assertThat(secret.getData()).isNullOrEmpty();
-        assertThat(secret.getMetadata().getLabels()).containsEntry(ConnectorResources.CONNECTOR_LABEL, "c1")
+        assertThat(secret.getMetadata().getLabels())
+                .containsEntry(ConnectorResources.CONNECTOR_LABEL, "c1")
                 .containsEntry("app.kubernetes.io/component", "kubeconfig");
-        assertThat(secret.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(secret.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(owner -> assertThat(owner.getUid()).isEqualTo("uid-c1"));
     }
 

@@ -13,12 +13,15 @@ import java.util.Map;
 /** Connectors and gateways as a user would write them. */
 public final class ConnectorFixtures {
 
-    private ConnectorFixtures() {
-    }
+    private ConnectorFixtures() {}
 
     public static TunnelConnector connector(String namespace, String name, String gateway, Integer proxyPort) {
         TunnelConnector connector = new TunnelConnector();
-        connector.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).withUid("uid-" + name).build());
+        connector.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .withUid("uid-" + name)
+                .build());
         TunnelConnectorSpec spec = new TunnelConnectorSpec();
         spec.setGatewayRef(gateway == null ? null : new LocalObjectReference(gateway));
         spec.setProxyPort(proxyPort);
@@ -32,19 +35,28 @@ public final class ConnectorFixtures {
         ingress.setUrlPathPrefix(prefix);
         ingress.setExtraAnnotations(Map.of("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600"));
         if (caSecret != null) {
-            ingress.setCaSecretRef(new ObjectReferenceBuilder().withName(caSecret).build());
+            ingress.setCaSecretRef(
+                    new ObjectReferenceBuilder().withName(caSecret).build());
         }
         TunnelGatewaySpec spec = new TunnelGatewaySpec();
         spec.setIngress(ingress);
         TunnelGateway gateway = new TunnelGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).withGeneration(1L).build());
+        gateway.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .withGeneration(1L)
+                .build());
         gateway.setSpec(spec);
         return gateway;
     }
 
     public static TunnelGateway gatewayWithoutIngress(String namespace, String name) {
         TunnelGateway gateway = new TunnelGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).withGeneration(1L).build());
+        gateway.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .withGeneration(1L)
+                .build());
         gateway.setSpec(new TunnelGatewaySpec());
         return gateway;
     }

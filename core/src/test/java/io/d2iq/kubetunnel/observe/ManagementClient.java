@@ -15,7 +15,8 @@ import java.time.Duration;
 /** GETs on a role's management port over real HTTP, as the kubelet and Prometheus do, and the checks roles share. */
 public final class ManagementClient {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
 
     public ManagementClient(int port) {
@@ -41,12 +42,18 @@ public final class ManagementClient {
 
     /** A GET addressed to {@code host} (a name or another local address), for checks of what listens where. */
     public HttpResponse<String> get(String host, String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).timeout(Duration.ofSeconds(20)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build());
     }
 
     public HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {

@@ -50,16 +50,20 @@ class ProxyEnvironmentTest {
     @CsvSource(delimiter = '|', useHeadersInDisplayName = true, textBlock = ROUTES)
     void registerRoutesAsTheTable(String environment, String target, String route) {
         URI webhook = URI.create("https://" + target + "/register");
-        Proxy proxy = new JdkProxySelector(ProxyEnvironment.from(parse(environment))).select(webhook).get(0);
+        Proxy proxy = new JdkProxySelector(ProxyEnvironment.from(parse(environment)))
+                .select(webhook)
+                .get(0);
 
-        assertThat(proxy.type() == Proxy.Type.DIRECT ? "direct" : address((InetSocketAddress) proxy.address())).isEqualTo(route);
+        assertThat(proxy.type() == Proxy.Type.DIRECT ? "direct" : address((InetSocketAddress) proxy.address()))
+                .isEqualTo(route);
     }
 
     @ParameterizedTest(name = "{0} → {1}: {2}")
     @CsvSource(delimiter = '|', useHeadersInDisplayName = true, textBlock = ROUTES)
     void theAgentRoutesAsTheTable(String environment, String target, String route) {
         URI server = URI.create("wss://" + target + "/tunnel");
-        String actual = NettyProxyHandlers.forTunnelTo(ProxyEnvironment.from(parse(environment)), server.getHost(), server.getPort())
+        String actual = NettyProxyHandlers.forTunnelTo(
+                        ProxyEnvironment.from(parse(environment)), server.getHost(), server.getPort())
                 .map(handler -> address(handler.proxyAddress()))
                 .orElse("direct");
 
@@ -68,35 +72,46 @@ class ProxyEnvironmentTest {
 
     @Test
     void registerUsesHttpProxyForAnHttpWebhook() {
-        JdkProxySelector selector = new JdkProxySelector(ProxyEnvironment.from(Map.of(
-                "HTTPS_PROXY", "http://10.0.0.9:3128", "http_proxy", "10.0.0.8:8080")));
+        JdkProxySelector selector = new JdkProxySelector(
+                ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://10.0.0.9:3128", "http_proxy", "10.0.0.8:8080")));
 
         assertThat(selector.select(URI.create("http://webhook.corp/")).get(0).address())
                 .isEqualTo(InetSocketAddress.createUnresolved("10.0.0.8", 8080));
         assertThat(new JdkProxySelector(ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://10.0.0.9:3128")))
-                .select(URI.create("http://webhook.corp/"))).containsExactly(Proxy.NO_PROXY);
+                        .select(URI.create("http://webhook.corp/")))
+                .containsExactly(Proxy.NO_PROXY);
     }
 
     @Test
     void percentEncodedUserInfoBecomesTheSameCredentialsForBothRoles() {
-        ProxyEnvironment environment = ProxyEnvironment.from(Map.of(
-                "HTTPS_PROXY", "http://corp%20user:p%40ss%3Aw+rd@10.0.0.9:3128", "NO_PROXY", "direct.corp"));
+        ProxyEnvironment environment = ProxyEnvironment.from(
+                Map.of("HTTPS_PROXY", "http://corp%20user:p%40ss%3Aw+rd@10.0.0.9:3128", "NO_PROXY", "direct.corp"));
 
-        assertThat(new JdkProxySelector(environment).proxyAuthorization(URI.create("https://webhook.corp/"))).hasValue("Basic "
-                + Base64.getEncoder().encodeToString("corp user:p@ss:w+rd".getBytes(StandardCharsets.UTF_8)));
-        assertThat(new JdkProxySelector(environment).proxyAuthorization(URI.create("https://direct.corp/"))).isEmpty();
-        HttpProxyHandler handler = NettyProxyHandlers.forTunnelTo(environment, "tunnel.corp", 443).orElseThrow();
+        assertThat(new JdkProxySelector(environment).proxyAuthorization(URI.create("https://webhook.corp/")))
+                .hasValue("Basic "
+                        + Base64.getEncoder().encodeToString("corp user:p@ss:w+rd".getBytes(StandardCharsets.UTF_8)));
+        assertThat(new JdkProxySelector(environment).proxyAuthorization(URI.create("https://direct.corp/")))
+                .isEmpty();
+        HttpProxyHandler handler =
+                NettyProxyHandlers.forTunnelTo(environment, "tunnel.corp", 443).orElseThrow();
         assertThat(handler.username()).isEqualTo("corp user");
         assertThat(handler.password()).isEqualTo("p@ss:w+rd");
-        assertThat(environment.proxyFor("https", "tunnel.corp", 443).orElseThrow().toString()).doesNotContain("p@ss");
+        assertThat(environment
+                        .proxyFor("https", "tunnel.corp", 443)
+                        .orElseThrow()
+                        .toString())
+                .doesNotContain("p@ss");
         assertThat(new JdkProxySelector(ProxyEnvironment.from(Map.of("HTTPS_PROXY", "10.0.0.9:3128")))
-                .proxyAuthorization(URI.create("https://webhook.corp/"))).isEmpty();
+                        .proxyAuthorization(URI.create("https://webhook.corp/")))
+                .isEmpty();
     }
 
     @Test
     void unusableProxyUrlsAreRefusedWithoutEchoingThem() {
-        assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTPS_PROXY", "socks5://p:1"))).hasMessageContaining("http://");
-        assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTPS_PROXY", "https://p:443"))).hasMessageContaining("http://");
+        assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTPS_PROXY", "socks5://p:1")))
+                .hasMessageContaining("http://");
+        assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTPS_PROXY", "https://p:443")))
+                .hasMessageContaining("http://");
         assertThatThrownBy(() -> ProxyEnvironment.from(Map.of("HTTP_PROXY", "http://user:se cret@p:1")))
                 .hasMessageStartingWith("HTTP_PROXY")
                 .hasMessageNotContaining("se cret");

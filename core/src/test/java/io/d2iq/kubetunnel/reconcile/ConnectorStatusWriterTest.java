@@ -25,7 +25,8 @@ class ConnectorStatusWriterTest {
         TunnelConnectorStatus generation = status();
         generation.setGatewayObservedGeneration(8L);
         TunnelConnectorStatus condition = status();
-        condition.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").build()));
+        condition.setConditions(List.of(
+                new ConditionBuilder().withType("Ready").withStatus("True").build()));
 
         for (TunnelConnectorStatus changed : List.of(state, nested, ref, generation, condition)) {
             assertThat(ConnectorStatusWriter.sameJson(changed, status())).isFalse();
@@ -37,7 +38,8 @@ class ConnectorStatusWriterTest {
         status.setState(TunnelConnectorState.Pending);
         status.setRoleRef(new LocalObjectReference("role"));
         status.setGatewayObservedGeneration(7L);
-        status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False").build()));
+        status.setConditions(List.of(
+                new ConditionBuilder().withType("Ready").withStatus("False").build()));
         return status;
     }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RemoteClientConfigTest {
 
     private static final String TUNNEL = "socks5://c-tunnel-server.ns.svc:1080";
-    private static final Kubeconfig REGISTERED = Kubeconfig.forServiceAccount("https://10.96.0.1:443",
-            TestCertificates.selfSigned().certificatePemBytes(), "registered-token").withProxyUrl("socks5://attacker.example:1080");
+    private static final Kubeconfig REGISTERED = Kubeconfig.forServiceAccount(
+                    "https://10.96.0.1:443", TestCertificates.selfSigned().certificatePemBytes(), "registered-token")
+            .withProxyUrl("socks5://attacker.example:1080");
 
     @Test
     void carriesServerCaAndTokenAndForcesTheConnectorsTunnelAsProxy() {
@@ -25,7 +26,9 @@ class RemoteClientConfigTest {
         assertThat(config.getMasterUrl()).isEqualTo("https://10.96.0.1:443/");
         assertThat(config.getCaCertData()).isEqualTo(REGISTERED.certificateAuthorityData());
         assertThat(config.getOauthToken()).isEqualTo("registered-token");
-        assertThat(config.getHttpsProxy()).as("the Secret's proxy-url is ignored").isEqualTo(TUNNEL);
+        assertThat(config.getHttpsProxy())
+                .as("the Secret's proxy-url is ignored")
+                .isEqualTo(TUNNEL);
         assertThat(config.isTrustCerts()).isFalse();
         assertThat(config.getRequestTimeout()).isEqualTo(3_000);
         assertThat(config.getRequestRetryBackoffLimit()).isZero();
@@ -48,11 +51,16 @@ class RemoteClientConfigTest {
         String hostile = HostileKubeconfig.exec(marker).applyTo(REGISTERED.toYaml());
         Path kubeconfigFile = Files.writeString(dir.resolve("config"), hostile);
         Map<String, String> properties = Map.of(
-                "kubeconfig", kubeconfigFile.toString(),
-                Config.KUBERNETES_OAUTH_TOKEN_SYSTEM_PROPERTY, "system-property-token",
-                Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, "https://elsewhere.example:6443",
-                Config.KUBERNETES_TRUST_CERT_SYSTEM_PROPERTY, "true",
-                Config.KUBERNETES_IMPERSONATE_USERNAME, "system:admin");
+                "kubeconfig",
+                kubeconfigFile.toString(),
+                Config.KUBERNETES_OAUTH_TOKEN_SYSTEM_PROPERTY,
+                "system-property-token",
+                Config.KUBERNETES_MASTER_SYSTEM_PROPERTY,
+                "https://elsewhere.example:6443",
+                Config.KUBERNETES_TRUST_CERT_SYSTEM_PROPERTY,
+                "true",
+                Config.KUBERNETES_IMPERSONATE_USERNAME,
+                "system:admin");
         properties.forEach(System::setProperty);
         try {
             Config config = RemoteClientConfig.of(REGISTERED, TUNNEL, 3_000);
@@ -67,7 +75,9 @@ class RemoteClientConfigTest {
                 assertThat(c.getAuthProvider()).isNull();
                 assertThat(c.getFile()).isNull();
             }
-            assertThat(marker).as("the exec plugin of the kubeconfig file never ran").doesNotExist();
+            assertThat(marker)
+                    .as("the exec plugin of the kubeconfig file never ran")
+                    .doesNotExist();
         } finally {
             properties.keySet().forEach(System::clearProperty);
         }

@@ -30,6 +30,7 @@ class StatusReportsRoundTripTest {
 
     /** The body each component's /status answers, by Service name; none: 404. */
     private final Map<String, String> bodies = new ConcurrentHashMap<>();
+
     private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
     private ComponentStatusClient client;
 
@@ -46,8 +47,8 @@ class StatusReportsRoundTripTest {
             server.start();
             servers.put(service, server);
         }
-        client = new ComponentStatusClient((namespace, service, port) ->
-                URI.create("http://127.0.0.1:" + servers.get(service).getAddress().getPort()));
+        client = new ComponentStatusClient((namespace, service, port) -> URI.create(
+                "http://127.0.0.1:" + servers.get(service).getAddress().getPort()));
     }
 
     @AfterEach
@@ -57,8 +58,10 @@ class StatusReportsRoundTripTest {
 
     @Test
     void aConnectedAgentReportedByTheTunnelServerReadsAsConnected() throws Exception {
-        bodies.put("c1-tunnel-server", marshalledByTheRoute(
-                new TunnelServerReport(true, "2026-12-02T12:00:00Z", "10.0.0.7:41234", "0.1.0", 3)));
+        bodies.put(
+                "c1-tunnel-server",
+                marshalledByTheRoute(
+                        new TunnelServerReport(true, "2026-12-02T12:00:00Z", "10.0.0.7:41234", "0.1.0", 3)));
 
         assertThat(client.agentConnected("ns", "c1")).isTrue();
     }
@@ -72,8 +75,16 @@ class StatusReportsRoundTripTest {
 
     @Test
     void aRejectedKubeconfigReportedByTheWebhookReadsAsTheConnectorsProblem() {
-        bodies.put("c1-kubeconfig-webhook", WebhookReply.of(200, new WebhookReport(false, null,
-                new WebhookReport.RegistrationError(WebhookReport.KUBECONFIG_INVALID, "users[0].user.exec is not allowed"))).json());
+        bodies.put(
+                "c1-kubeconfig-webhook",
+                WebhookReply.of(
+                                200,
+                                new WebhookReport(
+                                        false,
+                                        null,
+                                        new WebhookReport.RegistrationError(
+                                                WebhookReport.KUBECONFIG_INVALID, "users[0].user.exec is not allowed")))
+                        .json());
 
         assertThat(client.registrationError("ns", "c1")).hasValueSatisfying(problem -> {
             assertThat(problem.reason()).isEqualTo(WebhookReport.KUBECONFIG_INVALID);
@@ -83,8 +94,10 @@ class StatusReportsRoundTripTest {
 
     @Test
     void aRegistrationWithoutErrorReadsAsNoProblem() {
-        bodies.put("c1-kubeconfig-webhook",
-                WebhookReply.of(200, new WebhookReport(true, "2026-12-02T12:00:00Z", null)).json());
+        bodies.put(
+                "c1-kubeconfig-webhook",
+                WebhookReply.of(200, new WebhookReport(true, "2026-12-02T12:00:00Z", null))
+                        .json());
 
         assertThat(client.registrationError("ns", "c1")).isEmpty();
     }

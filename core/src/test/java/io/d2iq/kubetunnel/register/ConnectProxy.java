@@ -32,8 +32,10 @@ final class ConnectProxy implements AutoCloseable {
 
     ConnectProxy(String user, String password) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        expectedAuthorization = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        expectedAuthorization = user == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         threads.execute(this::acceptLoop);
     }
 
@@ -59,14 +61,18 @@ final class ConnectProxy implements AutoCloseable {
             String[] requestLine = head.get(0).split(" ");
             OutputStream out = client.getOutputStream();
             if (!"CONNECT".equals(requestLine[0])) {
-                out.write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
                 client.close();
                 return;
             }
-            if (expectedAuthorization != null && head.stream().noneMatch(h -> h.equalsIgnoreCase("Proxy-Authorization: " + expectedAuthorization))) {
+            if (expectedAuthorization != null
+                    && head.stream()
+                            .noneMatch(h -> h.equalsIgnoreCase("Proxy-Authorization: " + expectedAuthorization))) {
                 refusedForCredentials.incrementAndGet();
                 out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
-                        + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 client.close();
                 return;

@@ -21,6 +21,8 @@ class DurationConverterTest {
 
     @Test
     void refusesTextThatIsNoDuration() {
-        assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(TypeConversionException.class).hasMessageContaining("soon");
+        assertThatThrownBy(() -> converter.convert("soon"))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessageContaining("soon");
     }
 }

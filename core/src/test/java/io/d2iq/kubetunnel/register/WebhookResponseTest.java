@@ -17,15 +17,21 @@ class WebhookResponseTest {
 
     @Test
     void summaryGivesTheWebhooksReasonAndMessageOnOneLine() {
-        assertThat(new WebhookResponse(400, "{\"reason\":\"KubeconfigInvalid\",\"message\":\"the kubeconfig has 2 clusters\"}").summary())
+        assertThat(new WebhookResponse(
+                                400, "{\"reason\":\"KubeconfigInvalid\",\"message\":\"the kubeconfig has 2 clusters\"}")
+                        .summary())
                 .isEqualTo("HTTP 400 KubeconfigInvalid: the kubeconfig has 2 clusters");
     }
 
     @Test
     void summaryOfAForeignPageIsOneShortLine() {
-        String summary = new WebhookResponse(502, "<html>\n<body>\nBad gateway " + "x".repeat(500) + "</body></html>").summary();
+        String summary =
+                new WebhookResponse(502, "<html>\n<body>\nBad gateway " + "x".repeat(500) + "</body></html>").summary();
 
-        assertThat(summary).startsWith("HTTP 502: <html> <body> Bad gateway").doesNotContain("\n").hasSizeLessThan(220);
+        assertThat(summary)
+                .startsWith("HTTP 502: <html> <body> Bad gateway")
+                .doesNotContain("\n")
+                .hasSizeLessThan(220);
         assertThat(new WebhookResponse(413, "").summary()).isEqualTo("HTTP 413");
     }
 }

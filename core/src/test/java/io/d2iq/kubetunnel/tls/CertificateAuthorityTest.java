@@ -36,7 +36,10 @@ class CertificateAuthorityTest {
         assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
         assertThat(certificate.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
         assertThat(certificate.getSubjectAlternativeNames())
-                .containsExactlyInAnyOrder(List.of(SAN_DNS, "tunnel.example"), List.of(SAN_DNS, "localhost"), List.of(SAN_IP, "127.0.0.1"));
+                .containsExactlyInAnyOrder(
+                        List.of(SAN_DNS, "tunnel.example"),
+                        List.of(SAN_DNS, "localhost"),
+                        List.of(SAN_IP, "127.0.0.1"));
         assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=tunnel.example");
     }
 
@@ -52,7 +55,8 @@ class CertificateAuthorityTest {
         issued.writePem(dir);
 
         assertThat(Pem.readCertificate(Files.readString(dir.resolve("ca.crt")))).isEqualTo(ca.certificate());
-        assertThat(Pem.readCertificate(Files.readString(dir.resolve("tls.crt")))).isEqualTo(issued.certificate());
+        assertThat(Pem.readCertificate(Files.readString(dir.resolve("tls.crt"))))
+                .isEqualTo(issued.certificate());
         assertThat(Pem.readPrivateKey(Files.readString(dir.resolve("tls.key")))).isEqualTo(issued.privateKey());
         assertThat(Files.readString(dir.resolve("tls.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(Files.getPosixFilePermissions(dir.resolve("tls.key"))).hasSize(2);
@@ -69,9 +73,11 @@ class CertificateAuthorityTest {
 
     @Test
     void textWithoutPemIsRefusedWithAClearError() {
-        assertThatThrownBy(() -> Pem.readCertificate("not pem")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Pem.readCertificate("not pem"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no certificate");
-        assertThatThrownBy(() -> Pem.readPrivateKey(ca.certificatePem())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Pem.readPrivateKey(ca.certificatePem()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no private key");
     }
 }

@@ -36,7 +36,9 @@ class TlsHandshakeIT {
     @BeforeEach
     void startEchoServer() throws InterruptedException {
         var serverContext = ca.issueLocalhost().serverContext();
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -47,7 +49,10 @@ class TlsHandshakeIT {
                             }
                         });
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
         port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -59,7 +64,8 @@ class TlsHandshakeIT {
 
     @Test
     void jdkClientTrustingTheCaVerifiesTheIpAndExchangesBytes() throws Exception {
-        try (SSLSocket socket = (SSLSocket) ca.jdkClientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket socket =
+                (SSLSocket) ca.jdkClientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);
@@ -67,21 +73,27 @@ class TlsHandshakeIT {
             socket.getOutputStream().write("ping".getBytes(US_ASCII));
             socket.getOutputStream().flush();
 
-            assertThat(new String(socket.getInputStream().readNBytes(4), US_ASCII)).isEqualTo("ping");
+            assertThat(new String(socket.getInputStream().readNBytes(4), US_ASCII))
+                    .isEqualTo("ping");
         }
     }
 
     @Test
     void nettyClientTrustingTheCaCompletesTheHandshake() throws Exception {
         SslHandler[] handler = new SslHandler[1];
-        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Channel client = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         handler[0] = ca.clientContext().newHandler(ch.alloc(), "localhost", port);
                         ch.pipeline().addLast(handler[0]);
                     }
-                }).connect("127.0.0.1", port).sync().channel();
+                })
+                .connect("127.0.0.1", port)
+                .sync()
+                .channel();
         try {
             assertThat(handler[0].handshakeFuture().await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(handler[0].handshakeFuture().isSuccess()).isTrue();
@@ -93,9 +105,9 @@ class TlsHandshakeIT {
     @Test
     void clientTrustingAnotherCaRefusesTheServer() throws Exception {
         CertificateAuthority other = CertificateAuthority.generate("someone-else");
-        try (SSLSocket socket = (SSLSocket) other.jdkClientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket socket =
+                (SSLSocket) other.jdkClientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
             assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLHandshakeException.class);
         }
     }
-
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
-import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
 import io.d2iq.kubetunnel.tunnel.protocol.Frame;
@@ -49,6 +49,7 @@ class ControlReplyFloodIT {
      * falls behind on a loaded machine stalls the flood for a second at most).
      */
     static final long STALLED_MILLIS = 3_000;
+
     static final Duration STALL_WITHIN = Duration.ofSeconds(30);
 
     @TempDir
@@ -56,18 +57,21 @@ class ControlReplyFloodIT {
 
     @Test
     void anAgentThatPingsAndNeverReadsIsNoLongerReadAndAnotherAgentStillCarriesStreams() throws Exception {
-        try (TunnelFixture tunnel = new TunnelFixture(dir, false); TestTarget hashSink = TestTarget.hashSink()) {
+        try (TunnelFixture tunnel = new TunnelFixture(dir, false);
+                TestTarget hashSink = TestTarget.hashSink()) {
             // the server's own pings time out only after the default 20 s, so the flood is not cut short
             TunnelServer server = tunnel.startServer(0, KeepAlive.DEFAULT, ConnectionLimits.DEFAULT);
             try (RawWebSocket flooder = RawWebSocket.open(null, tunnel.port(), TunnelFixture.TOKEN)) {
                 flooder.send(Frame.hello(1, 2, "flooder"));
                 await().until(server::agentConnected);
-                byte[] pings = batch(RawWebSocket.clientMessage(0x2, RawWebSocket.payload(Frame.ping(1))),
+                byte[] pings = batch(
+                        RawWebSocket.clientMessage(0x2, RawWebSocket.payload(Frame.ping(1))),
                         RawWebSocket.clientMessage(0x9, new byte[0]));
                 try (Flood flood = Flood.start(flooder::sendRaw, pings)) {
                     await().atMost(STALL_WITHIN).until(() -> flood.stalledFor(STALLED_MILLIS));
                     assertThat(server.unsentBytes()).isLessThan(OUTBOUND_BOUND);
-                    assertThat(RawHttp.exchange(null, tunnel.port(), RawHttp.get("/status"))).startsWith("HTTP/1.1 200");
+                    assertThat(RawHttp.exchange(null, tunnel.port(), RawHttp.get("/status")))
+                            .startsWith("HTTP/1.1 200");
 
                     tunnel.startAgent(List.of(hashSink.address()));
                     tunnel.awaitConnected();
@@ -82,18 +86,33 @@ class ControlReplyFloodIT {
         Path token = Files.writeString(dir.resolve("token"), TunnelFixture.TOKEN);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (RogueTunnelServer rogue = new RogueTunnelServer();
-             TunnelAgent agent = new TunnelAgent(new AgentSettings(rogue.uri(), token, null, AllowList.parse(List.of()),
-                     ProxyEnvironment.from(Map.of()), KeepAlive.DEFAULT, Duration.ofSeconds(1)), meters)) {
+                TunnelAgent agent = new TunnelAgent(
+                        new AgentSettings(
+                                rogue.uri(),
+                                token,
+                                null,
+                                AllowList.parse(List.of()),
+                                ProxyEnvironment.from(Map.of()),
+                                KeepAlive.DEFAULT,
+                                Duration.ofSeconds(1)),
+                        meters)) {
             agent.start();
             OutputStream toAgent = rogue.acceptAgent();
             await().until(agent::isConnected);
-            byte[] provocations = batch(RogueTunnelServer.serverMessage(0x2, RawWebSocket.payload(Frame.ping(1))),
+            byte[] provocations = batch(
+                    RogueTunnelServer.serverMessage(0x2, RawWebSocket.payload(Frame.ping(1))),
                     RogueTunnelServer.serverMessage(0x9, new byte[0]),
                     RogueTunnelServer.serverMessage(0x2, RawWebSocket.payload(Frame.open(1, "10.0.0.1:443"))));
             try (Flood flood = Flood.start(toAgent::write, provocations)) {
                 await().atMost(STALL_WITHIN).until(() -> flood.stalledFor(STALLED_MILLIS));
                 assertThat(agent.unsentBytes()).isLessThan(OUTBOUND_BOUND);
-                assertThat(meters.counter("kubetunnel.dial.failures", "side", "agent", "reason", DialFailure.NOT_ALLOWED.name()).count())
+                assertThat(meters.counter(
+                                        "kubetunnel.dial.failures",
+                                        "side",
+                                        "agent",
+                                        "reason",
+                                        DialFailure.NOT_ALLOWED.name())
+                                .count())
                         .isPositive();
             }
         }
@@ -116,7 +135,8 @@ class ControlReplyFloodIT {
             socket.getOutputStream().write(data);
             socket.shutdownOutput();
             String theirs = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            return theirs.equals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+            return theirs.equals(HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
         }
     }
 }

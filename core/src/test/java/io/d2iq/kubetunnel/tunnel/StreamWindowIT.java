@@ -57,7 +57,8 @@ class StreamWindowIT {
 
     @ParameterizedTest(name = "agent speaking {0}..{1} gets version {2} and a window of {3} bytes")
     @CsvSource({"1, 1, 1, 262144", "1, 2, 2, 1048576", "2, 2, 2, 1048576"})
-    void anAgentThatNeverCreditsReceivesAtMostTheNegotiatedWindow(int min, int max, int version, int window) throws Exception {
+    void anAgentThatNeverCreditsReceivesAtMostTheNegotiatedWindow(int min, int max, int version, int window)
+            throws Exception {
         assertThat(ProtocolConstants.streamWindow(version)).isEqualTo(window);
         try (RawWebSocket agent = RawWebSocket.open(tls, tunnel.port(), TunnelFixture.TOKEN)) {
             agent.send(Frame.hello(min, max, "raw-agent"));

@@ -11,14 +11,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +90,8 @@ class TunnelDataIT {
         try (Socket socket = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
             socket.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
             socket.shutdownOutput();
-            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("ping");
         }
     }
 
@@ -103,7 +104,8 @@ class TunnelDataIT {
             for (int i = 0; i < 500; i++) {
                 sockets.add(Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port()));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.server().streamCount() == 500 && echo.open() >= 500);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> tunnel.server().streamCount() == 500 && echo.open() >= 500);
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < sockets.size(); i++) {
                 Socket socket = sockets.get(i);
@@ -120,7 +122,9 @@ class TunnelDataIT {
                 socket.close();
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.server().streamCount() == 0 && tunnel.agent().streamCount() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        tunnel.server().streamCount() == 0 && tunnel.agent().streamCount() == 0);
     }
 
     @Test
@@ -132,7 +136,9 @@ class TunnelDataIT {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
             assertThat(stalled.isClosed()).isFalse();
             // The hash stream's close reaches the agent asynchronously; the stalled stream must outlive it.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(tunnel.agent().streamCount()).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> assertThat(tunnel.agent().streamCount()).isEqualTo(1));
         }
     }
 

@@ -30,7 +30,8 @@ class TunnelLeakIT {
     static final int WARM_UP_CYCLES = 1_000;
     static final int CLIENT_THREADS = 8;
     /** Pool chunks are shared by every stream; a few more or fewer after the run is fragmentation, not a leak. */
-    static final long SLACK_BYTES = 3L * PooledByteBufAllocator.defaultPageSize() << PooledByteBufAllocator.defaultMaxOrder();
+    static final long SLACK_BYTES =
+            3L * PooledByteBufAllocator.defaultPageSize() << PooledByteBufAllocator.defaultMaxOrder();
 
     @TempDir
     static Path dir;
@@ -61,13 +62,15 @@ class TunnelLeakIT {
         long directBaseline = pool.usedDirectMemory();
         long heapBaseline = pool.usedHeapMemory();
         double closedBefore = tunnel.server().meterRegistry().get("kubetunnel.streams.closed").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count())
+                .sum();
 
         runCycles(CYCLES);
 
         awaitIdle();
         double closedAfter = tunnel.server().meterRegistry().get("kubetunnel.streams.closed").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count())
+                .sum();
         assertThat(closedAfter - closedBefore).isEqualTo(CYCLES);
         assertThat(tunnel.server().metrics().activeStreams()).isZero();
         assertThat(tunnel.agent().metrics().activeStreams()).isZero();
@@ -78,8 +81,9 @@ class TunnelLeakIT {
     }
 
     private static void awaitIdle() {
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                tunnel.server().streamCount() == 0 && tunnel.agent().streamCount() == 0 && echo.open() == 0);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        tunnel.server().streamCount() == 0 && tunnel.agent().streamCount() == 0 && echo.open() == 0);
     }
 
     private static void runCycles(int cycles) throws Exception {

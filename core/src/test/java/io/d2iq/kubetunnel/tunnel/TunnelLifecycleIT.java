@@ -54,7 +54,8 @@ class TunnelLifecycleIT {
         try (Socket socket = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
             socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
             socket.shutdownOutput();
-            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello");
         }
     }
 
@@ -71,12 +72,13 @@ class TunnelLifecycleIT {
         tunnel.startAgent(List.of(echo.address()));
         tunnel.awaitConnected();
         try (Socket open1 = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port());
-             Socket open2 = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
+                Socket open2 = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
             await().until(() -> tunnel.server().streamCount() == 2);
             tunnel.stopAgent();
             assertThat(endsWithEofOrReset(open1)).isTrue();
             assertThat(endsWithEofOrReset(open2)).isTrue();
-            await().until(() -> !tunnel.server().agentConnected() && tunnel.server().streamCount() == 0);
+            await().until(() ->
+                    !tunnel.server().agentConnected() && tunnel.server().streamCount() == 0);
             await().until(() -> echo.open() == 0);
         }
         tunnel.startAgent(List.of(echo.address()));
@@ -92,7 +94,8 @@ class TunnelLifecycleIT {
         tunnel.stopServer();
         await().until(() -> !tunnel.agent().isConnected());
         tunnel.startServer(proxyPort);
-        await().atMost(RECOVERY).until(() -> tunnel.agent().isConnected() && tunnel.server().agentConnected());
+        await().atMost(RECOVERY)
+                .until(() -> tunnel.agent().isConnected() && tunnel.server().agentConnected());
         assertThat(tunnel.agent().establishedSessions()).isEqualTo(2);
         assertEchoWorks();
     }
@@ -102,7 +105,7 @@ class TunnelLifecycleIT {
         tunnel.startAgent(List.of(echo.address()));
         tunnel.awaitConnected();
         try (Socket onOldSession = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port());
-             RawWebSocket newer = RawWebSocket.open(tls, tunnel.port(), TunnelFixture.TOKEN)) {
+                RawWebSocket newer = RawWebSocket.open(tls, tunnel.port(), TunnelFixture.TOKEN)) {
             newer.send(Frame.hello(ProtocolConstants.MIN_VERSION, ProtocolConstants.MAX_VERSION, "raw-test"));
             assertThat(endsWithEofOrReset(onOldSession)).isTrue();
             await().until(() -> tunnel.server().streamCount() == 0);
@@ -117,7 +120,12 @@ class TunnelLifecycleIT {
             await().until(() -> tunnel.server().agentConnected());
             assertThat(silent.closedByServer()).isTrue();
             await().until(() -> !tunnel.server().agentConnected());
-            assertThat(tunnel.server().meterRegistry().get("kubetunnel.pings.missed").counter().count()).isEqualTo(1);
+            assertThat(tunnel.server()
+                            .meterRegistry()
+                            .get("kubetunnel.pings.missed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
@@ -136,7 +144,8 @@ class TunnelLifecycleIT {
                 assertThat(hostile.closedByServer()).isTrue();
             }
         }
-        assertThat(RawHttp.exchange(tls, tunnel.port(), RawHttp.get("/healthz"))).startsWith("HTTP/1.1 200");
+        assertThat(RawHttp.exchange(tls, tunnel.port(), RawHttp.get("/healthz")))
+                .startsWith("HTTP/1.1 200");
         tunnel.startAgent(List.of(echo.address()));
         tunnel.awaitConnected();
         assertEchoWorks();

@@ -37,6 +37,7 @@ class TunnelPortAbuseIT {
     static final String OTHER_CONNECTORS_TOKEN = "connector-token-b";
     /** Short, to keep the test fast; production's is ConnectionLimits.HANDSHAKE_DEADLINE. */
     static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(2);
+
     static final int UNAUTHENTICATED_CAP = 16;
     static final int BEYOND_CAP = 4;
     /** Scheduling slack on a loaded machine. */
@@ -76,13 +77,16 @@ class TunnelPortAbuseIT {
                     case 2 -> "Bearer " + OTHER_CONNECTORS_TOKEN;
                     default -> "Basic " + TunnelFixture.TOKEN;
                 };
-                refusals.add(threads.submit(() -> RawHttp.exchange(null, tunnel.port(), RawHttp.upgrade("/forged", authorization))));
+                refusals.add(threads.submit(
+                        () -> RawHttp.exchange(null, tunnel.port(), RawHttp.upgrade("/forged", authorization))));
             }
             for (Future<String> refusal : refusals) {
                 assertThat(refusal.get(60, TimeUnit.SECONDS)).startsWith("HTTP/1.1 401");
             }
             assertThat(stream.get(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(tunnel.agent().establishedSessions()).as("the real agent was never replaced").isEqualTo(1);
+            assertThat(tunnel.agent().establishedSessions())
+                    .as("the real agent was never replaced")
+                    .isEqualTo(1);
         } finally {
             threads.shutdownNow();
         }
@@ -90,33 +94,49 @@ class TunnelPortAbuseIT {
 
     @Test
     void aClientTricklingItsUpgradeHeadIsClosedAtTheDeadlineFromAccept() throws Exception {
-        start(new ConnectionLimits(HANDSHAKE_DEADLINE, ConnectionLimits.MAX_UNAUTHENTICATED_CONNECTIONS,
+        start(new ConnectionLimits(
+                HANDSHAKE_DEADLINE,
+                ConnectionLimits.MAX_UNAUTHENTICATED_CONNECTIONS,
                 ConnectionLimits.MAX_STREAMS_PER_CLIENT_ADDRESS));
         byte[] head = RawHttp.upgrade("/slow", "Bearer " + TunnelFixture.TOKEN).getBytes(StandardCharsets.US_ASCII);
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
-        try (IdleConnections silent = IdleConnections.open(address(), 1); IdleConnections slow = IdleConnections.open(address(), 1)) {
+        try (IdleConnections silent = IdleConnections.open(address(), 1);
+                IdleConnections slow = IdleConnections.open(address(), 1)) {
             int[] sent = {0};
             trickle.scheduleAtFixedRate(() -> slow.sendOneByte(head[sent[0]++]), 0, 300, TimeUnit.MILLISECONDS);
             long acceptedNanos = System.nanoTime();
-            await().atMost(HANDSHAKE_DEADLINE.plus(SLACK)).pollInterval(Duration.ofMillis(50))
+            await().atMost(HANDSHAKE_DEADLINE.plus(SLACK))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> silent.closedByServer() + slow.closedByServer() == 2);
-            assertThat(Duration.ofNanos(System.nanoTime() - acceptedNanos)).isGreaterThanOrEqualTo(HANDSHAKE_DEADLINE.minusMillis(100));
-            assertThat(sent[0]).as("bytes trickled before the deadline").isGreaterThan(3).isLessThan(head.length);
+            assertThat(Duration.ofNanos(System.nanoTime() - acceptedNanos))
+                    .isGreaterThanOrEqualTo(HANDSHAKE_DEADLINE.minusMillis(100));
+            assertThat(sent[0])
+                    .as("bytes trickled before the deadline")
+                    .isGreaterThan(3)
+                    .isLessThan(head.length);
         } finally {
             trickle.shutdownNow();
         }
-        assertThat(tunnel.agent().establishedSessions()).as("the authenticated session has no deadline").isEqualTo(1);
+        assertThat(tunnel.agent().establishedSessions())
+                .as("the authenticated session has no deadline")
+                .isEqualTo(1);
     }
 
     @Test
     void connectionsBeyondTheUnauthenticatedCapAreClosedAtOnceWhileTheAgentKeepsItsStreams() throws Exception {
-        start(new ConnectionLimits(ConnectionLimits.HANDSHAKE_DEADLINE, UNAUTHENTICATED_CAP, ConnectionLimits.MAX_STREAMS_PER_CLIENT_ADDRESS));
+        start(new ConnectionLimits(
+                ConnectionLimits.HANDSHAKE_DEADLINE,
+                UNAUTHENTICATED_CAP,
+                ConnectionLimits.MAX_STREAMS_PER_CLIENT_ADDRESS));
         try (IdleConnections idle = IdleConnections.open(address(), UNAUTHENTICATED_CAP + BEYOND_CAP)) {
             await().atMost(SLACK).until(() -> idle.closedByServer() >= BEYOND_CAP);
             assertThat(idle.closedByServer()).isEqualTo(BEYOND_CAP);
-            assertThat(sendsWithTheSameSha256(1024 * 1024)).as("the agent's session does not count").isTrue();
+            assertThat(sendsWithTheSameSha256(1024 * 1024))
+                    .as("the agent's session does not count")
+                    .isTrue();
         }
-        await().untilAsserted(() -> assertThat(RawHttp.exchange(null, tunnel.port(), RawHttp.get("/status"))).startsWith("HTTP/1.1 200"));
+        await().untilAsserted(() -> assertThat(RawHttp.exchange(null, tunnel.port(), RawHttp.get("/status")))
+                .startsWith("HTTP/1.1 200"));
     }
 
     private InetSocketAddress address() {

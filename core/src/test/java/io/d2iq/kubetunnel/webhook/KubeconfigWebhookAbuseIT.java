@@ -46,7 +46,8 @@ class KubeconfigWebhookAbuseIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Bearer 0c6d2b1e-not-a-token", "Bearer " + WEST_TOKEN, "Basic " + EAST_TOKEN})
-    void aRequestWithoutThisConnectorsTokenGets401FromItsHeadBeforeItsBodyIsRead(String authorization) throws Exception {
+    void aRequestWithoutThisConnectorsTokenGets401FromItsHeadBeforeItsBodyIsRead(String authorization)
+            throws Exception {
         String head = "POST /fleet/east/kubeconfig HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/yaml\r\n"
                 + "Content-Length: " + ANNOUNCED_BODY + "\r\n"
                 + (authorization.isEmpty() ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
@@ -55,21 +56,28 @@ class KubeconfigWebhookAbuseIT {
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(response).startsWith("HTTP/1.1 401").containsIgnoringCase("WWW-Authenticate: Bearer").contains("\"reason\":\"Unauthorized\"");
+            assertThat(response)
+                    .startsWith("HTTP/1.1 401")
+                    .containsIgnoringCase("WWW-Authenticate: Bearer")
+                    .contains("\"reason\":\"Unauthorized\"");
         }
-        assertThat(webhook.holdsKubeconfig()).as("nothing written into the Secret the controller created").isFalse();
+        assertThat(webhook.holdsKubeconfig())
+                .as("nothing written into the Secret the controller created")
+                .isFalse();
     }
 
     @Test
     void aClientTricklingItsRequestHeadIsClosedAtTheDeadlineFromAccept() throws Exception {
-        byte[] head = ("POST / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + EAST_TOKEN + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] head = ("POST / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + EAST_TOKEN + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (IdleConnections slow = IdleConnections.open(new InetSocketAddress("127.0.0.1", webhook.port()), 1)) {
             long acceptedNanos = System.nanoTime();
             int[] sent = {0};
             trickle.scheduleAtFixedRate(() -> slow.sendOneByte(head[sent[0]++]), 0, 2, TimeUnit.SECONDS);
             await().atMost(ConnectionLimits.HANDSHAKE_DEADLINE.plusSeconds(3)).until(() -> slow.closedByServer() == 1);
-            assertThat(Duration.ofNanos(System.nanoTime() - acceptedNanos)).isGreaterThanOrEqualTo(ConnectionLimits.HANDSHAKE_DEADLINE.minusMillis(100));
+            assertThat(Duration.ofNanos(System.nanoTime() - acceptedNanos))
+                    .isGreaterThanOrEqualTo(ConnectionLimits.HANDSHAKE_DEADLINE.minusMillis(100));
             assertThat(sent[0]).as("bytes trickled before the deadline").isGreaterThanOrEqualTo(5);
         } finally {
             trickle.shutdownNow();
@@ -80,12 +88,16 @@ class KubeconfigWebhookAbuseIT {
     void connectionsBeyondTheUnauthenticatedCapAreClosedAtOnceAndRegistrationWorksOnceTheyAreGone() throws Exception {
         int beyond = 4;
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", webhook.port());
-        try (IdleConnections idle = IdleConnections.open(address, ConnectionLimits.MAX_UNAUTHENTICATED_CONNECTIONS + beyond)) {
+        try (IdleConnections idle =
+                IdleConnections.open(address, ConnectionLimits.MAX_UNAUTHENTICATED_CONNECTIONS + beyond)) {
             await().atMost(Duration.ofSeconds(3)).until(() -> idle.closedByServer() >= beyond);
             assertThat(idle.closedByServer()).isEqualTo(beyond);
         }
-        byte[] kubeconfig = Kubeconfig.forServiceAccount("https://10.96.0.1:443", TestCertificates.selfSigned().certificatePemBytes(), "t")
+        byte[] kubeconfig = Kubeconfig.forServiceAccount(
+                        "https://10.96.0.1:443", TestCertificates.selfSigned().certificatePemBytes(), "t")
                 .toYamlBytes();
-        await().untilAsserted(() -> assertThat(webhook.post("/", "Bearer " + EAST_TOKEN, kubeconfig).statusCode()).isEqualTo(200));
+        await().untilAsserted(() -> assertThat(
+                        webhook.post("/", "Bearer " + EAST_TOKEN, kubeconfig).statusCode())
+                .isEqualTo(200));
     }
 }

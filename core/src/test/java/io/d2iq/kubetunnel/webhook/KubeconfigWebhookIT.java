@@ -44,11 +44,13 @@ class KubeconfigWebhookIT {
     }
 
     private static byte[] kubeconfig(String remoteToken) {
-        return Kubeconfig.forServiceAccount("https://10.96.0.1:443", REMOTE_CA.certificatePemBytes(), remoteToken).toYamlBytes();
+        return Kubeconfig.forServiceAccount("https://10.96.0.1:443", REMOTE_CA.certificatePemBytes(), remoteToken)
+                .toYamlBytes();
     }
 
     private static Kubeconfig stored(Secret secret) throws Exception {
-        return KubeconfigParser.parse(new String(Base64.getDecoder().decode(secret.getData().get(ConnectorResources.KUBECONFIG_KEY)),
+        return KubeconfigParser.parse(new String(
+                Base64.getDecoder().decode(secret.getData().get(ConnectorResources.KUBECONFIG_KEY)),
                 StandardCharsets.UTF_8));
     }
 
@@ -64,7 +66,8 @@ class KubeconfigWebhookIT {
         assertThat(stored.credentials().token()).isEqualTo("remote-sa-token");
         assertThat(new String(Base64.getDecoder().decode(stored.certificateAuthorityData()), StandardCharsets.UTF_8))
                 .isEqualTo(REMOTE_CA.certificatePem());
-        assertThat(stored.toYaml()).contains("proxy-url: \"socks5://east-tunnel-server.fleet.svc:" + WebhookFixture.PROXY_PORT + "\"");
+        assertThat(stored.toYaml())
+                .contains("proxy-url: \"socks5://east-tunnel-server.fleet.svc:" + WebhookFixture.PROXY_PORT + "\"");
         assertThat(secret.getMetadata().getLabels())
                 .containsEntry(ConnectorResources.CONNECTOR_LABEL, "east")
                 .containsEntry("app.kubernetes.io/name", "kubetunnel")
@@ -73,14 +76,19 @@ class KubeconfigWebhookIT {
         assertThat(owner.getKind()).isEqualTo("TunnelConnector");
         assertThat(owner.getApiVersion()).isEqualTo("kubetunnel.d2iq.io/v1alpha1");
         assertThat(owner.getName()).isEqualTo("east");
-        assertThat(owner.getUid()).isNotBlank().isEqualTo(webhook.connector.getMetadata().getUid());
+        assertThat(owner.getUid())
+                .isNotBlank()
+                .isEqualTo(webhook.connector.getMetadata().getUid());
         assertThat(response.headers().firstValue("Authorization")).isEmpty();
     }
 
     @Test
     void withoutTheSecretTheControllerCreatesTheWebhookAnswers503AndCreatesNothing() throws Exception {
-        webhook.client.secrets().inNamespace(WebhookFixture.NAMESPACE)
-                .withName(ConnectorResources.kubeconfigSecretName(WebhookFixture.CONNECTOR)).delete();
+        webhook.client
+                .secrets()
+                .inNamespace(WebhookFixture.NAMESPACE)
+                .withName(ConnectorResources.kubeconfigSecretName(WebhookFixture.CONNECTOR))
+                .delete();
 
         HttpResponse<String> response = webhook.post("/", BEARER, kubeconfig("remote-sa-token"));
 
@@ -89,7 +97,10 @@ class KubeconfigWebhookIT {
         assertThat(JSON.readTree(response.body()).get("message").asText())
                 .isEqualTo("the controller has not created Secret fleet/east-kubeconfig yet; retry");
         assertThat(webhook.kubeconfigSecret()).isNull();
-        assertThat(JSON.readTree(webhook.get("/status").body()).get("registered").asBoolean()).isFalse();
+        assertThat(JSON.readTree(webhook.get("/status").body())
+                        .get("registered")
+                        .asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -100,7 +111,8 @@ class KubeconfigWebhookIT {
         HttpResponse<String> same = webhook.post("/", BEARER, kubeconfig("token-1"));
 
         assertThat(JSON.readTree(same.body()).get("result").asText()).isEqualTo("unchanged");
-        assertThat(webhook.kubeconfigSecret().getMetadata().getResourceVersion()).isEqualTo(firstVersion);
+        assertThat(webhook.kubeconfigSecret().getMetadata().getResourceVersion())
+                .isEqualTo(firstVersion);
 
         HttpResponse<String> changed = webhook.post("/", BEARER, kubeconfig("token-2"));
 
@@ -113,7 +125,8 @@ class KubeconfigWebhookIT {
     @ParameterizedTest
     @ValueSource(strings = {"Bearer forged-token", "Bearer " + WEST_TOKEN, "Basic ZWFzdDplYXN0", ""})
     void anythingButThisConnectorsTokenIsRefusedAndWritesNothing(String authorization) throws Exception {
-        HttpResponse<String> response = webhook.post("/", authorization.isEmpty() ? null : authorization, kubeconfig("t"));
+        HttpResponse<String> response =
+                webhook.post("/", authorization.isEmpty() ? null : authorization, kubeconfig("t"));
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"kubetunnel\"");
@@ -135,7 +148,8 @@ class KubeconfigWebhookIT {
 
     @Test
     void aKubeconfigWithNoClustersIsRefusedAndStatusSaysKubeconfigInvalid() throws Exception {
-        String yaml = new String(kubeconfig("t"), StandardCharsets.UTF_8).replaceAll("(?s)clusters:.*?contexts:", "contexts:");
+        String yaml = new String(kubeconfig("t"), StandardCharsets.UTF_8)
+                .replaceAll("(?s)clusters:.*?contexts:", "contexts:");
         assertRefusedAsInvalid(yaml.getBytes(StandardCharsets.UTF_8), "0 clusters");
     }
 
@@ -153,8 +167,10 @@ class KubeconfigWebhookIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileFields")
-    void aKubeconfigWithADangerousFieldIsRefusedWith400NamingTheFieldAndWritesNothing(HostileKubeconfig hostile) throws Exception {
-        byte[] body = hostile.applyTo(new String(kubeconfig("remote-sa-token"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    void aKubeconfigWithADangerousFieldIsRefusedWith400NamingTheFieldAndWritesNothing(HostileKubeconfig hostile)
+            throws Exception {
+        byte[] body = hostile.applyTo(new String(kubeconfig("remote-sa-token"), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
 
         JsonNode error = assertRefusedAsInvalid(body, hostile.field() + " is ");
 
@@ -167,12 +183,14 @@ class KubeconfigWebhookIT {
         webhook.post("/", BEARER, kubeconfig("remote-sa-token"));
         String version = webhook.kubeconfigSecret().getMetadata().getResourceVersion();
         byte[] exec = HostileKubeconfig.exec(Path.of("/tmp/kubetunnel-webhook-it-never-written"))
-                .applyTo(new String(kubeconfig("other-token"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                .applyTo(new String(kubeconfig("other-token"), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> response = webhook.post("/", BEARER, exec);
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(webhook.kubeconfigSecret().getMetadata().getResourceVersion()).isEqualTo(version);
+        assertThat(webhook.kubeconfigSecret().getMetadata().getResourceVersion())
+                .isEqualTo(version);
         assertThat(status().get("lastError").get("message").asText()).startsWith("users[0].user.exec is not allowed");
     }
 
@@ -204,7 +222,8 @@ class KubeconfigWebhookIT {
         JsonNode status = status();
         assertThat(status.get("registered").asBoolean()).isTrue();
         assertThat(java.time.Instant.parse(status.get("registeredAt").asText()))
-                .isBetween(java.time.Instant.parse(registeredAt).minusSeconds(5), java.time.Instant.parse(registeredAt));
+                .isBetween(
+                        java.time.Instant.parse(registeredAt).minusSeconds(5), java.time.Instant.parse(registeredAt));
     }
 
     @Test

@@ -35,8 +35,11 @@ class KubeconfigWebhookManagementIT {
     void readinessNeedsTheKubernetesApiWhileLivenessDoesNot() {
         HttpResponse<String> ready = management.get("/observe/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("{\"name\":\"kubernetes-api\",\"status\":\"UP\"}", "{\"name\":\"connector-token\",\"status\":\"UP\"}",
-                "\"name\":\"route:kubeconfig-webhook-http\",\"status\":\"UP\"");
+        assertThat(ready.body())
+                .contains(
+                        "{\"name\":\"kubernetes-api\",\"status\":\"UP\"}",
+                        "{\"name\":\"connector-token\",\"status\":\"UP\"}",
+                        "\"name\":\"route:kubeconfig-webhook-http\",\"status\":\"UP\"");
 
         webhook.api.destroy();
 
@@ -49,17 +52,23 @@ class KubeconfigWebhookManagementIT {
 
         HttpResponse<String> unready = management.get("/observe/health/ready");
         assertThat(unready.statusCode()).isEqualTo(503);
-        assertThat(unready.body()).contains("{\"name\":\"connector-token\",\"status\":\"DOWN\"", "{\"name\":\"kubernetes-api\",\"status\":\"UP\"}");
+        assertThat(unready.body())
+                .contains(
+                        "{\"name\":\"connector-token\",\"status\":\"DOWN\"",
+                        "{\"name\":\"kubernetes-api\",\"status\":\"UP\"}");
     }
 
     @Test
     void metricsCountTheWebhookRouteExchangesButNotRequestsRefusedBeforeTheRoute() throws Exception {
-        assertThat(webhook.post("/", "Bearer wrong", "{}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(401);
+        assertThat(webhook.post("/", "Bearer wrong", "{}".getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(401);
         assertThat(webhook.get("/status").statusCode()).isEqualTo(200);
         assertThat(webhook.get("/healthz").statusCode()).isEqualTo(200);
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(management.scrape())
-                .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"kubeconfig-webhook-http\"[^}]*} 2.0")
-                .contains("camel_routes_running_routes"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(management.scrape())
+                        .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"kubeconfig-webhook-http\"[^}]*} 2.0")
+                        .contains("camel_routes_running_routes"));
     }
 }

@@ -49,14 +49,16 @@ public final class WebhookFixture implements AutoCloseable {
     private int port;
     /** The management port, or 0 when the fixture runs without one. */
     public final int managementPort;
+
     public final TunnelConnector connector;
     private KubeconfigWebhookApplication application;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private WebhookFixture(Path tlsCert, Path tlsKey, boolean withManagementPort) throws IOException {
         managementPort = withManagementPort ? freePort() : 0;
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+        api = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         api.init(InetAddress.getLoopbackAddress(), 0);
         client = api.createClient();
         connector = createConnector();
@@ -72,9 +74,13 @@ public final class WebhookFixture implements AutoCloseable {
 
     private void startApplication() throws IOException {
         port = freePort();
-        RegistrationHandler handler = new RegistrationHandler(eastTokenFile,
+        RegistrationHandler handler = new RegistrationHandler(
+                eastTokenFile,
                 new KubeconfigSecretWriter(client, NAMESPACE, CONNECTOR, Clock.systemUTC()),
-                new ProxyUrl(null, null), NAMESPACE, CONNECTOR, Clock.systemUTC());
+                new ProxyUrl(null, null),
+                NAMESPACE,
+                CONNECTOR,
+                Clock.systemUTC());
         handler.recoverStatus();
         application = new KubeconfigWebhookApplication(handler, client, port, managementPort, tlsCert, tlsKey);
         application.start();
@@ -110,8 +116,10 @@ public final class WebhookFixture implements AutoCloseable {
         return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + path);
     }
 
-    public HttpResponse<String> post(String path, String authorization, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    public HttpResponse<String> post(String path, String authorization, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -123,7 +131,10 @@ public final class WebhookFixture implements AutoCloseable {
     }
 
     public Secret kubeconfigSecret() {
-        return client.secrets().inNamespace(NAMESPACE).withName(ConnectorResources.kubeconfigSecretName(CONNECTOR)).get();
+        return client.secrets()
+                .inNamespace(NAMESPACE)
+                .withName(ConnectorResources.kubeconfigSecretName(CONNECTOR))
+                .get();
     }
 
     /** Whether the kubeconfig Secret holds a kubeconfig (the controller's empty Secret does not count). */
@@ -133,11 +144,17 @@ public final class WebhookFixture implements AutoCloseable {
 
     private TunnelConnector createConnector() {
         TunnelConnector c = new TunnelConnector();
-        c.setMetadata(new ObjectMetaBuilder().withName(CONNECTOR).withNamespace(NAMESPACE).build());
+        c.setMetadata(new ObjectMetaBuilder()
+                .withName(CONNECTOR)
+                .withNamespace(NAMESPACE)
+                .build());
         TunnelConnectorSpec spec = new TunnelConnectorSpec();
         spec.setProxyPort(PROXY_PORT);
         c.setSpec(spec);
-        return client.resources(TunnelConnector.class).inNamespace(NAMESPACE).resource(c).create();
+        return client.resources(TunnelConnector.class)
+                .inNamespace(NAMESPACE)
+                .resource(c)
+                .create();
     }
 
     private static int freePort() throws IOException {
@@ -152,7 +169,8 @@ public final class WebhookFixture implements AutoCloseable {
         client.close();
         api.destroy();
         try (var files = Files.walk(directory)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -91,41 +91,74 @@ final class Demo implements AutoCloseable {
             remoteKubeconfig = remote.kubeconfigFile();
 
             step("starting the local runners (kubelet, token controller, garbage collector, ingress controller)");
-            managementRunner = started(LocalRunner.start(management.client(), RunnerOptions.defaults()
-                    .withWorkDir(out.resolve("management-runner")).withIngressCa(gatewayCa).withApiCa(management.caCertificatePem())));
+            managementRunner = started(LocalRunner.start(
+                    management.client(),
+                    RunnerOptions.defaults()
+                            .withWorkDir(out.resolve("management-runner"))
+                            .withIngressCa(gatewayCa)
+                            .withApiCa(management.caCertificatePem())));
             remoteRunner = startRunner(remote, "remote-runner");
             controllerClient = started(management.newClient());
         } else {
-            step("starting the management and remote control planes (etcd, kube-apiserver, kube-controller-manager from " + controlPlane + ")");
+            step(
+                    "starting the management and remote control planes (etcd, kube-apiserver, kube-controller-manager from "
+                            + controlPlane + ")");
             ControlPlane managementPlane = started(startControlPlane("management"));
             ControlPlane remotePlane = started(startControlPlane("remote"));
-            Path managementKubeconfig = Files.copy(managementPlane.adminKubeconfig(), out.resolve("management.kubeconfig"),
+            Path managementKubeconfig = Files.copy(
+                    managementPlane.adminKubeconfig(),
+                    out.resolve("management.kubeconfig"),
                     StandardCopyOption.REPLACE_EXISTING);
-            remoteKubeconfig = Files.copy(remotePlane.adminKubeconfig(), out.resolve("remote.kubeconfig"), StandardCopyOption.REPLACE_EXISTING);
+            remoteKubeconfig = Files.copy(
+                    remotePlane.adminKubeconfig(),
+                    out.resolve("remote.kubeconfig"),
+                    StandardCopyOption.REPLACE_EXISTING);
             managementKubectl = new Kubectl(kubectlExecutable, managementKubeconfig);
             managementClient = started(managementPlane.adminClient());
 
-            step("starting the local runners as kubelets of Node " + LocalRunner.NODE_NAME + " and ingress controllers");
-            managementRunner = started(LocalRunner.startKubelet(started(managementPlane.adminClient()), RunnerOptions.defaults()
-                    .withWorkDir(out.resolve("management-runner")).withIngressCa(gatewayCa).withApiCa(managementPlane.caPem())));
-            remoteRunner = started(LocalRunner.startKubelet(started(remotePlane.adminClient()), RunnerOptions.defaults()
-                    .withWorkDir(out.resolve("remote-runner")).withApiCa(remotePlane.caPem())));
+            step("starting the local runners as kubelets of Node " + LocalRunner.NODE_NAME
+                    + " and ingress controllers");
+            managementRunner = started(LocalRunner.startKubelet(
+                    started(managementPlane.adminClient()),
+                    RunnerOptions.defaults()
+                            .withWorkDir(out.resolve("management-runner"))
+                            .withIngressCa(gatewayCa)
+                            .withApiCa(managementPlane.caPem())));
+            remoteRunner = started(LocalRunner.startKubelet(
+                    started(remotePlane.adminClient()),
+                    RunnerOptions.defaults()
+                            .withWorkDir(out.resolve("remote-runner"))
+                            .withApiCa(remotePlane.caPem())));
             controllerClient = started(managementPlane.adminClient());
         }
 
         step("kubectl apply -f deploy/crds/ on the management cluster");
-        managementKubectl.run("apply", "-f", DemoResources.copy(DemoResources.CRDS, out.resolve("crds")).toString());
+        managementKubectl.run(
+                "apply",
+                "-f",
+                DemoResources.copy(DemoResources.CRDS, out.resolve("crds")).toString());
         if (controlPlane != null) {
             // the embedded API serves a CRD as soon as it is stored; a real one once it is Established
-            managementKubectl.run("wait", "--for=condition=Established", "--timeout=60s",
-                    "crd/tunnelgateways.kubetunnel.d2iq.io", "crd/tunnelconnectors.kubetunnel.d2iq.io");
+            managementKubectl.run(
+                    "wait",
+                    "--for=condition=Established",
+                    "--timeout=60s",
+                    "crd/tunnelgateways.kubetunnel.d2iq.io",
+                    "crd/tunnelconnectors.kubetunnel.d2iq.io");
         }
         step("starting the controller");
         Path routes = DemoResources.copy(List.of(DemoResources.ROUTES), out.resolve("routes"));
-        ControllerOptions options = new ControllerOptions(routes, new ControllerSettings("kubetunnel:local", ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE),
-                "", Duration.ofSeconds(60), 2, 0, null, false);
-        ControllerApplication controller = started(new ControllerApplication(controllerClient, options,
-                managementRunner.addressResolver()));
+        ControllerOptions options = new ControllerOptions(
+                routes,
+                new ControllerSettings("kubetunnel:local", ControllerSettings.DEFAULT_AGENT_CLUSTER_ROLE),
+                "",
+                Duration.ofSeconds(60),
+                2,
+                0,
+                null,
+                false);
+        ControllerApplication controller =
+                started(new ControllerApplication(controllerClient, options, managementRunner.addressResolver()));
         controller.start();
     }
 
@@ -147,17 +180,25 @@ final class Demo implements AutoCloseable {
         step("waiting for Listening");
         timeline.awaitState(TunnelConnectorState.Listening, timeout);
 
-        step("kubectl apply the agent manifests (Secret " + ConnectorResources.agentManifestsSecretName(CONNECTOR) + ") on the remote cluster");
-        String manifests = secretValue(managementKubectl, NAMESPACE, ConnectorResources.agentManifestsSecretName(CONNECTOR), "manifests\\.yaml");
+        step("kubectl apply the agent manifests (Secret " + ConnectorResources.agentManifestsSecretName(CONNECTOR)
+                + ") on the remote cluster");
+        String manifests = secretValue(
+                managementKubectl,
+                NAMESPACE,
+                ConnectorResources.agentManifestsSecretName(CONNECTOR),
+                "manifests\\.yaml");
         Path manifestsFile = Files.writeString(out.resolve("manifests.yaml"), manifests);
         remoteKubectl.run("apply", "-f", manifestsFile.toString());
 
         step("waiting for Connected");
         timeline.awaitState(TunnelConnectorState.Connected, timeout);
 
-        step("exporting the kubeconfig Secret and running kubectl get namespaces on the remote cluster through the tunnel");
-        String kubeconfig = secretValue(managementKubectl, NAMESPACE, ConnectorResources.kubeconfigSecretName(CONNECTOR), "kubeconfig");
-        Path tunnelKubeconfig = Files.writeString(out.resolve("tunnel.kubeconfig"), reachableFromHere(kubeconfig, NAMESPACE, CONNECTOR));
+        step(
+                "exporting the kubeconfig Secret and running kubectl get namespaces on the remote cluster through the tunnel");
+        String kubeconfig = secretValue(
+                managementKubectl, NAMESPACE, ConnectorResources.kubeconfigSecretName(CONNECTOR), "kubeconfig");
+        Path tunnelKubeconfig = Files.writeString(
+                out.resolve("tunnel.kubeconfig"), reachableFromHere(kubeconfig, NAMESPACE, CONNECTOR));
         String namespaces = new Kubectl(kubectlExecutable, tunnelKubeconfig).run("get", "namespaces");
         log.println();
         log.println("$ kubectl --kubeconfig " + tunnelKubeconfig + " get namespaces");
@@ -168,8 +209,7 @@ final class Demo implements AutoCloseable {
     }
 
     /** An embedded API and the local runner that plays its cluster. */
-    record LocalCluster(LocalApi api, LocalRunner runner) {
-    }
+    record LocalCluster(LocalApi api, LocalRunner runner) {}
 
     /**
      * One more remote cluster, stopped with the demo: an embedded TLS API whose kubeconfig is {@code <name>.kubeconfig}
@@ -181,7 +221,9 @@ final class Demo implements AutoCloseable {
     }
 
     private LocalRunner startRunner(LocalApi api, String workDir) {
-        return started(LocalRunner.start(api.client(), RunnerOptions.defaults().withWorkDir(out.resolve(workDir)).withApiCa(api.caCertificatePem())));
+        return started(LocalRunner.start(
+                api.client(),
+                RunnerOptions.defaults().withWorkDir(out.resolve(workDir)).withApiCa(api.caCertificatePem())));
     }
 
     /** Where the demo writes kubeconfigs, samples and the runners' work directories. */
@@ -223,11 +265,14 @@ final class Demo implements AutoCloseable {
     void printHoldInstructions() {
         log.println();
         log.println("Everything keeps running until you press Ctrl-C. Try:");
-        log.println("  kubectl --kubeconfig " + out.resolve("management.kubeconfig") + " get tunnelgateways,tunnelconnectors");
-        log.println("  kubectl --kubeconfig " + out.resolve("management.kubeconfig") + " describe tunnelconnector " + CONNECTOR);
+        log.println("  kubectl --kubeconfig " + out.resolve("management.kubeconfig")
+                + " get tunnelgateways,tunnelconnectors");
+        log.println("  kubectl --kubeconfig " + out.resolve("management.kubeconfig") + " describe tunnelconnector "
+                + CONNECTOR);
         log.println("  kubectl --kubeconfig " + out.resolve("tunnel.kubeconfig") + " get pods -A -w");
         log.println("  kubectl --kubeconfig " + out.resolve("remote.kubeconfig") + " get all -n kubetunnel");
-        log.println("Role logs: " + managementRunner.workDir().resolve("logs") + " and " + out.resolve("remote-runner").resolve("logs"));
+        log.println("Role logs: " + managementRunner.workDir().resolve("logs") + " and "
+                + out.resolve("remote-runner").resolve("logs"));
     }
 
     /**
@@ -241,8 +286,12 @@ final class Demo implements AutoCloseable {
         for (String resource : DemoResources.SAMPLES) {
             HasMetadata object = Serialization.unmarshal(DemoResources.read(resource));
             if (object instanceof Secret secret) {
-                secret.getData().put(ConnectorResources.CA_KEY,
-                        Base64.getEncoder().encodeToString(gatewayCa.certificatePem().getBytes(StandardCharsets.UTF_8)));
+                secret.getData()
+                        .put(
+                                ConnectorResources.CA_KEY,
+                                Base64.getEncoder()
+                                        .encodeToString(
+                                                gatewayCa.certificatePem().getBytes(StandardCharsets.UTF_8)));
             }
             Files.writeString(dir.resolve(Path.of(resource).getFileName().toString()), Serialization.asYaml(object));
         }
@@ -262,7 +311,9 @@ final class Demo implements AutoCloseable {
             throw new DemoStepFailed("the kubeconfig Secret has no proxy-url " + serviceProxy + ":<port>");
         }
         int end = start;
-        while (end < kubeconfig.length() && !Character.isWhitespace(kubeconfig.charAt(end)) && kubeconfig.charAt(end) != '"') {
+        while (end < kubeconfig.length()
+                && !Character.isWhitespace(kubeconfig.charAt(end))
+                && kubeconfig.charAt(end) != '"') {
             end++;
         }
         String proxyUrl = kubeconfig.substring(start, end);
@@ -271,7 +322,8 @@ final class Demo implements AutoCloseable {
 
     /** A Secret's value, decoded; {@code escapedKey} as kubectl's jsonpath wants it (dots escaped). */
     static String secretValue(Kubectl kubectl, String namespace, String secret, String escapedKey) {
-        String encoded = kubectl.run("get", "secret", secret, "-n", namespace, "-o", "jsonpath={.data." + escapedKey + "}");
+        String encoded =
+                kubectl.run("get", "secret", secret, "-n", namespace, "-o", "jsonpath={.data." + escapedKey + "}");
         return new String(Base64.getDecoder().decode(encoded.strip()), StandardCharsets.UTF_8);
     }
 

@@ -23,14 +23,14 @@ final class DemoResources {
             "kubetunnel/samples/tunnelconnector.yaml");
     static final String ROUTES = "kubetunnel/routes/controller.camel.yaml";
 
-    private DemoResources() {
-    }
+    private DemoResources() {}
 
     /** The text of a resource packaged in the JAR. */
     static String read(String resource) {
         try (InputStream in = DemoResources.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new DemoStepFailed("resource " + resource + " is missing from the JAR: rebuild with ./mvnw package");
+                throw new DemoStepFailed(
+                        "resource " + resource + " is missing from the JAR: rebuild with ./mvnw package");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

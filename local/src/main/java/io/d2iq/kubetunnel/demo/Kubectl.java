@@ -30,13 +30,17 @@ final class Kubectl {
     /** Fails with a one-line reason when kubectl cannot be run at all. */
     static void requireInstalled(String executable) {
         try {
-            Process process = new ProcessBuilder(executable, "version", "--client").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(executable, "version", "--client")
+                    .redirectErrorStream(true)
+                    .start();
             process.getInputStream().readAllBytes();
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new DemoStepFailed("'" + executable + " version --client' failed: install kubectl or pass --kubectl");
+                throw new DemoStepFailed(
+                        "'" + executable + " version --client' failed: install kubectl or pass --kubectl");
             }
         } catch (IOException e) {
-            throw new DemoStepFailed("kubectl not found ('" + executable + "'): install kubectl or pass --kubectl PATH");
+            throw new DemoStepFailed(
+                    "kubectl not found ('" + executable + "'): install kubectl or pass --kubectl PATH");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoStepFailed("interrupted");
@@ -48,17 +52,24 @@ final class Kubectl {
         List<String> command = new ArrayList<>(List.of(executable, "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.PIPE)
+                    .start();
             process.getOutputStream().close();
             byte[] out = process.getInputStream().readAllBytes();
             byte[] err = process.getErrorStream().readAllBytes();
             if (!process.waitFor(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new DemoStepFailed("kubectl " + String.join(" ", args) + " did not finish within " + CALL_TIMEOUT.toSeconds() + " s");
+                throw new DemoStepFailed("kubectl " + String.join(" ", args) + " did not finish within "
+                        + CALL_TIMEOUT.toSeconds() + " s");
             }
             if (process.exitValue() != 0) {
                 throw new DemoStepFailed("kubectl " + String.join(" ", args) + " failed: "
-                        + new String(err, StandardCharsets.UTF_8).strip().lines().findFirst().orElse("exit " + process.exitValue()));
+                        + new String(err, StandardCharsets.UTF_8)
+                                .strip()
+                                .lines()
+                                .findFirst()
+                                .orElse("exit " + process.exitValue()));
             }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -54,14 +54,19 @@ final class ApiHandler implements HttpHandler {
             try {
                 response = answer(exchange);
             } catch (JsonProcessingException e) {
-                response = LocalResponse.failure(400, "BadRequest", "request body is not valid JSON: " + e.getOriginalMessage());
+                response = LocalResponse.failure(
+                        400, "BadRequest", "request body is not valid JSON: " + e.getOriginalMessage());
             } catch (JsonPatchException e) {
                 response = LocalResponse.failure(422, "Invalid", "the JSON patch cannot be applied: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 response = LocalResponse.failure(500, "InternalError", "interrupted");
             } catch (RuntimeException | IOException e) {
-                LOG.warn("{} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e.toString());
+                LOG.warn(
+                        "{} {} failed: {}",
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(),
+                        e.toString());
                 response = LocalResponse.failure(500, "InternalError", "local-api: " + e);
             }
             if (response != null) {
@@ -80,7 +85,8 @@ final class ApiHandler implements HttpHandler {
             if (document != null) {
                 return LocalResponse.json(200, document);
             }
-            LocalResponse openApiDocument = openApi.answer(path, exchange.getRequestHeaders().getFirst("Accept"));
+            LocalResponse openApiDocument =
+                    openApi.answer(path, exchange.getRequestHeaders().getFirst("Accept"));
             if (openApiDocument != null) {
                 return openApiDocument;
             }
@@ -92,7 +98,10 @@ final class ApiHandler implements HttpHandler {
         if ("websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"))) {
             // fabric8 tries a WebSocket watch first; a plain 200 (not a 5xx, which it retries with backoff)
             // makes it fall back at once to the HTTP watch we serve
-            return LocalResponse.json(200, ApiStatus.failure(200, "WebSocketNotSupported", "local-api serves watches over HTTP, not WebSocket"));
+            return LocalResponse.json(
+                    200,
+                    ApiStatus.failure(
+                            200, "WebSocketNotSupported", "local-api serves watches over HTTP, not WebSocket"));
         }
         String accept = exchange.getRequestHeaders().getFirst("Accept");
         if (method.equals("GET") && query.isWatch()) {
@@ -100,7 +109,8 @@ final class ApiHandler implements HttpHandler {
             return null;
         }
         if (query.has("dryRun")) {
-            return LocalResponse.failure(400, "BadRequest", "local-api does not support dry-run (the mock would persist the object)");
+            return LocalResponse.failure(
+                    400, "BadRequest", "local-api does not support dry-run (the mock would persist the object)");
         }
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         if (contentType != null && (contentType.contains("protobuf") || contentType.contains("cbor"))) {
@@ -134,19 +144,28 @@ final class ApiHandler implements HttpHandler {
             return UnaryOperator.identity();
         }
         Optional<StoredCrds.Version> crd = crds.find(resource);
-        return crd.isEmpty() ? UnaryOperator.identity() : object -> tables.of(object, crd.get().printerColumns());
+        return crd.isEmpty()
+                ? UnaryOperator.identity()
+                : object -> tables.of(object, crd.get().printerColumns());
     }
 
-    private void watch(HttpExchange exchange, String path, Query query, UnaryOperator<JsonNode> render) throws IOException {
+    private void watch(HttpExchange exchange, String path, Query query, UnaryOperator<JsonNode> render)
+            throws IOException {
         Duration timeout = query.has("timeoutSeconds")
-                ? Duration.ofSeconds(ResourceVersions.parse(query.get("timeoutSeconds"))) : DEFAULT_WATCH_TIMEOUT;
+                ? Duration.ofSeconds(ResourceVersions.parse(query.get("timeoutSeconds")))
+                : DEFAULT_WATCH_TIMEOUT;
         String mockQuery = query.keep(LIST_PARAMETERS);
-        watches.serve(exchange, path + mockQuery + (mockQuery.isEmpty() ? "?" : "&") + "watch=true",
-                ResourceVersions.parse(query.get("resourceVersion")), timeout, render);
+        watches.serve(
+                exchange,
+                path + mockQuery + (mockQuery.isEmpty() ? "?" : "&") + "watch=true",
+                ResourceVersions.parse(query.get("resourceVersion")),
+                timeout,
+                render);
     }
 
     /** GET of an object or a list; a list gets the resourceVersion the mock leaves out, so that watches resume from it. */
-    private LocalResponse get(String path, Query query, UnaryOperator<JsonNode> render) throws IOException, InterruptedException {
+    private LocalResponse get(String path, Query query, UnaryOperator<JsonNode> render)
+            throws IOException, InterruptedException {
         MockBackend.Reply reply = mock.send("GET", path + query.keep("labelSelector"), null, new byte[0]);
         if (reply.status() != 200 || reply.body().isEmpty()) {
             return fromMock(reply, ApiPath.parse(path));
@@ -168,13 +187,16 @@ final class ApiHandler implements HttpHandler {
             for (JsonNode item : node.path("items")) {
                 newest = Math.max(newest, ResourceVersions.of(item));
             }
-            ObjectNode metadata = node.path("metadata").isObject() ? (ObjectNode) node.path("metadata") : ((ObjectNode) node).putObject("metadata");
+            ObjectNode metadata = node.path("metadata").isObject()
+                    ? (ObjectNode) node.path("metadata")
+                    : ((ObjectNode) node).putObject("metadata");
             metadata.put("resourceVersion", Long.toString(newest));
         }
         return LocalResponse.json(200, render.apply(node).toString());
     }
 
-    private LocalResponse write(String method, String path, ApiPath resource, byte[] body) throws IOException, InterruptedException {
+    private LocalResponse write(String method, String path, ApiPath resource, byte[] body)
+            throws IOException, InterruptedException {
         JsonNode object = ApiStatus.JSON.readTree(body);
         Optional<LocalResponse> invalid = validate(resource, object);
         if (invalid.isPresent()) {
@@ -183,10 +205,12 @@ final class ApiHandler implements HttpHandler {
         return fromMock(mock.send(method, path, "application/json", body), resource);
     }
 
-    private LocalResponse patch(String path, ApiPath resource, byte[] body, String contentType) throws IOException, InterruptedException {
+    private LocalResponse patch(String path, ApiPath resource, byte[] body, String contentType)
+            throws IOException, InterruptedException {
         Patches.Type type = Patches.of(contentType);
         if (type == Patches.Type.APPLY) {
-            return unsupported("server-side apply (" + contentType + ") is not supported by local-api; use client-side kubectl apply");
+            return unsupported("server-side apply (" + contentType
+                    + ") is not supported by local-api; use client-side kubectl apply");
         }
         if (type == Patches.Type.UNSUPPORTED) {
             return unsupported("patch content type " + contentType + " is not supported");
@@ -195,7 +219,8 @@ final class ApiHandler implements HttpHandler {
         boolean strategic = type == Patches.Type.STRATEGIC_MERGE && !Patches.isPlainMerge(patch);
         if (strategic && crds.find(resource).isPresent()) {
             // custom resources have no patch merge keys; the real API server refuses these too
-            return unsupported("strategic merge patches are not supported for custom resources; use --type=merge or --type=json");
+            return unsupported(
+                    "strategic merge patches are not supported for custom resources; use --type=merge or --type=json");
         }
         String objectPath = resource.isStatus() ? path.substring(0, path.length() - "/status".length()) : path;
         String current = mock.get(objectPath);
@@ -209,7 +234,10 @@ final class ApiHandler implements HttpHandler {
         }
         if (strategic) {
             // the mock knows no strategic merge: store the object we merged, guarded by the version we merged into
-            return fromMock(mock.send("PUT", path, "application/json", patched.toString().getBytes(StandardCharsets.UTF_8)), resource);
+            return fromMock(
+                    mock.send(
+                            "PUT", path, "application/json", patched.toString().getBytes(StandardCharsets.UTF_8)),
+                    resource);
         }
         String mockType = type == Patches.Type.JSON_PATCH ? "application/json-patch+json" : Patches.MERGE_PATCH;
         MockBackend.Reply reply = mock.send("PATCH", path, mockType, body);
@@ -240,7 +268,8 @@ final class ApiHandler implements HttpHandler {
                 wanted = Patches.apply(type, scale, ApiStatus.JSON.readTree(body));
             }
             default -> {
-                return LocalResponse.failure(405, "MethodNotAllowed", "method " + method + " is not supported for scale");
+                return LocalResponse.failure(
+                        405, "MethodNotAllowed", "method " + method + " is not supported for scale");
             }
         }
         byte[] replicas;
@@ -253,7 +282,8 @@ final class ApiHandler implements HttpHandler {
         if (reply.status() >= 300) {
             return fromMock(reply, resource);
         }
-        return LocalResponse.json(200, ScaleSubresource.of(ApiStatus.JSON.readTree(reply.body())).toString());
+        return LocalResponse.json(
+                200, ScaleSubresource.of(ApiStatus.JSON.readTree(reply.body())).toString());
     }
 
     /**
@@ -270,7 +300,8 @@ final class ApiHandler implements HttpHandler {
         return fromMock(reply, resource);
     }
 
-    private Optional<LocalResponse> validate(ApiPath resource, JsonNode object) throws IOException, InterruptedException {
+    private Optional<LocalResponse> validate(ApiPath resource, JsonNode object)
+            throws IOException, InterruptedException {
         Optional<StoredCrds.Version> crd = crds.find(resource);
         if (crd.isEmpty()) {
             return Optional.empty();
@@ -281,7 +312,8 @@ final class ApiHandler implements HttpHandler {
         }
         String name = object.path("metadata").path("name").asText(resource.name() == null ? "" : resource.name());
         LOG.info("refused invalid {} {}/{}: {}", crd.get().type().kind(), resource.namespace(), name, causes);
-        return Optional.of(LocalResponse.json(422, ApiStatus.invalid(crd.get().type().kind(), resource.group(), name, causes)));
+        return Optional.of(
+                LocalResponse.json(422, ApiStatus.invalid(crd.get().type().kind(), resource.group(), name, causes)));
     }
 
     private static LocalResponse unsupported(String message) {
@@ -294,9 +326,12 @@ final class ApiHandler implements HttpHandler {
             return LocalResponse.json(reply.status(), reply.body());
         }
         return switch (reply.status()) {
-            case 404 -> LocalResponse.json(404, resource.isCollection()
-                    ? ApiStatus.failure(404, "NotFound", "the server could not find the requested resource")
-                    : ApiStatus.notFound(resource));
+            case 404 ->
+                LocalResponse.json(
+                        404,
+                        resource.isCollection()
+                                ? ApiStatus.failure(404, "NotFound", "the server could not find the requested resource")
+                                : ApiStatus.notFound(resource));
             case 409 -> LocalResponse.failure(409, "AlreadyExists", resource.plural() + " already exists");
             case 415 -> unsupported("the request's content type is not supported");
             default -> LocalResponse.failure(reply.status(), "InternalError", "the mock answered " + reply.status());

@@ -20,7 +20,8 @@ record ApiPath(String group, String version, String namespace, String plural, St
 
     /** Parses a path without query; null when it is not a resource path (discovery, OpenAPI, ...). */
     static ApiPath parse(String path) {
-        List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        List<String> parts =
+                Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         int rest;
         String group;
         String version;
@@ -51,7 +52,12 @@ record ApiPath(String group, String version, String namespace, String plural, St
         if (tail.isEmpty() || tail.size() > 3) {
             return null;
         }
-        return new ApiPath(group, version, namespace, tail.get(0), tail.size() > 1 ? tail.get(1) : null,
+        return new ApiPath(
+                group,
+                version,
+                namespace,
+                tail.get(0),
+                tail.size() > 1 ? tail.get(1) : null,
                 tail.size() > 2 ? tail.get(2) : null);
     }
 

@@ -10,8 +10,8 @@ import java.util.Set;
 final class BuiltInResources {
 
     /** The types a real API server puts in category {@code all} (of those below; declared first, as ALL's initialiser reads it). */
-    private static final Set<String> IN_CATEGORY_ALL = Set.of("pods", "services", "deployments", "statefulsets", "daemonsets",
-            "replicasets", "jobs");
+    private static final Set<String> IN_CATEGORY_ALL =
+            Set.of("pods", "services", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs");
 
     static final List<ResourceType> ALL = List.of(
             core("namespaces", "Namespace", false, true, "ns"),
@@ -37,17 +37,33 @@ final class BuiltInResources {
             type("rbac.authorization.k8s.io", "clusterroles", "ClusterRole", false, false),
             type("rbac.authorization.k8s.io", "clusterrolebindings", "ClusterRoleBinding", false, false),
             type("coordination.k8s.io", "leases", "Lease", true, false),
-            type("apiextensions.k8s.io", "customresourcedefinitions", "CustomResourceDefinition", false, true, "crd", "crds"));
+            type(
+                    "apiextensions.k8s.io",
+                    "customresourcedefinitions",
+                    "CustomResourceDefinition",
+                    false,
+                    true,
+                    "crd",
+                    "crds"));
 
-    private BuiltInResources() {
-    }
+    private BuiltInResources() {}
 
-    private static ResourceType core(String plural, String kind, boolean namespaced, boolean hasStatus, String... shortNames) {
+    private static ResourceType core(
+            String plural, String kind, boolean namespaced, boolean hasStatus, String... shortNames) {
         return type("", plural, kind, namespaced, hasStatus, shortNames);
     }
 
-    private static ResourceType type(String group, String plural, String kind, boolean namespaced, boolean hasStatus, String... shortNames) {
-        return new ResourceType(group, "v1", plural, kind.toLowerCase(java.util.Locale.ROOT), kind, namespaced,
-                List.of(shortNames), IN_CATEGORY_ALL.contains(plural) ? List.of("all") : List.of(), hasStatus);
+    private static ResourceType type(
+            String group, String plural, String kind, boolean namespaced, boolean hasStatus, String... shortNames) {
+        return new ResourceType(
+                group,
+                "v1",
+                plural,
+                kind.toLowerCase(java.util.Locale.ROOT),
+                kind,
+                namespaced,
+                List.of(shortNames),
+                IN_CATEGORY_ALL.contains(plural) ? List.of("all") : List.of(),
+                hasStatus);
     }
 }

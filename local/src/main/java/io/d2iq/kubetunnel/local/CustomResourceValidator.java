@@ -24,7 +24,9 @@ final class CustomResourceValidator {
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .pathType(PathType.LEGACY).locale(Locale.ROOT).build();
+            .pathType(PathType.LEGACY)
+            .locale(Locale.ROOT)
+            .build();
 
     private final Map<String, JsonSchema> compiled = new ConcurrentHashMap<>();
 
@@ -33,7 +35,8 @@ final class CustomResourceValidator {
         if (openApiV3Schema == null || !openApiV3Schema.isObject() || openApiV3Schema.isEmpty()) {
             return List.of();
         }
-        JsonSchema schema = compiled.computeIfAbsent(openApiV3Schema.toString(), key -> FACTORY.getSchema(openApiV3Schema, CONFIG));
+        JsonSchema schema =
+                compiled.computeIfAbsent(openApiV3Schema.toString(), key -> FACTORY.getSchema(openApiV3Schema, CONFIG));
         return schema.validate(withoutNulls(object)).stream()
                 .map(CustomResourceValidator::cause)
                 .sorted(Comparator.comparing(ApiStatus.Cause::field))

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,8 +60,11 @@ final class Discovery {
         if (path == null) {
             return Optional.empty();
         }
-        return types().stream().filter(t -> t.group().equals(path.group()) && t.version().equals(path.version())
-                && t.plural().equals(path.plural())).findFirst();
+        return types().stream()
+                .filter(t -> t.group().equals(path.group())
+                        && t.version().equals(path.version())
+                        && t.plural().equals(path.plural()))
+                .findFirst();
     }
 
     List<ResourceType> types() throws IOException, InterruptedException {
@@ -71,10 +74,18 @@ final class Discovery {
     }
 
     private static String version() {
-        return ApiStatus.JSON.createObjectNode().put("major", "1").put("minor", KUBERNETES_MINOR)
-                .put("gitVersion", "v1." + KUBERNETES_MINOR + ".0-kubetunnel-local-api").put("gitCommit", "")
-                .put("gitTreeState", "clean").put("buildDate", "1970-01-01T00:00:00Z").put("goVersion", "n/a")
-                .put("compiler", "n/a").put("platform", "linux/amd64").toString();
+        return ApiStatus.JSON
+                .createObjectNode()
+                .put("major", "1")
+                .put("minor", KUBERNETES_MINOR)
+                .put("gitVersion", "v1." + KUBERNETES_MINOR + ".0-kubetunnel-local-api")
+                .put("gitCommit", "")
+                .put("gitTreeState", "clean")
+                .put("buildDate", "1970-01-01T00:00:00Z")
+                .put("goVersion", "n/a")
+                .put("compiler", "n/a")
+                .put("platform", "linux/amd64")
+                .toString();
     }
 
     private static String apiVersions() {
@@ -88,10 +99,13 @@ final class Discovery {
         Map<String, Set<String>> versionsByGroup = new LinkedHashMap<>();
         for (ResourceType type : types()) {
             if (!type.group().isEmpty()) {
-                versionsByGroup.computeIfAbsent(type.group(), g -> new LinkedHashSet<>()).add(type.version());
+                versionsByGroup
+                        .computeIfAbsent(type.group(), g -> new LinkedHashSet<>())
+                        .add(type.version());
             }
         }
-        ObjectNode list = ApiStatus.JSON.createObjectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
+        ObjectNode list =
+                ApiStatus.JSON.createObjectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
         ArrayNode groups = list.putArray("groups");
         versionsByGroup.forEach((name, versions) -> groups.add(group(name, versions)));
         return list;
@@ -100,7 +114,10 @@ final class Discovery {
     private String group(String name) throws IOException, InterruptedException {
         for (var group : groupList().path("groups")) {
             if (group.path("name").asText().equals(name)) {
-                return ((ObjectNode) group).put("kind", "APIGroup").put("apiVersion", "v1").toString();
+                return ((ObjectNode) group)
+                        .put("kind", "APIGroup")
+                        .put("apiVersion", "v1")
+                        .toString();
             }
         }
         return null;
@@ -109,22 +126,32 @@ final class Discovery {
     private static ObjectNode group(String name, Set<String> versions) {
         ObjectNode group = ApiStatus.JSON.createObjectNode().put("name", name);
         ArrayNode list = group.putArray("versions");
-        versions.forEach(v -> list.addObject().put("groupVersion", name + "/" + v).put("version", v));
+        versions.forEach(
+                v -> list.addObject().put("groupVersion", name + "/" + v).put("version", v));
         group.set("preferredVersion", list.get(0).deepCopy());
         return group;
     }
 
     private String resourceList(String group, String version) throws IOException, InterruptedException {
-        List<ResourceType> matching = types().stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
+        List<ResourceType> matching = types().stream()
+                .filter(t -> t.group().equals(group) && t.version().equals(version))
+                .toList();
         if (matching.isEmpty()) {
             return null;
         }
-        ObjectNode list = ApiStatus.JSON.createObjectNode().put("kind", "APIResourceList").put("apiVersion", "v1")
+        ObjectNode list = ApiStatus.JSON
+                .createObjectNode()
+                .put("kind", "APIResourceList")
+                .put("apiVersion", "v1")
                 .put("groupVersion", matching.get(0).groupVersion());
         ArrayNode resources = list.putArray("resources");
         for (ResourceType type : matching) {
-            ObjectNode resource = resources.addObject().put("name", type.plural()).put("singularName", type.singular())
-                    .put("namespaced", type.namespaced()).put("kind", type.kind());
+            ObjectNode resource = resources
+                    .addObject()
+                    .put("name", type.plural())
+                    .put("singularName", type.singular())
+                    .put("namespaced", type.namespaced())
+                    .put("kind", type.kind());
             ResourceType.VERBS.forEach(resource.putArray("verbs")::add);
             if (!type.shortNames().isEmpty()) {
                 type.shortNames().forEach(resource.putArray("shortNames")::add);
@@ -133,8 +160,12 @@ final class Discovery {
                 type.categories().forEach(resource.putArray("categories")::add);
             }
             if (type.hasStatus()) {
-                ObjectNode status = resources.addObject().put("name", type.plural() + "/status").put("singularName", "")
-                        .put("namespaced", type.namespaced()).put("kind", type.kind());
+                ObjectNode status = resources
+                        .addObject()
+                        .put("name", type.plural() + "/status")
+                        .put("singularName", "")
+                        .put("namespaced", type.namespaced())
+                        .put("kind", type.kind());
                 ResourceType.STATUS_VERBS.forEach(status.putArray("verbs")::add);
             }
         }

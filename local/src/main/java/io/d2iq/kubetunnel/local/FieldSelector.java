@@ -33,7 +33,8 @@ record FieldSelector(List<Requirement> requirements) {
                 }
                 boolean equal = !term.contains("!=");
                 String[] sides = term.split(equal ? "==?" : "!=", 2);
-                requirements.add(new Requirement(sides[0].trim().split("\\."), sides.length > 1 ? sides[1].trim() : "", equal));
+                requirements.add(
+                        new Requirement(sides[0].trim().split("\\."), sides.length > 1 ? sides[1].trim() : "", equal));
             }
         }
         return new FieldSelector(List.copyOf(requirements));

@@ -45,8 +45,10 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
             lock.setAccessible(true);
             storeLock = (ReadWriteLock) lock.get(this);
         } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("this fabric8 KubernetesCrudDispatcher has no ReadWriteLock 'lock'"
-                    + " (IndexedCrudDispatcher is written against fabric8 7.5.2): " + e, e);
+            throw new IllegalStateException(
+                    "this fabric8 KubernetesCrudDispatcher has no ReadWriteLock 'lock'"
+                            + " (IndexedCrudDispatcher is written against fabric8 7.5.2): " + e,
+                    e);
         }
     }
 
@@ -63,12 +65,19 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         if (candidates == null) {
             return super.findResource(attributes);
         }
-        return candidates.stream().filter(entry -> entry.getKey().matches(attributes)).findFirst().orElse(null);
+        return candidates.stream()
+                .filter(entry -> entry.getKey().matches(attributes))
+                .findFirst()
+                .orElse(null);
     }
 
     @Override
-    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-                             GenericKubernetesResource resource, String newState) {
+    public void processEvent(
+            String path,
+            AttributeSet pathAttributes,
+            AttributeSet oldAttributes,
+            GenericKubernetesResource resource,
+            String newState) {
         // the key the mock is about to store, computed as the mock does (before it may learn a new CRD)
         AttributeSet newAttributes = newState == null ? null : storedKey(pathAttributes, resource, newState);
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
@@ -81,7 +90,9 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     private AttributeSet storedKey(AttributeSet pathAttributes, GenericKubernetesResource resource, String newState) {
-        AttributeSet key = resource != null ? kubernetesAttributes().extract(resource) : kubernetesAttributes().fromResource(newState);
+        AttributeSet key = resource != null
+                ? kubernetesAttributes().extract(resource)
+                : kubernetesAttributes().fromResource(newState);
         return key.containsKey("plural") ? key : AttributeSet.merge(pathAttributes, key);
     }
 
@@ -102,11 +113,16 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
             }
             List<Map.Entry<AttributeSet, String>> found = matching(candidates, query);
             if (query.containsKey("name")) {
-                return found.isEmpty() ? new MockResponse().setResponseCode(404)
-                        : new MockResponse().setResponseCode(200).setBody(found.get(0).getValue());
+                return found.isEmpty()
+                        ? new MockResponse().setResponseCode(404)
+                        : new MockResponse()
+                                .setResponseCode(200)
+                                .setBody(found.get(0).getValue());
             }
             // an empty list may be an API group's discovery document, which only the mock knows
-            return found.isEmpty() ? null : new MockResponse().setResponseCode(200).setBody(list(found));
+            return found.isEmpty()
+                    ? null
+                    : new MockResponse().setResponseCode(200).setBody(list(found));
         });
         return answer != null ? answer : super.handleGet(path);
     }
@@ -122,8 +138,11 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
             List<Map.Entry<AttributeSet, String>> found = matching(candidates, query);
             found.forEach(entry -> delete(path, query, entry));
             if (query.containsKey("name")) {
-                return found.isEmpty() ? new MockResponse().setResponseCode(404)
-                        : new MockResponse().setResponseCode(200).setBody(found.get(0).getValue());
+                return found.isEmpty()
+                        ? new MockResponse().setResponseCode(404)
+                        : new MockResponse()
+                                .setResponseCode(200)
+                                .setBody(found.get(0).getValue());
             }
             return new MockResponse().setResponseCode(200).setBody(list(found));
         });
@@ -145,8 +164,10 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         if (resource.getFinalizers().isEmpty()) {
             processEvent(path, query, entry.getKey(), null, null);
         } else if (!resource.isMarkedForDeletion()) {
-            resource.getMetadata().setDeletionTimestamp(ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
-                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            resource.getMetadata()
+                    .setDeletionTimestamp(ZonedDateTime.now(ZoneOffset.UTC)
+                            .truncatedTo(ChronoUnit.SECONDS)
+                            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
             resource.getMetadata().setResourceVersion(String.valueOf(requestResourceVersion()));
             processEvent(path, query, entry.getKey(), resource, Serialization.asJson(resource));
         }
@@ -158,8 +179,11 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         return lists.compose(items, String.valueOf(lastResourceVersion.get()));
     }
 
-    private static List<Map.Entry<AttributeSet, String>> matching(Collection<Map.Entry<AttributeSet, String>> candidates, AttributeSet query) {
-        return candidates.stream().filter(entry -> entry.getKey().matches(query)).toList();
+    private static List<Map.Entry<AttributeSet, String>> matching(
+            Collection<Map.Entry<AttributeSet, String>> candidates, AttributeSet query) {
+        return candidates.stream()
+                .filter(entry -> entry.getKey().matches(query))
+                .toList();
     }
 
     /** The mock's own test for a watch request. */

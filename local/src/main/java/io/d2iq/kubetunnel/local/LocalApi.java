@@ -13,8 +13,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +52,15 @@ public final class LocalApi implements AutoCloseable {
     private final boolean ownsKubeconfigFile;
     private KubernetesClient client;
 
-    private LocalApi(MockBackend mock, WatchBridge watches, HttpServer server, ExecutorService requestThreads,
-                     String url, String caPem, Path kubeconfigFile, boolean ownsKubeconfigFile) {
+    private LocalApi(
+            MockBackend mock,
+            WatchBridge watches,
+            HttpServer server,
+            ExecutorService requestThreads,
+            String url,
+            String caPem,
+            Path kubeconfigFile,
+            boolean ownsKubeconfigFile) {
         this.mock = mock;
         this.watches = watches;
         this.server = server;
@@ -89,7 +96,8 @@ public final class LocalApi implements AutoCloseable {
             if (tls) {
                 CertificateAuthority ca = CertificateAuthority.generate("kubetunnel-local-api-ca");
                 HttpsServer https = HttpsServer.create(address, 0);
-                https.setHttpsConfigurator(new HttpsConfigurator(ca.issueLocalhost().jdkServerContext()));
+                https.setHttpsConfigurator(
+                        new HttpsConfigurator(ca.issueLocalhost().jdkServerContext()));
                 caPem = ca.certificatePem();
                 server = https;
             } else {
@@ -98,7 +106,8 @@ public final class LocalApi implements AutoCloseable {
             server.createContext("/", new ApiHandler(mock, watches));
             server.setExecutor(requestThreads);
             server.start();
-            String url = (tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
+            String url = (tls ? "https" : "http") + "://127.0.0.1:"
+                    + server.getAddress().getPort();
             Path parent = kubeconfigFile.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -191,7 +200,9 @@ public final class LocalApi implements AutoCloseable {
      */
     static Kubeconfig kubeconfigFor(String server, String caPem) {
         String name = "local-api";
-        String caData = caPem == null ? null : Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
-        return new Kubeconfig(name, server, caData, null, null, name, Credentials.token("local-api-unchecked"), name, "default");
+        String caData =
+                caPem == null ? null : Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
+        return new Kubeconfig(
+                name, server, caData, null, null, name, Credentials.token("local-api-unchecked"), name, "default");
     }
 }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code local-api} role: an embedded Kubernetes API for kubectl, until the process is stopped. */
-@Command(name = "local-api", mixinStandardHelpOptions = true,
+@Command(
+        name = "local-api",
+        mixinStandardHelpOptions = true,
         description = "Runs an embedded Kubernetes API (fabric8 mock, CRUD) on 127.0.0.1 that kubectl can use.")
 public final class LocalApiCommand implements Callable<Integer> {
 
@@ -19,10 +21,18 @@ public final class LocalApiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", paramLabel = "P", defaultValue = "0", description = "Port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "P",
+            defaultValue = "0",
+            description = "Port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--kubeconfig-out", paramLabel = "FILE", required = true, description = "Where to write the kubeconfig for kubectl.")
+    @Option(
+            names = "--kubeconfig-out",
+            paramLabel = "FILE",
+            required = true,
+            description = "Where to write the kubeconfig for kubectl.")
     Path kubeconfigOut;
 
     @Option(names = "--tls", description = "Serve HTTPS with a generated CA, written into the kubeconfig.")
@@ -38,11 +48,16 @@ public final class LocalApiCommand implements Callable<Integer> {
             return EXIT_START_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            api.close();
-            stopped.countDown();
-        }, "local-api-shutdown"));
-        spec.commandLine().getOut().println("local-api listening on " + api.url() + "; kubeconfig written to " + kubeconfigOut);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            api.close();
+                            stopped.countDown();
+                        },
+                        "local-api-shutdown"));
+        spec.commandLine()
+                .getOut()
+                .println("local-api listening on " + api.url() + "; kubeconfig written to " + kubeconfigOut);
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

@@ -26,25 +26,34 @@ final class MockBackend implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     /** The mock's answer. */
-    record Reply(int status, String body) {
-    }
+    record Reply(int status, String body) {}
 
     private final KubernetesMockServer server;
     private final HttpClient http;
     private final ExecutorService httpThreads;
 
     MockBackend() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         httpThreads = Executors.newCachedThreadPool(daemonThreads("local-api-mock-client"));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT)
-                .executor(httpThreads).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(REQUEST_TIMEOUT)
+                .executor(httpThreads)
+                .build();
     }
 
     /** Sends one request to the mock; {@code pathAndQuery} starts with '/'. */
-    Reply send(String method, String pathAndQuery, String contentType, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri("http", pathAndQuery)).timeout(REQUEST_TIMEOUT)
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    Reply send(String method, String pathAndQuery, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("http", pathAndQuery))
+                .timeout(REQUEST_TIMEOUT)
+                .method(
+                        method,
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -94,8 +94,9 @@ final class OpenApi {
     private String v3Index() throws IOException, InterruptedException {
         ObjectNode index = ApiStatus.JSON.createObjectNode();
         ObjectNode paths = index.putObject("paths");
-        v3Documents().forEach((groupVersion, document) -> paths.putObject(groupVersion)
-                .put("serverRelativeURL", "/openapi/v3/" + groupVersion + "?hash=" + sha256(document)));
+        v3Documents()
+                .forEach((groupVersion, document) -> paths.putObject(groupVersion)
+                        .put("serverRelativeURL", "/openapi/v3/" + groupVersion + "?hash=" + sha256(document)));
         return index.toString();
     }
 
@@ -122,8 +123,12 @@ final class OpenApi {
             ObjectNode patch = paths.putObject(objectPath(type)).putObject("patch");
             patch.set("x-kubernetes-group-version-kind", gvk(type));
             patch.put("x-kubernetes-action", "patch");
-            patch.putArray("parameters").addObject().put("name", "fieldValidation").put("in", "query")
-                    .putObject("schema").put("type", "string");
+            patch.putArray("parameters")
+                    .addObject()
+                    .put("name", "fieldValidation")
+                    .put("in", "query")
+                    .putObject("schema")
+                    .put("type", "string");
             patch.putObject("responses").putObject("200").put("description", "OK");
             JsonNode schema = schemas.get(type.groupVersion() + "/" + type.kind());
             if (schema != null && schema.isObject()) {
@@ -137,16 +142,22 @@ final class OpenApi {
 
     private static String objectPath(ResourceType type) {
         String prefix = type.group().isEmpty() ? "/api/" : "/apis/";
-        return prefix + type.groupVersion() + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural() + "/{name}";
+        return prefix + type.groupVersion() + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural()
+                + "/{name}";
     }
 
     private static ObjectNode gvk(ResourceType type) {
-        return ApiStatus.JSON.createObjectNode().put("group", type.group()).put("version", type.version()).put("kind", type.kind());
+        return ApiStatus.JSON
+                .createObjectNode()
+                .put("group", type.group())
+                .put("version", type.version())
+                .put("kind", type.kind());
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

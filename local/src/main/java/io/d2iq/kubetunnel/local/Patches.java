@@ -12,16 +12,21 @@ final class Patches {
 
     /** A patch content type. */
     enum Type {
-        JSON_PATCH, MERGE, STRATEGIC_MERGE, APPLY, UNSUPPORTED
+        JSON_PATCH,
+        MERGE,
+        STRATEGIC_MERGE,
+        APPLY,
+        UNSUPPORTED
     }
 
     static final String MERGE_PATCH = "application/merge-patch+json";
 
-    private Patches() {
-    }
+    private Patches() {}
 
     static Type of(String contentType) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+        String type = contentType == null
+                ? ""
+                : contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
         return switch (type) {
             case "application/json-patch+json" -> Type.JSON_PATCH;
             case MERGE_PATCH -> Type.MERGE;

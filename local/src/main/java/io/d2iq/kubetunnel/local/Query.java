@@ -41,7 +41,10 @@ record Query(Map<String, String> parameters) {
         for (String key : keys) {
             String value = parameters.get(key);
             if (value != null) {
-                kept.append(kept.length() == 0 ? '?' : '&').append(key).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                kept.append(kept.length() == 0 ? '?' : '&')
+                        .append(key)
+                        .append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         }
         return kept.toString();

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** The mock's resourceVersions are one global counter, so they compare as numbers. */
 final class ResourceVersions {
 
-    private ResourceVersions() {
-    }
+    private ResourceVersions() {}
 
     /** An object's resourceVersion, or 0 when it has none. */
     static long of(JsonNode object) {

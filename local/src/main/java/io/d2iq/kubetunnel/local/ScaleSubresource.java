@@ -14,10 +14,10 @@ final class ScaleSubresource {
 
     static final String NAME = "scale";
 
-    private static final Set<String> SCALABLE = Set.of("deployments", "replicasets", "statefulsets", "replicationcontrollers");
+    private static final Set<String> SCALABLE =
+            Set.of("deployments", "replicasets", "statefulsets", "replicationcontrollers");
 
-    private ScaleSubresource() {
-    }
+    private ScaleSubresource() {}
 
     static boolean isScale(ApiPath resource) {
         return NAME.equals(resource.subresource()) && SCALABLE.contains(resource.plural());
@@ -30,7 +30,10 @@ final class ScaleSubresource {
 
     /** The Scale view of a workload: its identity, desired replicas, and observed replicas with their selector. */
     static ObjectNode of(JsonNode workload) {
-        ObjectNode scale = ApiStatus.JSON.createObjectNode().put("apiVersion", "autoscaling/v1").put("kind", "Scale");
+        ObjectNode scale = ApiStatus.JSON
+                .createObjectNode()
+                .put("apiVersion", "autoscaling/v1")
+                .put("kind", "Scale");
         ObjectNode metadata = scale.putObject("metadata");
         JsonNode source = workload.path("metadata");
         for (String field : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
@@ -38,8 +41,10 @@ final class ScaleSubresource {
                 metadata.set(field, source.get(field));
             }
         }
-        scale.putObject("spec").put("replicas", workload.path("spec").path("replicas").asInt(1));
-        ObjectNode status = scale.putObject("status").put("replicas", workload.path("status").path("replicas").asInt(0));
+        scale.putObject("spec")
+                .put("replicas", workload.path("spec").path("replicas").asInt(1));
+        ObjectNode status = scale.putObject("status")
+                .put("replicas", workload.path("status").path("replicas").asInt(0));
         String selector = selector(workload.path("spec").path("selector").path("matchLabels"));
         if (!selector.isEmpty()) {
             status.put("selector", selector);

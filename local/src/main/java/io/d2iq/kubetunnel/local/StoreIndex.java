@@ -32,8 +32,11 @@ final class StoreIndex {
         }
         String namespace = orEmpty(value(key, NAMESPACE));
         byPlural.computeIfAbsent(plural, p -> new LinkedHashMap<>()).put(key, object);
-        byNamespace.computeIfAbsent(List.of(plural, namespace), p -> new LinkedHashMap<>()).put(key, object);
-        byName.computeIfAbsent(List.of(plural, namespace, orEmpty(value(key, NAME))), p -> new LinkedHashMap<>()).put(key, object);
+        byNamespace
+                .computeIfAbsent(List.of(plural, namespace), p -> new LinkedHashMap<>())
+                .put(key, object);
+        byName.computeIfAbsent(List.of(plural, namespace, orEmpty(value(key, NAME))), p -> new LinkedHashMap<>())
+                .put(key, object);
     }
 
     void remove(AttributeSet key) {
@@ -79,7 +82,9 @@ final class StoreIndex {
     /** The single value an attribute must equal, or null when the set does not pin it to one value. */
     private static String value(AttributeSet set, String key) {
         Attribute attribute = set.getAttribute(key);
-        if (attribute == null || attribute.getType() != AttributeType.WITH || attribute.getValues().size() != 1) {
+        if (attribute == null
+                || attribute.getType() != AttributeType.WITH
+                || attribute.getValues().size() != 1) {
             return null;
         }
         return attribute.getValues().get(0).toString();

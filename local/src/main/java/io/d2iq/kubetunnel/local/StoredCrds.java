@@ -17,16 +17,14 @@ final class StoredCrds {
     static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     /** One served version of a stored CRD: its type, openAPIV3Schema and additionalPrinterColumns. */
-    record Version(ResourceType type, JsonNode schema, JsonNode printerColumns) {
-    }
+    record Version(ResourceType type, JsonNode schema, JsonNode printerColumns) {}
 
     private final MockBackend mock;
     private final AtomicLong changes = new AtomicLong();
     private volatile Cached cached;
 
     /** The versions read while {@link #changes} had the value {@code change}. */
-    private record Cached(long change, List<Version> versions) {
-    }
+    private record Cached(long change, List<Version> versions) {}
 
     StoredCrds(MockBackend mock) {
         this.mock = mock;
@@ -69,11 +67,21 @@ final class StoredCrds {
                 if (!version.path("served").asBoolean(true)) {
                     continue;
                 }
-                ResourceType type = new ResourceType(spec.path("group").asText(), version.path("name").asText(),
-                        names.path("plural").asText(), names.path("singular").asText(names.path("kind").asText().toLowerCase(java.util.Locale.ROOT)),
-                        names.path("kind").asText(), !"Cluster".equals(spec.path("scope").asText()), List.copyOf(shortNames), List.copyOf(categories),
+                ResourceType type = new ResourceType(
+                        spec.path("group").asText(),
+                        version.path("name").asText(),
+                        names.path("plural").asText(),
+                        names.path("singular")
+                                .asText(names.path("kind").asText().toLowerCase(java.util.Locale.ROOT)),
+                        names.path("kind").asText(),
+                        !"Cluster".equals(spec.path("scope").asText()),
+                        List.copyOf(shortNames),
+                        List.copyOf(categories),
                         version.path("subresources").has("status"));
-                versions.add(new Version(type, version.path("schema").path("openAPIV3Schema"), version.path("additionalPrinterColumns")));
+                versions.add(new Version(
+                        type,
+                        version.path("schema").path("openAPIV3Schema"),
+                        version.path("additionalPrinterColumns")));
             }
         }
         return List.copyOf(versions);
@@ -85,7 +93,8 @@ final class StoredCrds {
             return Optional.empty();
         }
         return versions().stream()
-                .filter(v -> v.type().group().equals(path.group()) && v.type().version().equals(path.version())
+                .filter(v -> v.type().group().equals(path.group())
+                        && v.type().version().equals(path.version())
                         && v.type().plural().equals(path.plural()))
                 .findFirst();
     }

@@ -27,13 +27,20 @@ final class StrategicMergePatch {
 
     /** Field name to patch merge key; {@code ports} is decided by its elements (container or Service ports). */
     private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
-            Map.entry("containers", "name"), Map.entry("initContainers", "name"), Map.entry("ephemeralContainers", "name"),
-            Map.entry("env", "name"), Map.entry("volumes", "name"), Map.entry("volumeMounts", "mountPath"),
-            Map.entry("volumeDevices", "devicePath"), Map.entry("imagePullSecrets", "name"), Map.entry("hostAliases", "ip"),
-            Map.entry("conditions", "type"), Map.entry("ownerReferences", "uid"), Map.entry("topologySpreadConstraints", "topologyKey"));
+            Map.entry("containers", "name"),
+            Map.entry("initContainers", "name"),
+            Map.entry("ephemeralContainers", "name"),
+            Map.entry("env", "name"),
+            Map.entry("volumes", "name"),
+            Map.entry("volumeMounts", "mountPath"),
+            Map.entry("volumeDevices", "devicePath"),
+            Map.entry("imagePullSecrets", "name"),
+            Map.entry("hostAliases", "ip"),
+            Map.entry("conditions", "type"),
+            Map.entry("ownerReferences", "uid"),
+            Map.entry("topologySpreadConstraints", "topologyKey"));
 
-    private StrategicMergePatch() {
-    }
+    private StrategicMergePatch() {}
 
     /** The object {@code patch} makes of {@code target} (neither is modified). */
     static JsonNode apply(JsonNode target, JsonNode patch) {
@@ -53,7 +60,8 @@ final class StrategicMergePatch {
         if (directive.equals("replace")) {
             return withoutDirectives((ObjectNode) patch);
         }
-        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : ApiStatus.JSON.createObjectNode();
+        ObjectNode result =
+                target != null && target.isObject() ? (ObjectNode) target : ApiStatus.JSON.createObjectNode();
         List<Map.Entry<String, JsonNode>> orders = new ArrayList<>();
         for (Map.Entry<String, JsonNode> field : patch.properties()) {
             String name = field.getKey();

@@ -26,19 +26,36 @@ final class Tables {
 
     /** Whether an Accept header asks for a meta.k8s.io/v1 Table. */
     static boolean wanted(String accept) {
-        return accept != null && accept.contains("as=Table") && accept.contains("v=v1;") && accept.contains("g=meta.k8s.io");
+        return accept != null
+                && accept.contains("as=Table")
+                && accept.contains("v=v1;")
+                && accept.contains("g=meta.k8s.io");
     }
 
     /** A Table of one object or of a list's items. */
     ObjectNode of(JsonNode objectOrList, JsonNode printerColumns) {
-        ObjectNode table = ApiStatus.JSON.createObjectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
-        table.putObject("metadata").put("resourceVersion", objectOrList.path("metadata").path("resourceVersion").asText(""));
+        ObjectNode table =
+                ApiStatus.JSON.createObjectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
+        table.putObject("metadata")
+                .put(
+                        "resourceVersion",
+                        objectOrList.path("metadata").path("resourceVersion").asText(""));
         ArrayNode definitions = table.putArray("columnDefinitions");
-        definitions.addObject().put("name", "Name").put("type", "string").put("format", "name").put("description", "Name").put("priority", 0);
+        definitions
+                .addObject()
+                .put("name", "Name")
+                .put("type", "string")
+                .put("format", "name")
+                .put("description", "Name")
+                .put("priority", 0);
         JsonNode columns = columns(printerColumns);
         for (JsonNode column : columns) {
-            definitions.addObject().put("name", column.path("name").asText()).put("type", column.path("type").asText("string"))
-                    .put("format", column.path("format").asText("")).put("description", column.path("description").asText(""))
+            definitions
+                    .addObject()
+                    .put("name", column.path("name").asText())
+                    .put("type", column.path("type").asText("string"))
+                    .put("format", column.path("format").asText(""))
+                    .put("description", column.path("description").asText(""))
                     .put("priority", column.path("priority").asInt(0));
         }
         ArrayNode rows = table.putArray("rows");
@@ -74,13 +91,15 @@ final class Tables {
                 cells.add(value.isContainerNode() ? ApiStatus.JSON.valueToTree(value.toString()) : value);
             }
         }
-        ObjectNode partial = row.putObject("object").put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
+        ObjectNode partial =
+                row.putObject("object").put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
         partial.set("metadata", object.path("metadata").deepCopy());
         return row;
     }
 
     /** One step of a printer column's path: a field, optionally filtering a list, {@code conditions[?(@.type=="Ready")]}. */
-    private static final Pattern STEP = Pattern.compile("\\.([A-Za-z0-9_-]+)(?:\\[\\?\\(@\\.([A-Za-z0-9_-]+)==[\"']([^\"']*)[\"']\\)])?");
+    private static final Pattern STEP =
+            Pattern.compile("\\.([A-Za-z0-9_-]+)(?:\\[\\?\\(@\\.([A-Za-z0-9_-]+)==[\"']([^\"']*)[\"']\\)])?");
 
     private static JsonNode at(JsonNode object, String jsonPath) {
         JsonNode node = object;

@@ -45,8 +45,13 @@ final class WatchBridge implements AutoCloseable {
      * @param sinceVersion     the client's resourceVersion; ADDED events of objects at or below it are dropped
      * @param render           turns each event's object into what the client asked for (e.g. a Table)
      */
-    void serve(HttpExchange exchange, String mockPathAndQuery, long sinceVersion, Duration timeout,
-               UnaryOperator<JsonNode> render) throws IOException {
+    void serve(
+            HttpExchange exchange,
+            String mockPathAndQuery,
+            long sinceVersion,
+            Duration timeout,
+            UnaryOperator<JsonNode> render)
+            throws IOException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         open.add(done);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -54,8 +59,10 @@ final class WatchBridge implements AutoCloseable {
         OutputStream out = exchange.getResponseBody();
         WebSocket socket = null;
         try {
-            socket = mock.http().newWebSocketBuilder()
-                    .buildAsync(mock.webSocketUri(mockPathAndQuery), new EventForwarder(out, sinceVersion, render, done))
+            socket = mock.http()
+                    .newWebSocketBuilder()
+                    .buildAsync(
+                            mock.webSocketUri(mockPathAndQuery), new EventForwarder(out, sinceVersion, render, done))
                     .get(MockBackend.REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -95,7 +102,8 @@ final class WatchBridge implements AutoCloseable {
         private final CompletableFuture<Void> done;
         private final StringBuilder message = new StringBuilder();
 
-        EventForwarder(OutputStream out, long sinceVersion, UnaryOperator<JsonNode> render, CompletableFuture<Void> done) {
+        EventForwarder(
+                OutputStream out, long sinceVersion, UnaryOperator<JsonNode> render, CompletableFuture<Void> done) {
             this.out = out;
             this.sinceVersion = sinceVersion;
             this.render = render;

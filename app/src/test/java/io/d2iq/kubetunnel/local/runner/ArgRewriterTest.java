@@ -10,16 +10,31 @@ import org.junit.jupiter.api.Test;
 class ArgRewriterTest {
 
     private final ArgRewriter rewriter = new ArgRewriter(
-            Map.of("/var/run/kubetunnel/connector-token", Path.of("/tmp/pod/volumes/token"),
-                    "/var/run", Path.of("/tmp/pod/volumes/run")),
+            Map.of(
+                    "/var/run/kubetunnel/connector-token",
+                    Path.of("/tmp/pod/volumes/token"),
+                    "/var/run",
+                    Path.of("/tmp/pod/volumes/run")),
             Map.of(8443, 40001, 1080, 40002));
 
     @Test
     void pathsUnderAMountPathPointIntoItsLocalDirectoryWithTheLongestMountWinning() {
-        assertThat(rewriter.rewrite(List.of("tunnel-server", "--token-file", "/var/run/kubetunnel/connector-token/token",
-                "--other", "/var/run/x", "--kept", "/var/running")))
-                .containsExactly("tunnel-server", "--token-file", "/tmp/pod/volumes/token/token",
-                        "--other", "/tmp/pod/volumes/run/x", "--kept", "/var/running");
+        assertThat(rewriter.rewrite(List.of(
+                        "tunnel-server",
+                        "--token-file",
+                        "/var/run/kubetunnel/connector-token/token",
+                        "--other",
+                        "/var/run/x",
+                        "--kept",
+                        "/var/running")))
+                .containsExactly(
+                        "tunnel-server",
+                        "--token-file",
+                        "/tmp/pod/volumes/token/token",
+                        "--other",
+                        "/tmp/pod/volumes/run/x",
+                        "--kept",
+                        "/var/running");
     }
 
     @Test
@@ -32,7 +47,8 @@ class ArgRewriterTest {
     void aPortFlagForAPortTheContainerDoesNotExposeIsKept() {
         // the webhook's --proxy-port names the tunnel server's port, which is not the webhook's own
         ArgRewriter webhook = new ArgRewriter(Map.of(), Map.of(8443, 40001));
-        assertThat(webhook.rewrite(List.of("kubeconfig-webhook", "--port", "8443", "--proxy-port", "1080", "--count", "8443")))
+        assertThat(webhook.rewrite(
+                        List.of("kubeconfig-webhook", "--port", "8443", "--proxy-port", "1080", "--count", "8443")))
                 .containsExactly("kubeconfig-webhook", "--port", "40001", "--proxy-port", "1080", "--count", "8443");
     }
 

@@ -61,22 +61,60 @@ class IngressProxyIT {
         serverA = httpServer("a");
         serverB = httpServer("b");
         echo = new WebSocketEchoServer();
-        Map<String, InetSocketAddress> services = Map.of("ns/svc-a/http", serverA.getAddress(), "ns/svc-b/http", serverB.getAddress(),
-                "ns/svc-ws/tunnel", echo.address(), "ns/svc-gone/http", closedPort());
+        Map<String, InetSocketAddress> services = Map.of(
+                "ns/svc-a/http",
+                serverA.getAddress(),
+                "ns/svc-b/http",
+                serverB.getAddress(),
+                "ns/svc-ws/tunnel",
+                echo.address(),
+                "ns/svc-gone/http",
+                closedPort());
         loop = new RunnerLoop();
         controller = new IngressController(client, loop);
-        proxy = IngressProxy.start(CA, controller::routes,
-                (namespace, service, port) -> Optional.ofNullable(services.get(namespace + "/" + service + "/" + port)));
+        proxy = IngressProxy.start(
+                CA,
+                controller::routes,
+                (namespace, service, port) ->
+                        Optional.ofNullable(services.get(namespace + "/" + service + "/" + port)));
         controller.start(proxy.port());
-        client.network().v1().ingresses().resource(ingress("ns", "root", HOST, "/kt", "svc-a", "http")).create();
-        client.network().v1().ingresses().resource(ingress("ns", "webhook", HOST, "/kt/ns/c/kubeconfig", "svc-b", "http")).create();
+        client.network()
+                .v1()
+                .ingresses()
+                .resource(ingress("ns", "root", HOST, "/kt", "svc-a", "http"))
+                .create();
+        client.network()
+                .v1()
+                .ingresses()
+                .resource(ingress("ns", "webhook", HOST, "/kt/ns/c/kubeconfig", "svc-b", "http"))
+                .create();
         // without host, so the JDK's WebSocket client (which sends Host 127.0.0.1) reaches it
-        client.network().v1().ingresses().resource(ingress("ns", "tunnel", null, "/kt/ns/c/tunnel-server", "svc-ws", "tunnel")).create();
-        client.network().v1().ingresses().resource(ingress("ns", "gone", HOST, "/gone", "svc-gone", "http")).create();
-        client.network().v1().ingresses().resource(ingress("ns", "other", "other.example.com", "/kt/other-only", "svc-b", "http")).create();
-        client.network().v1().ingresses().resource(ingress("ns", "idle", HOST, "/idle", "svc-none", "http")).create();
-        https = HttpClient.newBuilder().sslContext(CA.jdkClientContext()).connectTimeout(Duration.ofSeconds(5)).build();
-        await().atMost(Duration.ofSeconds(10)).until(() -> controller.routes().match(HOST, "/idle").isPresent());
+        client.network()
+                .v1()
+                .ingresses()
+                .resource(ingress("ns", "tunnel", null, "/kt/ns/c/tunnel-server", "svc-ws", "tunnel"))
+                .create();
+        client.network()
+                .v1()
+                .ingresses()
+                .resource(ingress("ns", "gone", HOST, "/gone", "svc-gone", "http"))
+                .create();
+        client.network()
+                .v1()
+                .ingresses()
+                .resource(ingress("ns", "other", "other.example.com", "/kt/other-only", "svc-b", "http"))
+                .create();
+        client.network()
+                .v1()
+                .ingresses()
+                .resource(ingress("ns", "idle", HOST, "/idle", "svc-none", "http"))
+                .create();
+        https = HttpClient.newBuilder()
+                .sslContext(CA.jdkClientContext())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> controller.routes().match(HOST, "/idle").isPresent());
     }
 
     @AfterAll
@@ -93,30 +131,45 @@ class IngressProxyIT {
     @Test
     void requestsAreRoutedByLongestPathPrefixWithThePathKept() throws Exception {
         assertThat(rawGet(HOST, "/kt/anything?x=1")).endsWith("a GET /kt/anything?x=1 ");
-        assertThat(raw(HOST, "POST /kt/ns/c/kubeconfig/register HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 15\r\n"
-                + "Connection: close\r\n\r\nkubeconfig-body")).endsWith("b POST /kt/ns/c/kubeconfig/register kubeconfig-body ");
+        assertThat(raw(
+                        HOST,
+                        "POST /kt/ns/c/kubeconfig/register HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 15\r\n"
+                                + "Connection: close\r\n\r\nkubeconfig-body"))
+                .endsWith("b POST /kt/ns/c/kubeconfig/register kubeconfig-body ");
         assertThat(rawGet(HOST, "/kt/ns/c/kubeconfigX")).endsWith("a GET /kt/ns/c/kubeconfigX ");
-        assertThat(rawGet(HOST, "/nowhere")).startsWith("HTTP/1.1 404").contains("no Ingress rule matches host " + HOST + " path /nowhere");
+        assertThat(rawGet(HOST, "/nowhere"))
+                .startsWith("HTTP/1.1 404")
+                .contains("no Ingress rule matches host " + HOST + " path /nowhere");
     }
 
     @Test
     void aHostNoRuleNamesAnswers404AndCloses() throws Exception {
         String response = raw(HOST, "GET /kt HTTP/1.1\r\nHost: unknown.example.com\r\n\r\n");
-        assertThat(response).startsWith("HTTP/1.1 404").contains("Connection: close").contains("host unknown.example.com");
+        assertThat(response)
+                .startsWith("HTTP/1.1 404")
+                .contains("Connection: close")
+                .contains("host unknown.example.com");
     }
 
     @Test
     void laterRequestsOnAKeptAliveConnectionGoToTheFirstRequestsBackend() throws Exception {
-        String response = raw(HOST, "GET /kt/ns/c/kubeconfig/first HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
-                + "GET /kt/second HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
+        String response = raw(
+                HOST,
+                "GET /kt/ns/c/kubeconfig/first HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
+                        + "GET /kt/second HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
         assertThat(response).contains("b GET /kt/ns/c/kubeconfig/first").endsWith("b GET /kt/second ");
     }
 
     @Test
     void aHundredContinueIsPassedOnAndTheFinalAnswerFollows() throws Exception {
-        String response = raw(HOST, "POST /kt/ns/c/kubeconfig HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\n"
-                + "Content-Length: 4\r\nConnection: close\r\n\r\nbody");
-        assertThat(response).startsWith("HTTP/1.1 100 Continue").contains("HTTP/1.1 200 OK").endsWith("b POST /kt/ns/c/kubeconfig body ");
+        String response = raw(
+                HOST,
+                "POST /kt/ns/c/kubeconfig HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\n"
+                        + "Content-Length: 4\r\nConnection: close\r\n\r\nbody");
+        assertThat(response)
+                .startsWith("HTTP/1.1 100 Continue")
+                .contains("HTTP/1.1 200 OK")
+                .endsWith("b POST /kt/ns/c/kubeconfig body ");
     }
 
     @Test
@@ -139,8 +192,14 @@ class IngressProxyIT {
     @Test
     void everyIngressStatusNamesTheProxyAddress() {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            Ingress ingress = client.network().v1().ingresses().inNamespace("ns").withName("tunnel").get();
-            List<IngressLoadBalancerIngress> addresses = ingress.getStatus().getLoadBalancer().getIngress();
+            Ingress ingress = client.network()
+                    .v1()
+                    .ingresses()
+                    .inNamespace("ns")
+                    .withName("tunnel")
+                    .get();
+            List<IngressLoadBalancerIngress> addresses =
+                    ingress.getStatus().getLoadBalancer().getIngress();
             assertThat(addresses).singleElement().satisfies(address -> {
                 assertThat(address.getIp()).isEqualTo("127.0.0.1");
                 assertThat(address.getPorts()).singleElement().satisfies(port -> {
@@ -155,23 +214,28 @@ class IngressProxyIT {
     void aWebSocketUpgradeIsRelayedBothWays() throws Exception {
         CompletableFuture<String> received = new CompletableFuture<>();
         StringBuilder text = new StringBuilder();
-        WebSocket socket = https.newWebSocketBuilder().buildAsync(
-                URI.create("wss://127.0.0.1:" + proxy.port() + "/kt/ns/c/tunnel-server"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            received.complete(text.toString());
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WebSocket socket = https.newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("wss://127.0.0.1:" + proxy.port() + "/kt/ns/c/tunnel-server"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                text.append(data);
+                                if (last) {
+                                    received.complete(text.toString());
+                                }
+                                webSocket.request(1);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
         String large = "x".repeat(200_000);
         socket.sendText(large, true).get(10, TimeUnit.SECONDS);
         String echoed = received.get(10, TimeUnit.SECONDS);
         // compared as a boolean: a failure message with 200 kB of text helps nobody
-        assertThat(echoed.equals("echo: " + large)).as("echo of %d characters, got %d", large.length(), echoed.length()).isTrue();
+        assertThat(echoed.equals("echo: " + large))
+                .as("echo of %d characters, got %d", large.length(), echoed.length())
+                .isTrue();
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
     }
 
@@ -183,26 +247,31 @@ class IngressProxyIT {
     }
 
     /** One GET over TLS with SNI and a certificate check for {@code host}; the whole response. */
-    private static String rawGet(String host, String path) throws IOException, java.security.cert.CertificateParsingException {
+    private static String rawGet(String host, String path)
+            throws IOException, java.security.cert.CertificateParsingException {
         return raw(host, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
 
     /** One raw HTTP/1.1 exchange over TLS with SNI and a certificate check for {@code host}; the whole response. */
-    private static String raw(String host, String request) throws IOException, java.security.cert.CertificateParsingException {
-        try (SSLSocket socket = (SSLSocket) CA.jdkClientContext().getSocketFactory().createSocket("127.0.0.1", proxy.port())) {
+    private static String raw(String host, String request)
+            throws IOException, java.security.cert.CertificateParsingException {
+        try (SSLSocket socket =
+                (SSLSocket) CA.jdkClientContext().getSocketFactory().createSocket("127.0.0.1", proxy.port())) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(host)));
             socket.setSSLParameters(parameters);
             socket.startHandshake();
             // the certificate must be valid for the requested host
-            String subjectAlternativeNames = String.valueOf(((java.security.cert.X509Certificate) socket.getSession()
-                    .getPeerCertificates()[0]).getSubjectAlternativeNames());
+            String subjectAlternativeNames = String.valueOf(
+                    ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+                            .getSubjectAlternativeNames());
             assertThat(subjectAlternativeNames).contains(host);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             StringBuilder response = new StringBuilder();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 response.append(line).append('\n');
             }
@@ -211,11 +280,31 @@ class IngressProxyIT {
     }
 
     private static Ingress ingress(String ns, String name, String host, String path, String service, String port) {
-        return new IngressBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
-                .withNewSpec().addNewRule().withHost(host).withNewHttp()
-                    .addNewPath().withPath(path).withPathType("Prefix").withNewBackend().withNewService().withName(service)
-                        .withNewPort().withName(port).endPort().endService().endBackend().endPath()
-                .endHttp().endRule().endSpec().build();
+        return new IngressBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewRule()
+                .withHost(host)
+                .withNewHttp()
+                .addNewPath()
+                .withPath(path)
+                .withPathType("Prefix")
+                .withNewBackend()
+                .withNewService()
+                .withName(service)
+                .withNewPort()
+                .withName(port)
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
+                .endSpec()
+                .build();
     }
 
     /** Answers "{name} {method} {path?query} {body}". */

@@ -53,13 +53,22 @@ class LocalRunnerDeploymentIT {
         String ns = "files";
         secret(ns, "creds");
         client.services().resource(TestWorkloads.service(ns, "web")).create();
-        client.apps().deployments().resource(TestWorkloads.server(ns, "web", "creds")).create();
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, "web", "creds"))
+                .create();
 
-        awaitStatus(ns, "web", status -> status.getReadyReplicas() == 1 && status.getAvailableReplicas() == 1 && status.getReplicas() == 1);
+        awaitStatus(
+                ns,
+                "web",
+                status -> status.getReadyReplicas() == 1
+                        && status.getAvailableReplicas() == 1
+                        && status.getReplicas() == 1);
 
         InetSocketAddress address = runner.serviceMap().resolve(ns, "web", 80).orElseThrow();
         assertThat(runner.serviceMap().resolve(ns, "web", "web")).contains(address);
-        assertThat(runner.addressResolver().resolve(ns, "web", 80)).isEqualTo(URI.create("http://127.0.0.1:" + address.getPort()));
+        assertThat(runner.addressResolver().resolve(ns, "web", 80))
+                .isEqualTo(URI.create("http://127.0.0.1:" + address.getPort()));
         int port = address.getPort();
         assertThat(port).isNotEqualTo(TestWorkloads.CONTAINER_PORT);
         String args = get(port, "/args");
@@ -73,7 +82,8 @@ class LocalRunnerDeploymentIT {
         assertThat(get(port, "/env?KUBERNETES_SERVICE_PORT")).isEqualTo(Integer.toString(api.port()));
         // in-cluster fabric8 config reaches the embedded API over TLS with the mounted CA
         assertThat(get(port, "/kube", Duration.ofSeconds(30))).isEqualTo(api.url() + "/ " + ns + " 1");
-        assertThat(Files.readString(runner.logFile(ns, "Deployment", "web"))).contains("test-server listening on " + port);
+        assertThat(Files.readString(runner.logFile(ns, "Deployment", "web")))
+                .contains("test-server listening on " + port);
     }
 
     @Test
@@ -81,29 +91,75 @@ class LocalRunnerDeploymentIT {
         String ns = "ingress";
         startServer(ns, "site");
         // a rule without host: the JDK's HttpClient sends Host 127.0.0.1, which no rule with a host matches
-        client.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata().withNamespace(ns).withName("site").endMetadata()
-                .withNewSpec().addNewRule().withNewHttp()
-                    .addNewPath().withPath("/prefix").withPathType("Prefix").withNewBackend().withNewService().withName("site")
-                        .withNewPort().withName("web").endPort().endService().endBackend().endPath()
-                .endHttp().endRule().endSpec().build()).create();
-        HttpClient https = HttpClient.newBuilder().sslContext(INGRESS_CA.jdkClientContext()).build();
+        client.network()
+                .v1()
+                .ingresses()
+                .resource(new IngressBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("site")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewRule()
+                        .withNewHttp()
+                        .addNewPath()
+                        .withPath("/prefix")
+                        .withPathType("Prefix")
+                        .withNewBackend()
+                        .withNewService()
+                        .withName("site")
+                        .withNewPort()
+                        .withName("web")
+                        .endPort()
+                        .endService()
+                        .endBackend()
+                        .endPath()
+                        .endHttp()
+                        .endRule()
+                        .endSpec()
+                        .build())
+                .create();
+        HttpClient https = HttpClient.newBuilder()
+                .sslContext(INGRESS_CA.jdkClientContext())
+                .build();
         URI uri = URI.create("https://127.0.0.1:" + runner.ingressPort() + "/prefix/hello");
 
-        String body = eventually().until(() -> https.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body(),
-                answer -> answer.startsWith("test-server"));
+        String body = eventually()
+                .until(
+                        () -> https.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                                .body(),
+                        answer -> answer.startsWith("test-server"));
 
         assertThat(body).isEqualTo("test-server /prefix/hello");
         assertThat(runner.ingressCaPem()).isEqualTo(INGRESS_CA.certificatePem());
-        eventually().until(() -> client.network().v1().ingresses().inNamespace(ns).withName("site").get().getStatus()
-                .getLoadBalancer().getIngress().get(0).getPorts().get(0).getPort() == runner.ingressPort());
+        eventually()
+                .until(() -> client.network()
+                                .v1()
+                                .ingresses()
+                                .inNamespace(ns)
+                                .withName("site")
+                                .get()
+                                .getStatus()
+                                .getLoadBalancer()
+                                .getIngress()
+                                .get(0)
+                                .getPorts()
+                                .get(0)
+                                .getPort()
+                        == runner.ingressPort());
     }
 
     @Test
     void aDeploymentWaitsForItsSecretLikeAPodInContainerCreating() {
         String ns = "waits";
-        client.apps().deployments().resource(TestWorkloads.server(ns, "late", "late-secret")).create();
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-                .until(() -> status(ns, "late").map(DeploymentStatus::getReplicas).orElse(0) == 0);
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, "late", "late-secret"))
+                .create();
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        status(ns, "late").map(DeploymentStatus::getReplicas).orElse(0) == 0);
         secret(ns, "late-secret");
         awaitStatus(ns, "late", status -> status.getReadyReplicas() == 1);
     }
@@ -113,11 +169,17 @@ class LocalRunnerDeploymentIT {
         String ns = "scale";
         long pid = startServer(ns, "scaled");
 
-        client.apps().deployments().inNamespace(ns).withName("scaled").edit(d -> { d.getSpec().setReplicas(0); return d; });
+        client.apps().deployments().inNamespace(ns).withName("scaled").edit(d -> {
+            d.getSpec().setReplicas(0);
+            return d;
+        });
         awaitStatus(ns, "scaled", status -> status.getReplicas() == 0 && status.getReadyReplicas() == 0);
         awaitGone(pid);
 
-        client.apps().deployments().inNamespace(ns).withName("scaled").edit(d -> { d.getSpec().setReplicas(1); return d; });
+        client.apps().deployments().inNamespace(ns).withName("scaled").edit(d -> {
+            d.getSpec().setReplicas(1);
+            return d;
+        });
         awaitStatus(ns, "scaled", status -> status.getReadyReplicas() == 1);
         assertThat(pid(ns, "scaled")).isNotEqualTo(pid);
     }
@@ -126,11 +188,15 @@ class LocalRunnerDeploymentIT {
     void aChangedPodTemplateRestartsTheProcessOnTheSameServiceAddress() {
         String ns = "restart";
         long pid = startServer(ns, "restarted");
-        InetSocketAddress before = runner.serviceMap().resolve(ns, "restarted", 80).orElseThrow();
+        InetSocketAddress before =
+                runner.serviceMap().resolve(ns, "restarted", 80).orElseThrow();
 
         // what kubectl rollout restart does
         client.apps().deployments().inNamespace(ns).withName("restarted").edit(d -> {
-            d.getSpec().getTemplate().getMetadata().setAnnotations(Map.of("kubectl.kubernetes.io/restartedAt", "2026-11-24T12:00:00Z"));
+            d.getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .setAnnotations(Map.of("kubectl.kubernetes.io/restartedAt", "2026-11-24T12:00:00Z"));
             return d;
         });
 
@@ -147,8 +213,13 @@ class LocalRunnerDeploymentIT {
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
-        eventually().until(() -> status(ns, "crashing").map(DeploymentStatus::getReadyReplicas).orElse(0) == 1
-                && pidOrZero(ns, "crashing") != pid && pidOrZero(ns, "crashing") != 0);
+        eventually()
+                .until(() -> status(ns, "crashing")
+                                        .map(DeploymentStatus::getReadyReplicas)
+                                        .orElse(0)
+                                == 1
+                        && pidOrZero(ns, "crashing") != pid
+                        && pidOrZero(ns, "crashing") != 0);
     }
 
     @Test
@@ -165,20 +236,32 @@ class LocalRunnerDeploymentIT {
     private long startServer(String ns, String name) {
         secret(ns, name + "-secret");
         client.services().resource(TestWorkloads.service(ns, name)).create();
-        client.apps().deployments().resource(TestWorkloads.server(ns, name, name + "-secret")).create();
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, name, name + "-secret"))
+                .create();
         awaitStatus(ns, name, status -> status.getReadyReplicas() == 1);
         return pid(ns, name);
     }
 
     private void secret(String ns, String name) {
-        client.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
-                .withData(Map.of("key", Base64.getEncoder().encodeToString("from-data".getBytes(StandardCharsets.UTF_8))))
-                .withStringData(Map.of("other", "from-string-data"))
-                .build()).create();
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName(name)
+                        .endMetadata()
+                        .withData(Map.of(
+                                "key",
+                                Base64.getEncoder().encodeToString("from-data".getBytes(StandardCharsets.UTF_8))))
+                        .withStringData(Map.of("other", "from-string-data"))
+                        .build())
+                .create();
     }
 
     private static long pid(String ns, String name) {
-        return Long.parseLong(get(runner.serviceMap().resolve(ns, name, 80).orElseThrow().getPort(), "/pid"));
+        return Long.parseLong(
+                get(runner.serviceMap().resolve(ns, name, 80).orElseThrow().getPort(), "/pid"));
     }
 
     private static long pidOrZero(String ns, String name) {
@@ -190,19 +273,27 @@ class LocalRunnerDeploymentIT {
     }
 
     private static void awaitGone(long pid) {
-        eventually().until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE);
+        eventually()
+                .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE);
     }
 
     private static void awaitStatus(String ns, String name, java.util.function.Predicate<DeploymentStatus> condition) {
-        eventually().until(() -> status(ns, name).filter(status -> status.getReplicas() != null).filter(condition).isPresent());
+        eventually()
+                .until(() -> status(ns, name)
+                        .filter(status -> status.getReplicas() != null)
+                        .filter(condition)
+                        .isPresent());
     }
 
     private static Optional<DeploymentStatus> status(String ns, String name) {
-        Deployment deployment = client.apps().deployments().inNamespace(ns).withName(name).get();
+        Deployment deployment =
+                client.apps().deployments().inNamespace(ns).withName(name).get();
         return Optional.ofNullable(deployment).map(Deployment::getStatus);
     }
 
     private static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
+        return await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions();
     }
 }

@@ -43,7 +43,11 @@ class LocalRunnerJobIT {
     @Test
     void aJobThatSucceedsRecordsSucceededAndComplete() throws Exception {
         Path file = attempts.resolve("once");
-        client.batch().v1().jobs().resource(TestWorkloads.job("jobs", "once", file.toString(), 1, 3)).create();
+        client.batch()
+                .v1()
+                .jobs()
+                .resource(TestWorkloads.job("jobs", "once", file.toString(), 1, 3))
+                .create();
 
         JobStatus status = awaitCondition("jobs", "once", "Complete");
 
@@ -58,7 +62,11 @@ class LocalRunnerJobIT {
     @Test
     void aFailedRunIsRetriedAndTheJobCompletesWhenARetrySucceeds() throws Exception {
         Path file = attempts.resolve("third-time");
-        client.batch().v1().jobs().resource(TestWorkloads.job("jobs", "third-time", file.toString(), 3, 3)).create();
+        client.batch()
+                .v1()
+                .jobs()
+                .resource(TestWorkloads.job("jobs", "third-time", file.toString(), 3, 3))
+                .create();
 
         JobStatus status = awaitCondition("jobs", "third-time", "Complete");
 
@@ -70,22 +78,42 @@ class LocalRunnerJobIT {
     @Test
     void aJobFailsOnceItsBackoffLimitIsExceeded() throws Exception {
         Path file = attempts.resolve("never");
-        client.batch().v1().jobs().resource(TestWorkloads.job("jobs", "never", file.toString(), 99, 1)).create();
+        client.batch()
+                .v1()
+                .jobs()
+                .resource(TestWorkloads.job("jobs", "never", file.toString(), 99, 1))
+                .create();
 
         JobStatus status = awaitCondition("jobs", "never", "Failed");
 
         assertThat(status.getSucceeded()).isZero();
         assertThat(status.getFailed()).isEqualTo(2);
-        assertThat(status.getConditions()).singleElement().extracting(JobCondition::getReason).isEqualTo("BackoffLimitExceeded");
+        assertThat(status.getConditions())
+                .singleElement()
+                .extracting(JobCondition::getReason)
+                .isEqualTo("BackoffLimitExceeded");
         // no third run after the limit
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> Files.readString(file).equals("2"));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> Files.readString(file).equals("2"));
     }
 
     private static JobStatus awaitCondition(String ns, String name, String type) {
-        return await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(
-                () -> Optional.ofNullable(client.batch().v1().jobs().inNamespace(ns).withName(name).get()).map(Job::getStatus)
-                        .filter(status -> status.getConditions() != null && status.getConditions().stream()
-                                .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))).orElse(null),
-                status -> status != null);
+        return await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> Optional.ofNullable(client.batch()
+                                        .v1()
+                                        .jobs()
+                                        .inNamespace(ns)
+                                        .withName(name)
+                                        .get())
+                                .map(Job::getStatus)
+                                .filter(status -> status.getConditions() != null
+                                        && status.getConditions().stream()
+                                                .anyMatch(
+                                                        c -> type.equals(c.getType()) && "True".equals(c.getStatus())))
+                                .orElse(null),
+                        status -> status != null);
     }
 }

@@ -37,6 +37,7 @@ class LocalRunnerKubeletIT {
 
     @TempDir
     static Path dir;
+
     private static ControlPlane cluster;
     private static KubernetesClient client;
     private static LocalRunner runner;
@@ -45,7 +46,9 @@ class LocalRunnerKubeletIT {
     static void start() throws IOException {
         cluster = ControlPlaneBinaries.start("kubelet", dir.resolve("cluster"));
         client = cluster.adminClient();
-        runner = LocalRunner.startKubelet(client, TestWorkloads.options().withWorkDir(dir.resolve("runner")).withApiCa(cluster.caPem()));
+        runner = LocalRunner.startKubelet(
+                client,
+                TestWorkloads.options().withWorkDir(dir.resolve("runner")).withApiCa(cluster.caPem()));
     }
 
     @AfterAll
@@ -62,20 +65,53 @@ class LocalRunnerKubeletIT {
     }
 
     @Test
-    void aDeploymentsPodIsBoundRunWithItsProjectedServiceAccountAndReportedReadySoKcmMakesTheDeploymentAvailable() throws Exception {
+    void aDeploymentsPodIsBoundRunWithItsProjectedServiceAccountAndReportedReadySoKcmMakesTheDeploymentAvailable()
+            throws Exception {
         String ns = namespace("web");
         secret(ns, "creds");
         // the Pod's own ServiceAccount token (TokenRequest, bound to the Pod) goes through the real RBAC authorizer
-        client.rbac().roles().inNamespace(ns).resource(new RoleBuilder().withNewMetadata().withName("secret-reader").endMetadata()
-                .addNewRule().withApiGroups("").withResources("secrets").withVerbs("list").endRule().build()).create();
-        client.rbac().roleBindings().inNamespace(ns).resource(new RoleBindingBuilder().withNewMetadata().withName("secret-reader").endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("secret-reader").endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace(ns).endSubject().build()).create();
+        client.rbac()
+                .roles()
+                .inNamespace(ns)
+                .resource(new RoleBuilder()
+                        .withNewMetadata()
+                        .withName("secret-reader")
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("")
+                        .withResources("secrets")
+                        .withVerbs("list")
+                        .endRule()
+                        .build())
+                .create();
+        client.rbac()
+                .roleBindings()
+                .inNamespace(ns)
+                .resource(new RoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName("secret-reader")
+                        .endMetadata()
+                        .withNewRoleRef()
+                        .withApiGroup("rbac.authorization.k8s.io")
+                        .withKind("Role")
+                        .withName("secret-reader")
+                        .endRoleRef()
+                        .addNewSubject()
+                        .withKind("ServiceAccount")
+                        .withName("default")
+                        .withNamespace(ns)
+                        .endSubject()
+                        .build())
+                .create();
         client.services().resource(TestWorkloads.service(ns, "web")).create();
-        client.apps().deployments().resource(TestWorkloads.server(ns, "web", "creds")).create();
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, "web", "creds"))
+                .create();
 
         eventually().untilAsserted(() -> {
-            Deployment deployment = client.apps().deployments().inNamespace(ns).withName("web").get();
+            Deployment deployment =
+                    client.apps().deployments().inNamespace(ns).withName("web").get();
             assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
             assertThat(deployment.getStatus().getReadyReplicas()).isEqualTo(1);
         });
@@ -98,11 +134,14 @@ class LocalRunnerKubeletIT {
         int port = runner.serviceMap().resolve(ns, "web", 80).orElseThrow().getPort();
         assertThat(get(port, "/env?FOO")).isEqualTo("bar");
         assertThat(get(port, "/env?KUBERNETES_SERVICE_HOST")).isEqualTo("127.0.0.1");
-        assertThat(get(port, "/env?KUBERNETES_SERVICE_PORT")).isEqualTo(Integer.toString(cluster.server().getPort()));
+        assertThat(get(port, "/env?KUBERNETES_SERVICE_PORT"))
+                .isEqualTo(Integer.toString(cluster.server().getPort()));
         String args = get(port, "/args");
-        assertThat(get(port, "/file?" + args.substring(args.lastIndexOf(' ') + 1))).isEqualTo("from-data");
+        assertThat(get(port, "/file?" + args.substring(args.lastIndexOf(' ') + 1)))
+                .isEqualTo("from-data");
         assertThat(get(port, "/kube", Duration.ofSeconds(30))).isEqualTo(cluster.server() + "/ " + ns + " 1");
-        assertThat(Files.readString(runner.logFile(ns, "Pod", pod.getMetadata().getName()))).contains("test-server listening on " + port);
+        assertThat(Files.readString(runner.logFile(ns, "Pod", pod.getMetadata().getName())))
+                .contains("test-server listening on " + port);
         // the API server's own Service has no selector: nothing backs it here, nothing fails on it
         assertThat(runner.serviceMap().resolve("default", "kubernetes", 443)).isEmpty();
     }
@@ -112,7 +151,10 @@ class LocalRunnerKubeletIT {
         String ns = namespace("replaced");
         secret(ns, "creds");
         client.services().resource(TestWorkloads.service(ns, "web")).create();
-        client.apps().deployments().resource(TestWorkloads.server(ns, "web", "creds")).create();
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, "web", "creds"))
+                .create();
         eventually().until(() -> readyReplicas(ns, "web") == 1);
         InetSocketAddress before = runner.serviceMap().resolve(ns, "web", 80).orElseThrow();
         Pod first = onlyPod(ns, "web");
@@ -121,27 +163,40 @@ class LocalRunnerKubeletIT {
         client.pods().resource(first).delete();
 
         eventually().untilAsserted(() -> {
-            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-            assertThat(client.pods().inNamespace(ns).withName(first.getMetadata().getName()).get()).isNull();
+            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
+            assertThat(client.pods()
+                            .inNamespace(ns)
+                            .withName(first.getMetadata().getName())
+                            .get())
+                    .isNull();
             Pod second = onlyPod(ns, "web");
-            assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+            assertThat(second.getMetadata().getUid())
+                    .isNotEqualTo(first.getMetadata().getUid());
             assertThat(readyReplicas(ns, "web")).isEqualTo(1);
         });
         assertThat(runner.serviceMap().resolve(ns, "web", 80)).contains(before);
         assertThat(Long.parseLong(get(before.getPort(), "/pid"))).isNotEqualTo(firstPid);
 
         client.apps().deployments().inNamespace(ns).withName("web").scale(0);
-        eventually().until(() -> !runner.runsDeployment(ns, "web") && client.pods().inNamespace(ns).list().getItems().isEmpty());
+        eventually()
+                .until(() -> !runner.runsDeployment(ns, "web")
+                        && client.pods().inNamespace(ns).list().getItems().isEmpty());
     }
 
     @Test
     void aJobsPodIsRestartedOnFailureAndOnSuccessKcmCompletesTheJob() throws Exception {
         String ns = namespace("jobs");
         Path attempts = dir.resolve("attempts-" + System.nanoTime());
-        client.batch().v1().jobs().resource(TestWorkloads.job(ns, "twice", attempts.toString(), 2, 3)).create();
+        client.batch()
+                .v1()
+                .jobs()
+                .resource(TestWorkloads.job(ns, "twice", attempts.toString(), 2, 3))
+                .create();
 
         eventually().untilAsserted(() -> {
-            Job job = client.batch().v1().jobs().inNamespace(ns).withName("twice").get();
+            Job job =
+                    client.batch().v1().jobs().inNamespace(ns).withName("twice").get();
             assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
             assertThat(job.getStatus().getConditions()).anySatisfy(condition -> {
                 assertThat(condition.getType()).isEqualTo("Complete");
@@ -150,30 +205,47 @@ class LocalRunnerKubeletIT {
         });
         Pod pod = client.pods().inNamespace(ns).list().getItems().get(0);
         assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
-        assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount()).isEqualTo(1);
+        assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount())
+                .isEqualTo(1);
         assertThat(Files.readString(attempts).strip()).isEqualTo("2");
     }
 
     private static String namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
         return name;
     }
 
     private static void secret(String ns, String name) {
-        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
-                .addToStringData("key", "from-data").build()).create();
+        client.secrets()
+                .inNamespace(ns)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .addToStringData("key", "from-data")
+                        .build())
+                .create();
     }
 
     private static Pod onlyPod(String ns, String app) {
         List<Pod> pods = client.pods().inNamespace(ns).withLabels(Map.of("app", app)).list().getItems().stream()
-                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null).toList();
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .toList();
         assertThat(pods).hasSize(1);
         return pods.get(0);
     }
 
     private static int readyReplicas(String ns, String name) {
-        Deployment deployment = client.apps().deployments().inNamespace(ns).withName(name).get();
-        Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        Deployment deployment =
+                client.apps().deployments().inNamespace(ns).withName(name).get();
+        Integer ready =
+                deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
         return ready == null ? 0 : ready;
     }
 

@@ -10,8 +10,10 @@ class RunnerOptionsTest {
 
     @Test
     void aRelativeClassPathSuchAsJavaDashJarTargetIsMadeAbsolute() {
-        String absolute = RunnerOptions.absoluteClassPath("target/kubetunnel.jar" + File.pathSeparator + "/opt/lib.jar");
-        assertThat(absolute.split(File.pathSeparator)).containsExactly(
-                Path.of("target/kubetunnel.jar").toAbsolutePath().toString(), "/opt/lib.jar");
+        String absolute =
+                RunnerOptions.absoluteClassPath("target/kubetunnel.jar" + File.pathSeparator + "/opt/lib.jar");
+        assertThat(absolute.split(File.pathSeparator))
+                .containsExactly(
+                        Path.of("target/kubetunnel.jar").toAbsolutePath().toString(), "/opt/lib.jar");
     }
 }

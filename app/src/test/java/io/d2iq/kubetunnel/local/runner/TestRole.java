@@ -25,8 +25,7 @@ import java.util.Map;
  */
 public final class TestRole {
 
-    private TestRole() {
-    }
+    private TestRole() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> options = new HashMap<>();
@@ -35,11 +34,14 @@ public final class TestRole {
         }
         if ("test-job".equals(args[0])) {
             Path attempts = Path.of(options.get("--attempts-file"));
-            int attempt = Files.exists(attempts) ? Integer.parseInt(Files.readString(attempts).strip()) + 1 : 1;
+            int attempt = Files.exists(attempts)
+                    ? Integer.parseInt(Files.readString(attempts).strip()) + 1
+                    : 1;
             Files.writeString(attempts, Integer.toString(attempt));
             System.exit(attempt >= Integer.parseInt(options.get("--succeed-on-attempt")) ? 0 : 1);
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(options.get("--port"))), 0);
+        HttpServer server =
+                HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(options.get("--port"))), 0);
         server.createContext("/", exchange -> answer(exchange, args));
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
@@ -67,7 +69,8 @@ public final class TestRole {
 
     private static String kube() {
         Config config = Config.autoConfigure(null);
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
             return config.getMasterUrl() + " " + config.getNamespace() + " "
                     + client.secrets().list().getItems().size();
         }

@@ -46,14 +46,23 @@ class TokenAndGarbageCollectionIT {
 
     @Test
     void aServiceAccountTokenSecretGetsATokenTheApiCaAndItsNamespace() {
-        Secret secret = new SecretBuilder().withNewMetadata().withNamespace("tokens").withName("agent-token")
-                .withAnnotations(Map.of(ServiceAccountTokenSecret.SERVICE_ACCOUNT_NAME_ANNOTATION, "agent")).endMetadata()
-                .withType(ServiceAccountTokenSecret.TYPE).build();
+        Secret secret = new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace("tokens")
+                .withName("agent-token")
+                .withAnnotations(Map.of(ServiceAccountTokenSecret.SERVICE_ACCOUNT_NAME_ANNOTATION, "agent"))
+                .endMetadata()
+                .withType(ServiceAccountTokenSecret.TYPE)
+                .build();
         client.secrets().resource(secret).create();
 
-        Secret filled = await().atMost(Duration.ofSeconds(20)).until(
-                () -> client.secrets().inNamespace("tokens").withName("agent-token").get(),
-                s -> s.getData() != null && s.getData().containsKey("token"));
+        Secret filled = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> client.secrets()
+                                .inNamespace("tokens")
+                                .withName("agent-token")
+                                .get(),
+                        s -> s.getData() != null && s.getData().containsKey("token"));
 
         byte[] token = Base64.getUrlDecoder().decode(decode(filled, "token"));
         assertThat(token).hasSize(32);
@@ -63,40 +72,122 @@ class TokenAndGarbageCollectionIT {
 
     @Test
     void aSecretOfAnotherTypeOrWithoutServiceAccountIsLeftAlone() {
-        client.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace("tokens").withName("opaque").endMetadata()
-                .withType("Opaque").withStringData(Map.of("a", "b")).build()).create();
-        client.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace("tokens").withName("unnamed").endMetadata()
-                .withType(ServiceAccountTokenSecret.TYPE).build()).create();
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace("tokens")
+                        .withName("opaque")
+                        .endMetadata()
+                        .withType("Opaque")
+                        .withStringData(Map.of("a", "b"))
+                        .build())
+                .create();
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace("tokens")
+                        .withName("unnamed")
+                        .endMetadata()
+                        .withType(ServiceAccountTokenSecret.TYPE)
+                        .build())
+                .create();
 
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .until(() -> hasNoToken("opaque") && hasNoToken("unnamed"));
     }
 
     @Test
     void deletingAnOwnerOfAnyKindDeletesItsChildrenInTheNamespace() {
         String ns = "gc";
-        ConfigMap owner = client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withNamespace(ns)
-                .withName("owner").endMetadata().build()).create();
+        ConfigMap owner = client.configMaps()
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("owner")
+                        .endMetadata()
+                        .build())
+                .create();
         OwnerReference reference = ownerReference(owner);
-        client.services().resource(new ServiceBuilder().withNewMetadata().withNamespace(ns).withName("child-svc")
-                .withOwnerReferences(reference).endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
-        client.rbac().roles().resource(new RoleBuilder().withNewMetadata().withNamespace(ns).withName("child-role")
-                .withOwnerReferences(reference).endMetadata().build()).create();
-        HasMetadata grandchild = client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withNamespace(ns)
-                .withName("grandchild").withOwnerReferences(ownerReference(client.rbac().roles().inNamespace(ns).withName("child-role").get()))
-                .endMetadata().build()).create();
-        client.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace(ns).withName("unowned").endMetadata().build()).create();
+        client.services()
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("child-svc")
+                        .withOwnerReferences(reference)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewPort()
+                        .withPort(80)
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        client.rbac()
+                .roles()
+                .resource(new RoleBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("child-role")
+                        .withOwnerReferences(reference)
+                        .endMetadata()
+                        .build())
+                .create();
+        HasMetadata grandchild = client.serviceAccounts()
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("grandchild")
+                        .withOwnerReferences(ownerReference(client.rbac()
+                                .roles()
+                                .inNamespace(ns)
+                                .withName("child-role")
+                                .get()))
+                        .endMetadata()
+                        .build())
+                .create();
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("unowned")
+                        .endMetadata()
+                        .build())
+                .create();
         // same name, other uid: not this owner's child
-        client.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace(ns).withName("stale-owner")
-                .withOwnerReferences(new OwnerReferenceBuilder(reference).withUid("another-uid").build()).endMetadata().build()).create();
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-                .until(() -> client.services().inNamespace(ns).withName("child-svc").get() != null);
+        client.secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("stale-owner")
+                        .withOwnerReferences(new OwnerReferenceBuilder(reference)
+                                .withUid("another-uid")
+                                .build())
+                        .endMetadata()
+                        .build())
+                .create();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() ->
+                        client.services().inNamespace(ns).withName("child-svc").get() != null);
 
         client.configMaps().resource(owner).delete();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.services().inNamespace(ns).withName("child-svc").get() == null
-                && client.rbac().roles().inNamespace(ns).withName("child-role").get() == null
-                && client.serviceAccounts().inNamespace(ns).withName(grandchild.getMetadata().getName()).get() == null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        client.services().inNamespace(ns).withName("child-svc").get() == null
+                                && client.rbac()
+                                                .roles()
+                                                .inNamespace(ns)
+                                                .withName("child-role")
+                                                .get()
+                                        == null
+                                && client.serviceAccounts()
+                                                .inNamespace(ns)
+                                                .withName(
+                                                        grandchild.getMetadata().getName())
+                                                .get()
+                                        == null);
         assertThat(client.secrets().inNamespace(ns).withName("unowned").get()).isNotNull();
     }
 
@@ -106,8 +197,13 @@ class TokenAndGarbageCollectionIT {
     }
 
     private static OwnerReference ownerReference(HasMetadata owner) {
-        return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).withController(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .build();
     }
 
     private static String decode(Secret secret, String key) {

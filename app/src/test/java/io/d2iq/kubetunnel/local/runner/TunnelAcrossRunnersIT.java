@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.local.LocalApi;
-import io.d2iq.kubetunnel.model.ConnectorToken;
 import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ComponentWorkload;
 import io.d2iq.kubetunnel.model.ConnectorInputs;
 import io.d2iq.kubetunnel.model.ConnectorResources;
+import io.d2iq.kubetunnel.model.ConnectorToken;
 import io.d2iq.kubetunnel.model.ConnectorWorkloads;
 import io.d2iq.kubetunnel.model.ControllerSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,9 +52,17 @@ class TunnelAcrossRunnersIT {
     static void start() throws Exception {
         management = LocalApi.start(false);
         remote = LocalApi.start(true);
-        for (String crd : new String[] {"tunnelconnectors.kubetunnel.d2iq.io-v1.yml", "tunnelgateways.kubetunnel.d2iq.io-v1.yml"}) {
+        for (String crd :
+                new String[] {"tunnelconnectors.kubetunnel.d2iq.io-v1.yml", "tunnelgateways.kubetunnel.d2iq.io-v1.yml"
+                }) {
             try (InputStream in = Files.newInputStream(Path.of("deploy/crds", crd))) {
-                management.client().apiextensions().v1().customResourceDefinitions().load(in).create();
+                management
+                        .client()
+                        .apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(in)
+                        .create();
             }
         }
         managementRunner = LocalRunner.start(management.client(), RunnerOptions.defaults());
@@ -73,28 +81,60 @@ class TunnelAcrossRunnersIT {
     void kubectlReachesTheRemoteApiThroughTheTunnelThatTheAgentOpenedThroughTheIngress() throws Exception {
         KubernetesClient mgmt = management.client();
         TunnelGateway gateway = load(mgmt, TunnelGateway.class, "deploy/samples/tunnelgateway.yaml");
-        TunnelConnector connector = mgmt.resources(TunnelConnector.class).resource(load(mgmt, TunnelConnector.class,
-                "deploy/samples/tunnelconnector.yaml")).create();
+        TunnelConnector connector = mgmt.resources(TunnelConnector.class)
+                .resource(load(mgmt, TunnelConnector.class, "deploy/samples/tunnelconnector.yaml"))
+                .create();
         String name = connector.getMetadata().getName();
-        ComponentWorkload tunnelServer = ConnectorWorkloads.tunnelServer(new ConnectorInputs(connector, gateway, null, null, null));
-        mgmt.secrets().resource(ConnectorToken.secret(connector, ConnectorToken.generate())).create();
+        ComponentWorkload tunnelServer =
+                ConnectorWorkloads.tunnelServer(new ConnectorInputs(connector, gateway, null, null, null));
+        mgmt.secrets()
+                .resource(ConnectorToken.secret(connector, ConnectorToken.generate()))
+                .create();
         mgmt.services().resource(tunnelServer.service(connector)).create();
-        mgmt.network().v1().ingresses().resource(tunnelServer.ingress(connector, gateway.getSpec().getIngress())).create();
-        mgmt.apps().deployments().resource(tunnelServer.deployment(connector, ControllerSettings.defaults())).create();
-        Secret token = mgmt.secrets().inNamespace(NS).withName(ConnectorResources.agentTokenSecretName(name)).get();
+        mgmt.network()
+                .v1()
+                .ingresses()
+                .resource(tunnelServer.ingress(connector, gateway.getSpec().getIngress()))
+                .create();
+        mgmt.apps()
+                .deployments()
+                .resource(tunnelServer.deployment(connector, ControllerSettings.defaults()))
+                .create();
+        Secret token = mgmt.secrets()
+                .inNamespace(NS)
+                .withName(ConnectorResources.agentTokenSecretName(name))
+                .get();
 
         // what the agent manifests carry to the remote cluster: the token and the CA of the gateway's ingress
-        remote.client().secrets().resource(new SecretBuilder().withNewMetadata().withNamespace(AgentManifests.REMOTE_NAMESPACE)
-                .withName(AgentManifests.REMOTE_CONNECTOR_SECRET).endMetadata()
-                .withData(Map.of(ConnectorResources.TOKEN_KEY, token.getData().get(ConnectorResources.TOKEN_KEY),
-                        ConnectorResources.CA_KEY, base64(managementRunner.ingressCaPem())))
-                .build()).create();
+        remote.client()
+                .secrets()
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace(AgentManifests.REMOTE_NAMESPACE)
+                        .withName(AgentManifests.REMOTE_CONNECTOR_SECRET)
+                        .endMetadata()
+                        .withData(Map.of(
+                                ConnectorResources.TOKEN_KEY,
+                                token.getData().get(ConnectorResources.TOKEN_KEY),
+                                ConnectorResources.CA_KEY,
+                                base64(managementRunner.ingressCaPem())))
+                        .build())
+                .create();
         String gatewayHost = gateway.getSpec().getIngress().getHost();
         String serverUrl = "wss://" + gatewayHost + ":" + managementRunner.ingressPort()
-                + ConnectorResources.tunnelServerPath(gateway.getSpec().getIngress().getUrlPathPrefix(), NS, name);
-        remote.client().apps().deployments().resource(agent(serverUrl, gatewayHost)).create();
+                + ConnectorResources.tunnelServerPath(
+                        gateway.getSpec().getIngress().getUrlPathPrefix(), NS, name);
+        remote.client()
+                .apps()
+                .deployments()
+                .resource(agent(serverUrl, gatewayHost))
+                .create();
 
-        int proxyPort = managementRunner.serviceMap().resolve(NS, tunnelServer.name(), ConnectorResources.PROXY_PORT_NAME).orElseThrow().getPort();
+        int proxyPort = managementRunner
+                .serviceMap()
+                .resolve(NS, tunnelServer.name(), ConnectorResources.PROXY_PORT_NAME)
+                .orElseThrow()
+                .getPort();
         Path kubeconfig = dir.resolve("through-tunnel.kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -115,30 +155,64 @@ class TunnelAcrossRunnersIT {
                 current-context: remote
                 """.formatted(remote.url(), base64(remote.caCertificatePem()), proxyPort));
 
-        String version = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        String version = await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> kubectl(kubeconfig, "get", "--raw", "/version"), out -> out.contains("gitVersion"));
         assertThat(version).contains("gitVersion");
-        assertThat(Files.readString(remoteRunner.logFile(AgentManifests.REMOTE_NAMESPACE, "Deployment", AgentManifests.REMOTE_AGENT_NAME)))
+        assertThat(Files.readString(remoteRunner.logFile(
+                        AgentManifests.REMOTE_NAMESPACE, "Deployment", AgentManifests.REMOTE_AGENT_NAME)))
                 .isNotEmpty();
     }
 
     /** The agent resolves the gateway's host to the management runner's ingress, as the agent manifests pin it. */
     private static Deployment agent(String serverUrl, String gatewayHost) {
         String mount = AgentManifests.CONNECTOR_MOUNT_DIR;
-        return new DeploymentBuilder().withNewMetadata().withNamespace(AgentManifests.REMOTE_NAMESPACE)
-                .withName(AgentManifests.REMOTE_AGENT_NAME).endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(Map.of("app", "agent")).endSelector()
-                    .withNewTemplate().withNewMetadata().withLabels(Map.of("app", "agent")).endMetadata().withNewSpec()
-                        .addNewHostAlias().withIp("127.0.0.1").withHostnames(gatewayHost).endHostAlias()
-                        .addNewContainer().withName("agent").withImage(ControllerSettings.DEFAULT_IMAGE)
-                            .withArgs("agent", "--server-url", serverUrl, "--token-file", mount + "/" + ConnectorResources.TOKEN_KEY,
-                                    "--ca-file", mount + "/" + ConnectorResources.CA_KEY)
-                            .addNewVolumeMount().withName("connector").withMountPath(mount).withReadOnly(true).endVolumeMount()
-                        .endContainer()
-                        .addNewVolume().withName("connector").withNewSecret().withSecretName(AgentManifests.REMOTE_CONNECTOR_SECRET)
-                            .endSecret().endVolume()
-                    .endSpec().endTemplate()
-                .endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withNamespace(AgentManifests.REMOTE_NAMESPACE)
+                .withName(AgentManifests.REMOTE_AGENT_NAME)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(Map.of("app", "agent"))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Map.of("app", "agent"))
+                .endMetadata()
+                .withNewSpec()
+                .addNewHostAlias()
+                .withIp("127.0.0.1")
+                .withHostnames(gatewayHost)
+                .endHostAlias()
+                .addNewContainer()
+                .withName("agent")
+                .withImage(ControllerSettings.DEFAULT_IMAGE)
+                .withArgs(
+                        "agent",
+                        "--server-url",
+                        serverUrl,
+                        "--token-file",
+                        mount + "/" + ConnectorResources.TOKEN_KEY,
+                        "--ca-file",
+                        mount + "/" + ConnectorResources.CA_KEY)
+                .addNewVolumeMount()
+                .withName("connector")
+                .withMountPath(mount)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .endContainer()
+                .addNewVolume()
+                .withName("connector")
+                .withNewSecret()
+                .withSecretName(AgentManifests.REMOTE_CONNECTOR_SECRET)
+                .endSecret()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     private static String kubectl(Path kubeconfig, String... args) throws Exception {
@@ -156,7 +230,8 @@ class TunnelAcrossRunnersIT {
         return out;
     }
 
-    private static <T extends HasMetadata> T load(KubernetesClient client, Class<T> type, String file) throws Exception {
+    private static <T extends HasMetadata> T load(KubernetesClient client, Class<T> type, String file)
+            throws Exception {
         try (InputStream in = Files.newInputStream(Path.of(file))) {
             T item = client.resources(type).load(in).item();
             item.getMetadata().setNamespace(NS);

@@ -24,22 +24,30 @@ final class WebSocketEchoServer implements AutoCloseable {
     private final Channel server;
 
     WebSocketEchoServer() throws InterruptedException {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new WebSocketServerProtocolHandler("/", null, false, 1 << 20, false, true),
-                                new WebSocketFrameAggregator(1 << 20),
-                                new SimpleChannelInboundHandler<TextWebSocketFrame>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
-                                        ctx.writeAndFlush(new TextWebSocketFrame("echo: " + frame.text()));
-                                    }
-                                });
+                        channel.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(65536),
+                                        new WebSocketServerProtocolHandler("/", null, false, 1 << 20, false, true),
+                                        new WebSocketFrameAggregator(1 << 20),
+                                        new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                                            @Override
+                                            protected void channelRead0(
+                                                    ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+                                                ctx.writeAndFlush(new TextWebSocketFrame("echo: " + frame.text()));
+                                            }
+                                        });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .sync()
+                .channel();
     }
 
     InetSocketAddress address() {

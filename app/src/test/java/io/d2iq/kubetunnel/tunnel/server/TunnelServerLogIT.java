@@ -41,13 +41,31 @@ class TunnelServerLogIT {
     void everyLineNamesTheConnectorGivenByNamespaceAndConnectorFlags() throws Exception {
         int port = TunnelFixture.freePort();
         Path token = Files.writeString(dir.resolve("token"), TunnelFixture.TOKEN);
-        process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "tunnel-server",
-                "--bind", "127.0.0.1", "--port", Integer.toString(port), "--proxy-port", Integer.toString(TunnelFixture.freePort()),
-                "--token-file", token.toString(), "--management-port", "0", "--namespace", "ns1", "--connector", "c1"))
+        process = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "tunnel-server",
+                        "--bind",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--proxy-port",
+                        Integer.toString(TunnelFixture.freePort()),
+                        "--token-file",
+                        token.toString(),
+                        "--management-port",
+                        "0",
+                        "--namespace",
+                        "ns1",
+                        "--connector",
+                        "c1"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        Thread reader = new Thread(() -> readLines(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))),
+        Thread reader = new Thread(
+                () -> readLines(
+                        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))),
                 "tunnel-server-stderr");
         reader.setDaemon(true);
         reader.start();
@@ -57,7 +75,9 @@ class TunnelServerLogIT {
         String refused = awaitLine("refused tunnel upgrade");
 
         assertThat(listening).contains("logger=ProxyServer connector=ns1/c1 proxy port");
-        assertThat(refused).contains("logger=TunnelUpgradeHandler connector=ns1/c1 refused tunnel upgrade").doesNotContain("wrong-token");
+        assertThat(refused)
+                .contains("logger=TunnelUpgradeHandler connector=ns1/c1 refused tunnel upgrade")
+                .doesNotContain("wrong-token");
     }
 
     private void readLines(BufferedReader stderr) {

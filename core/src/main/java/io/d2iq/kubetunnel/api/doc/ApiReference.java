@@ -42,12 +42,10 @@ public final class ApiReference {
             Comparator.comparing(property -> !property.getName().equals("metadata"));
 
     /** One row of a type's table. */
-    public record Field(String name, String description, String scheme, boolean required) {
-    }
+    public record Field(String name, String description, String scheme, boolean required) {}
 
     /** One section: a type, its description and its fields in wire order. */
-    public record Type(String name, String description, List<Field> fields) {
-    }
+    public record Type(String name, String description, List<Field> fields) {}
 
     private final SerializationConfig config = new ObjectMapper().getSerializationConfig();
 
@@ -96,8 +94,8 @@ public final class ApiReference {
 
     private List<BeanPropertyDefinition> documentedProperties(Class<?> type) {
         BeanDescription bean = introspect(type);
-        Set<String> ignored = config.getDefaultPropertyIgnorals(type, bean.getClassInfo())
-                .findIgnoredForSerialization();
+        Set<String> ignored =
+                config.getDefaultPropertyIgnorals(type, bean.getClassInfo()).findIgnoredForSerialization();
         return bean.findProperties().stream()
                 .filter(property -> !TYPE_META.contains(property.getName()))
                 .filter(property -> !ignored.contains(property.getName()))
@@ -114,7 +112,8 @@ public final class ApiReference {
         AnnotatedMember member = property.getPrimaryMember();
         return property.isRequired()
                 || (member != null && member.hasAnnotation(Required.class))
-                || (KubernetesResourceList.class.isAssignableFrom(owner) && property.getName().equals("items"));
+                || (KubernetesResourceList.class.isAssignableFrom(owner)
+                        && property.getName().equals("items"));
     }
 
     private BeanDescription introspect(Class<?> type) {

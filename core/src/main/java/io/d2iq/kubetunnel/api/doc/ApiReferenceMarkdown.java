@@ -17,8 +17,7 @@ public final class ApiReferenceMarkdown {
     private static final String TITLE = "API documentation (" + ApiGroup.VERSION + ")";
     private static final String BACK_TO_TOC = "[Back to TOC](#table-of-contents)";
 
-    private ApiReferenceMarkdown() {
-    }
+    private ApiReferenceMarkdown() {}
 
     /** Writes the reference to the file named by the only argument. */
     public static void main(String[] args) throws IOException {
@@ -33,29 +32,48 @@ public final class ApiReferenceMarkdown {
         StringBuilder out = new StringBuilder();
         out.append("---\n")
                 .append("layout: layout.pug\n")
-                .append("navigationTitle: ").append(TITLE).append('\n')
-                .append("title: ").append(TITLE).append('\n')
+                .append("navigationTitle: ")
+                .append(TITLE)
+                .append('\n')
+                .append("title: ")
+                .append(TITLE)
+                .append('\n')
                 .append("menuWeight: 10\n")
                 .append("notes: Automatically generated, DO NOT EDIT\n")
                 .append("enterprise: false\n")
-                .append("excerpt: ").append(TITLE).append('\n')
+                .append("excerpt: ")
+                .append(TITLE)
+                .append('\n')
                 .append("---\n\n")
-                .append("# API Documentation (").append(ApiGroup.VERSION).append(")\n\n")
+                .append("# API Documentation (")
+                .append(ApiGroup.VERSION)
+                .append(")\n\n")
                 .append("> This document is automatically generated from the API definition in the code.\n\n")
                 .append("## Table of Contents\n");
         for (ApiReference.Type type : types) {
-            out.append("* [").append(type.name()).append("](#").append(SchemeNames.anchor(type.name())).append(")\n");
+            out.append("* [")
+                    .append(type.name())
+                    .append("](#")
+                    .append(SchemeNames.anchor(type.name()))
+                    .append(")\n");
         }
         for (ApiReference.Type type : types) {
-            out.append("\n## ").append(type.name()).append("\n\n")
-                    .append(type.description()).append("\n\n")
+            out.append("\n## ")
+                    .append(type.name())
+                    .append("\n\n")
+                    .append(type.description())
+                    .append("\n\n")
                     .append("| Field | Description | Scheme | Required |\n")
                     .append("| ----- | ----------- | ------ | -------- |\n");
             for (ApiReference.Field field : type.fields()) {
-                out.append("| ").append(field.name())
-                        .append(" | ").append(cell(field.description()))
-                        .append(" | ").append(field.scheme())
-                        .append(" | ").append(field.required())
+                out.append("| ")
+                        .append(field.name())
+                        .append(" | ")
+                        .append(cell(field.description()))
+                        .append(" | ")
+                        .append(field.scheme())
+                        .append(" | ")
+                        .append(field.required())
                         .append(" |\n");
             }
             out.append('\n').append(BACK_TO_TOC).append('\n');

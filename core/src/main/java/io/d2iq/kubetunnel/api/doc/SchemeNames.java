@@ -22,15 +22,28 @@ final class SchemeNames {
             "https://v1-20.docs.kubernetes.io/docs/reference/generated/kubernetes-api/v1.20/#%s-v1-meta";
     /** Types of k8s.io/apimachinery meta/v1 that fabric8 keeps in its core model package. */
     private static final Set<Class<?>> METAV1_TYPES = Set.of(ObjectMeta.class, ListMeta.class, Condition.class);
-    private static final Map<Class<?>, String> SCALARS = Map.of(
-            String.class, "string",
-            Integer.class, "int32", int.class, "int32",
-            Long.class, "int64", long.class, "int64",
-            Boolean.class, "bool", boolean.class, "bool",
-            Double.class, "float64", double.class, "float64");
 
-    private SchemeNames() {
-    }
+    private static final Map<Class<?>, String> SCALARS = Map.of(
+            String.class,
+            "string",
+            Integer.class,
+            "int32",
+            int.class,
+            "int32",
+            Long.class,
+            "int64",
+            long.class,
+            "int64",
+            Boolean.class,
+            "bool",
+            boolean.class,
+            "bool",
+            Double.class,
+            "float64",
+            double.class,
+            "float64");
+
+    private SchemeNames() {}
 
     /** True for the classes that get their own section: the non-enum classes of the API package. */
     static boolean isApiType(Class<?> type) {
@@ -67,8 +80,8 @@ final class SchemeNames {
         if (raw.getPackageName().equals(FABRIC8_MODEL_PACKAGE)) {
             return "corev1." + raw.getSimpleName();
         }
-        throw new IllegalArgumentException("No API reference scheme for " + type.toCanonical()
-                + "; teach " + SchemeNames.class.getSimpleName() + " how Kubernetes names it");
+        throw new IllegalArgumentException("No API reference scheme for " + type.toCanonical() + "; teach "
+                + SchemeNames.class.getSimpleName() + " how Kubernetes names it");
     }
 
     private static String link(String text, String target) {

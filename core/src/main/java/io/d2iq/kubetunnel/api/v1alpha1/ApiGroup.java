@@ -10,6 +10,5 @@ public final class ApiGroup {
     /** {@code group/version}, as written in {@code apiVersion}. */
     public static final String API_VERSION = GROUP + "/" + VERSION;
 
-    private ApiGroup() {
-    }
+    private ApiGroup() {}
 }

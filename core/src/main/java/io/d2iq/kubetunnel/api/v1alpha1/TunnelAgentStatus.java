@@ -10,7 +10,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TunnelAgentStatus {
 
-    @JsonPropertyDescription("A reference to a secret holding YAML manifests for launching the tunnel agent on the target cluster. The secret is a generic typed secret with filenames as the keys. There might be multiple files in the secret.")
+    @JsonPropertyDescription(
+            "A reference to a secret holding YAML manifests for launching the tunnel agent on the target cluster. The secret is a generic typed secret with filenames as the keys. There might be multiple files in the secret.")
     private LocalObjectReference manifestsRef;
 
     public LocalObjectReference getManifestsRef() {

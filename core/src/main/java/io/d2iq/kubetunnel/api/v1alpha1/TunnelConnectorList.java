@@ -5,5 +5,4 @@ import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 
 /** Contains a list of {@code TunnelConnector}. */
 @JsonClassDescription("Contains a list of `TunnelConnector`.")
-public class TunnelConnectorList extends DefaultKubernetesResourceList<TunnelConnector> {
-}
+public class TunnelConnectorList extends DefaultKubernetesResourceList<TunnelConnector> {}

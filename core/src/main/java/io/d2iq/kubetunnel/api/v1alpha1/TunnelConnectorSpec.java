@@ -13,7 +13,8 @@ public class TunnelConnectorSpec {
     /** Proxy port used when {@code proxyPort} is unset (public samples omit it). */
     public static final int DEFAULT_PROXY_PORT = 1080;
 
-    @JsonPropertyDescription("A reference to the `TunnelGateway` object which describes how tunnel services will be exposed outside the current cluster.")
+    @JsonPropertyDescription(
+            "A reference to the `TunnelGateway` object which describes how tunnel services will be exposed outside the current cluster.")
     private LocalObjectReference gatewayRef;
 
     @JsonPropertyDescription("The port for the tunnel proxy.")

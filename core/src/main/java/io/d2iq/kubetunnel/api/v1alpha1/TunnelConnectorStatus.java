@@ -12,7 +12,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TunnelConnectorStatus {
 
-    @JsonPropertyDescription("State of the tunnel connector: `Starting` - the initial state; `Listening` - the local tunnel server is waiting for the remote agent to connect; `Pending` - the remote agent has connected but the local proxy is not ready; `Connected` - the tunnel is configured and contact to the remote API server succeeded; `Disconnected` - the tunnel is configured but contact to the remote API server failed; `Failed` - an unexpected error occurred, such as not being able to parse the kubeconfig.")
+    @JsonPropertyDescription(
+            "State of the tunnel connector: `Starting` - the initial state; `Listening` - the local tunnel server is waiting for the remote agent to connect; `Pending` - the remote agent has connected but the local proxy is not ready; `Connected` - the tunnel is configured and contact to the remote API server succeeded; `Disconnected` - the tunnel is configured but contact to the remote API server failed; `Failed` - an unexpected error occurred, such as not being able to parse the kubeconfig.")
     @PrinterColumn(name = "State")
     private TunnelConnectorState state;
 
@@ -25,22 +26,28 @@ public class TunnelConnectorStatus {
     @JsonPropertyDescription("Status of the tunnel agent.")
     private TunnelAgentStatus tunnelAgent;
 
-    @JsonPropertyDescription("A reference to the service account that will be used for registration (of the tunnel agent) and authentication purpose.")
+    @JsonPropertyDescription(
+            "A reference to the service account that will be used for registration (of the tunnel agent) and authentication purpose.")
     private LocalObjectReference serviceAccountRef;
 
-    @JsonPropertyDescription("A reference to the role that will be bound to the service account for authorization purpose.")
+    @JsonPropertyDescription(
+            "A reference to the role that will be bound to the service account for authorization purpose.")
     private LocalObjectReference roleRef;
 
-    @JsonPropertyDescription("A reference to the rolebinding that will be created to bind the service account and the role.")
+    @JsonPropertyDescription(
+            "A reference to the rolebinding that will be created to bind the service account and the role.")
     private LocalObjectReference roleBindingRef;
 
-    @JsonPropertyDescription("A reference to the secret holding the KUBECONFIG that the clients can use to talk to the API server of the target cluster when it becomes available.")
+    @JsonPropertyDescription(
+            "A reference to the secret holding the KUBECONFIG that the clients can use to talk to the API server of the target cluster when it becomes available.")
     private LocalObjectReference kubeconfigRef;
 
-    @JsonPropertyDescription("The generation of the linked TunnelGateway object associated with this object. When the linked TunnelGateway object is updated, a controller will update this status field which will in turn trigger a reconciliation of this object.")
+    @JsonPropertyDescription(
+            "The generation of the linked TunnelGateway object associated with this object. When the linked TunnelGateway object is updated, a controller will update this status field which will in turn trigger a reconciliation of this object.")
     private Long gatewayObservedGeneration;
 
-    @JsonPropertyDescription("Observations of the connector's state: why it is Failed or Disconnected, with a reason and a message a human can act on.")
+    @JsonPropertyDescription(
+            "Observations of the connector's state: why it is Failed or Disconnected, with a reason and a message a human can act on.")
     private List<Condition> conditions = new ArrayList<>();
 
     public TunnelConnectorState getState() {
@@ -140,7 +147,16 @@ public class TunnelConnectorStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(state, tunnelServer, kubeconfigWebhook, tunnelAgent, serviceAccountRef, roleRef,
-                roleBindingRef, kubeconfigRef, gatewayObservedGeneration, conditions);
+        return Objects.hash(
+                state,
+                tunnelServer,
+                kubeconfigWebhook,
+                tunnelAgent,
+                serviceAccountRef,
+                roleRef,
+                roleBindingRef,
+                kubeconfigRef,
+                gatewayObservedGeneration,
+                conditions);
     }
 }

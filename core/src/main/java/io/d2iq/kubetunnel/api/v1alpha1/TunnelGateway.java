@@ -22,10 +22,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("tgw")
 @Categories("kubetunnel")
 @AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.ingress.host", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Prefix", jsonPath = ".spec.ingress.urlPathPrefix", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Prefix",
+        jsonPath = ".spec.ingress.urlPathPrefix",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 // No status type in the reference, so no status in the schema and no status subresource (docs/api-decisions.md)
 @JsonIgnoreProperties("status")
 @JsonClassDescription("Provides an endpoint for remote clusters to connect to the management cluster.")
-public class TunnelGateway extends CustomResource<TunnelGatewaySpec, Void> implements Namespaced {
-}
+public class TunnelGateway extends CustomResource<TunnelGatewaySpec, Void> implements Namespaced {}

@@ -10,16 +10,20 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TunnelGatewayIngressSpec {
 
-    @JsonPropertyDescription("Ingress point for the load-balancer. Traffic intended for the service should be sent to these ingress points. If not specified, the controller will derive from the Ingress record status field.")
+    @JsonPropertyDescription(
+            "Ingress point for the load-balancer. Traffic intended for the service should be sent to these ingress points. If not specified, the controller will derive from the Ingress record status field.")
     private LoadBalancerIngress loadBalancer;
 
-    @JsonPropertyDescription("Restrict access to requests addressed to a specific host or domain using the [`IngressRule` format](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.19/#ingressrule-v1beta1-networking-k8s-io). Defaults to allow all hosts.")
+    @JsonPropertyDescription(
+            "Restrict access to requests addressed to a specific host or domain using the [`IngressRule` format](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.19/#ingressrule-v1beta1-networking-k8s-io). Defaults to allow all hosts.")
     private String host;
 
-    @JsonPropertyDescription("URL path prefix to prepend to all endpoints. For example, if this field is set to `/ops/portal/kt`, the ingresses created will have URL paths like `/ops/portal/kt/default/cluster1/tunnel-server` and `/ops/portal/kt/default/cluster1/kubeconfig`. Defaults to root path (`/`).")
+    @JsonPropertyDescription(
+            "URL path prefix to prepend to all endpoints. For example, if this field is set to `/ops/portal/kt`, the ingresses created will have URL paths like `/ops/portal/kt/default/cluster1/tunnel-server` and `/ops/portal/kt/default/cluster1/kubeconfig`. Defaults to root path (`/`).")
     private String urlPathPrefix;
 
-    @JsonPropertyDescription("A secret reference to the root CA required to verify the ingress endpoints. The secret should have type `Opaque` and contain the key `ca.crt`. If not specified, remote hosts will use their system root CA's to verify the endpoints.")
+    @JsonPropertyDescription(
+            "A secret reference to the root CA required to verify the ingress endpoints. The secret should have type `Opaque` and contain the key `ca.crt`. If not specified, remote hosts will use their system root CA's to verify the endpoints.")
     private ObjectReference caSecretRef;
 
     @JsonPropertyDescription("Extra annotations to set on the Ingress object.")

@@ -5,5 +5,4 @@ import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 
 /** Contains a list of {@code TunnelGateway}. */
 @JsonClassDescription("Contains a list of `TunnelGateway`.")
-public class TunnelGatewayList extends DefaultKubernetesResourceList<TunnelGateway> {
-}
+public class TunnelGatewayList extends DefaultKubernetesResourceList<TunnelGateway> {}

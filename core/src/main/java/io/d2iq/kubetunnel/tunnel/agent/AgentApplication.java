@@ -31,7 +31,9 @@ public final class AgentApplication implements AutoCloseable {
         main = new Main();
         main.setDefaultPropertyPlaceholderLocation("false");
         main.configure().setName("agent");
-        main.bind(TUNNEL_CHECK, new ReadinessCheck(TUNNEL_CHECK, agent::isConnected, "no tunnel session to " + settings.serverUri()));
+        main.bind(
+                TUNNEL_CHECK,
+                new ReadinessCheck(TUNNEL_CHECK, agent::isConnected, "no tunnel session to " + settings.serverUri()));
         ManagementEndpoints.install(main, managementPort, meterRegistry);
     }
 

@@ -3,7 +3,6 @@ package io.d2iq.kubetunnel.tunnel.agent;
 import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.cli.ManagementPortOption;
 import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
-import picocli.CommandLine.Mixin;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,33 +12,50 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The {@code agent} role. */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
         description = "Dials out to the tunnel server and carries streams to targets in this cluster.")
 public final class AgentCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server-url", paramLabel = "URL", required = true, description = "wss:// (or ws:// for local use) URL of the tunnel server.")
+    @Option(
+            names = "--server-url",
+            paramLabel = "URL",
+            required = true,
+            description = "wss:// (or ws:// for local use) URL of the tunnel server.")
     URI serverUrl;
 
     @Mixin
     ConnectorTokenOption token;
 
-    @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA bundle that signs the server's certificate (default: the system roots).")
+    @Option(
+            names = "--ca-file",
+            paramLabel = "FILE",
+            description = "PEM CA bundle that signs the server's certificate (default: the system roots).")
     Path caFile;
 
-    @Option(names = "--allow", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
-            description = "Targets streams may reach (default: the in-cluster API server, KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT).")
+    @Option(
+            names = "--allow",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            split = ",",
+            description =
+                    "Targets streams may reach (default: the in-cluster API server, KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT).")
     List<String> allow;
 
-    @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = "PT30S",
+    @Option(
+            names = "--max-backoff",
+            paramLabel = "DURATION",
+            defaultValue = "PT30S",
             description = "Longest wait between reconnect attempts, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration maxBackoff;
 
@@ -50,7 +66,8 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String scheme = serverUrl.getScheme();
         if (!"wss".equalsIgnoreCase(scheme) && !"ws".equalsIgnoreCase(scheme) || serverUrl.getHost() == null) {
-            throw new ParameterException(spec.commandLine(), "--server-url must be a wss:// or ws:// URL with a host, not " + serverUrl);
+            throw new ParameterException(
+                    spec.commandLine(), "--server-url must be a wss:// or ws:// URL with a host, not " + serverUrl);
         }
         if (!Files.isReadable(token.file())) {
             throw new ParameterException(spec.commandLine(), "cannot read --token-file " + token.file());
@@ -72,16 +89,21 @@ public final class AgentCommand implements Callable<Integer> {
         management.validate(spec.commandLine());
         AgentApplication agent;
         try {
-            agent = new AgentApplication(new AgentSettings(serverUrl, token.file(), caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
+            agent = new AgentApplication(
+                    new AgentSettings(
+                            serverUrl, token.file(), caFile, allowList, proxies, KeepAlive.DEFAULT, maxBackoff),
                     management.port());
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "cannot use --ca-file " + caFile + ": " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "agent-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            agent.close();
+                            stopped.countDown();
+                        },
+                        "agent-shutdown"));
         agent.start();
         stopped.await();
         return 0;

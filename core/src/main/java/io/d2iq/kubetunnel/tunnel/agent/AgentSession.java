@@ -29,7 +29,13 @@ final class AgentSession extends TunnelSession {
     private final String agentVersion;
     private ScheduledFuture<?> helloDeadline;
 
-    AgentSession(TunnelAgent agent, AllowList allowList, Dialer dialer, TunnelMetrics metrics, KeepAlive keepAlive, String agentVersion) {
+    AgentSession(
+            TunnelAgent agent,
+            AllowList allowList,
+            Dialer dialer,
+            TunnelMetrics metrics,
+            KeepAlive keepAlive,
+            String agentVersion) {
         super(metrics, keepAlive);
         this.agent = agent;
         this.allowList = allowList;
@@ -41,10 +47,17 @@ final class AgentSession extends TunnelSession {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             send(Frame.hello(ProtocolConstants.MIN_VERSION, ProtocolConstants.MAX_VERSION, agentVersion));
-            helloDeadline = ctx.executor().schedule(() -> {
-                LOG.warn("tunnel server {} did not answer HELLO within {}", agent.serverUri(), ProtocolConstants.HELLO_TIMEOUT);
-                ctx.close();
-            }, ProtocolConstants.HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            helloDeadline = ctx.executor()
+                    .schedule(
+                            () -> {
+                                LOG.warn(
+                                        "tunnel server {} did not answer HELLO within {}",
+                                        agent.serverUri(),
+                                        ProtocolConstants.HELLO_TIMEOUT);
+                                ctx.close();
+                            },
+                            ProtocolConstants.HELLO_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS);
         }
         ctx.fireUserEventTriggered(evt);
     }

@@ -12,6 +12,11 @@ import java.time.Duration;
  * @param serverUri {@code wss://} (or {@code ws://} for local use) URL of the tunnel server, any path
  * @param caFile PEM CA bundle that signs the server's certificate, or null for the JVM's default roots
  */
-public record AgentSettings(URI serverUri, Path tokenFile, Path caFile, AllowList allowList, ProxyEnvironment proxies,
-                            KeepAlive keepAlive, Duration maxBackoff) {
-}
+public record AgentSettings(
+        URI serverUri,
+        Path tokenFile,
+        Path caFile,
+        AllowList allowList,
+        ProxyEnvironment proxies,
+        KeepAlive keepAlive,
+        Duration maxBackoff) {}

@@ -32,7 +32,9 @@ final class InPlaceMaskingEncoder extends MessageToMessageEncoder<BinaryWebSocke
     protected void encode(ChannelHandlerContext ctx, BinaryWebSocketFrame frame, List<Object> out) {
         ByteBuf payload = frame.content();
         if (payload.isReadOnly()) {
-            payload = ctx.alloc().buffer(payload.readableBytes()).writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+            payload = ctx.alloc()
+                    .buffer(payload.readableBytes())
+                    .writeBytes(payload, payload.readerIndex(), payload.readableBytes());
         } else {
             payload.retain();
         }

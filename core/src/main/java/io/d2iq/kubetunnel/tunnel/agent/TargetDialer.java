@@ -38,8 +38,8 @@ final class TargetDialer implements Dialer, AutoCloseable {
     private final ExecutorService resolver;
 
     TargetDialer() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                RESOLVER_THREADS, RESOLVER_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "agent-resolver");
                     thread.setDaemon(true);
                     return thread;
@@ -56,13 +56,18 @@ final class TargetDialer implements Dialer, AutoCloseable {
             loop.execute(() -> connect(new InetSocketAddress(literal, target.port()), loop, done));
             return;
         }
-        CompletableFuture.supplyAsync(() -> resolve(target.host()), resolver).whenComplete((address, error) -> loop.execute(() -> {
-            if (error != null) {
-                done.accept(null, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-            } else {
-                connect(new InetSocketAddress(address, target.port()), loop, done);
-            }
-        }));
+        CompletableFuture.supplyAsync(() -> resolve(target.host()), resolver)
+                .whenComplete((address, error) -> loop.execute(() -> {
+                    if (error != null) {
+                        done.accept(
+                                null,
+                                error instanceof CompletionException && error.getCause() != null
+                                        ? error.getCause()
+                                        : error);
+                    } else {
+                        connect(new InetSocketAddress(address, target.port()), loop, done);
+                    }
+                }));
     }
 
     private static void connect(InetSocketAddress address, EventLoop loop, BiConsumer<Channel, Throwable> done) {
@@ -73,7 +78,9 @@ final class TargetDialer implements Dialer, AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) ProtocolConstants.DIAL_TIMEOUT.toMillis())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
+                .option(
+                        ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

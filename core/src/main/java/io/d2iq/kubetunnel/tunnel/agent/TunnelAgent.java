@@ -61,6 +61,7 @@ public final class TunnelAgent implements AutoCloseable {
     private final Backoff backoff;
     /** Connects that failed since the last established session: the index into {@link #backoff}. */
     private int failedConnects;
+
     private final SslContext sslContext;
     private final AtomicInteger establishedCount = new AtomicInteger();
     private volatile AgentSession current;
@@ -90,7 +91,8 @@ public final class TunnelAgent implements AutoCloseable {
     /** Starts connecting; returns at once (the agent keeps trying until closed). */
     public void start() {
         if (settings.allowList().isEmpty()) {
-            LOG.warn("the allow-list is empty (no --allow and no KUBERNETES_SERVICE_HOST): every stream will be refused");
+            LOG.warn(
+                    "the allow-list is empty (no --allow and no KUBERNETES_SERVICE_HOST): every stream will be refused");
         }
         group.execute(this::connect);
     }
@@ -101,7 +103,8 @@ public final class TunnelAgent implements AutoCloseable {
         }
         String token;
         try {
-            token = Files.readString(settings.tokenFile(), StandardCharsets.UTF_8).trim();
+            token = Files.readString(settings.tokenFile(), StandardCharsets.UTF_8)
+                    .trim();
         } catch (IOException e) {
             LOG.warn("cannot read the token file {}: {}", settings.tokenFile(), e.toString());
             scheduleReconnect();
@@ -112,14 +115,18 @@ public final class TunnelAgent implements AutoCloseable {
         int port = uri.getPort() > 0 ? uri.getPort() : (sslContext != null ? 443 : 80);
         Optional<HttpProxyHandler> proxy = NettyProxyHandlers.forTunnelTo(settings.proxies(), host, port);
         proxy.ifPresent(p -> p.setConnectTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis()));
-        AgentSession session = new AgentSession(this, settings.allowList(), dialer, metrics, settings.keepAlive(), KubetunnelVersion.current());
+        AgentSession session = new AgentSession(
+                this, settings.allowList(), dialer, metrics, settings.keepAlive(), KubetunnelVersion.current());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NettyTransport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) HANDSHAKE_TIMEOUT.toMillis())
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        ProtocolConstants.TUNNEL_WRITE_LOW_WATER_MARK, ProtocolConstants.TUNNEL_WRITE_HIGH_WATER_MARK))
+                .option(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(
+                                ProtocolConstants.TUNNEL_WRITE_LOW_WATER_MARK,
+                                ProtocolConstants.TUNNEL_WRITE_HIGH_WATER_MARK))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -129,21 +136,31 @@ public final class TunnelAgent implements AutoCloseable {
                             pipeline.addLast("tls", verifyingSslHandler(ch, host, port));
                         }
                         pipeline.addLast("http", new HttpClientCodec());
-                        pipeline.addLast("http-aggregator", new HttpObjectAggregator(ProtocolConstants.MAX_UPGRADE_REQUEST_BYTES));
-                        pipeline.addLast("websocket", new PingForwardingWebSocketClientHandler(webSocketConfig(uri, token)));
+                        pipeline.addLast(
+                                "http-aggregator",
+                                new HttpObjectAggregator(ProtocolConstants.MAX_UPGRADE_REQUEST_BYTES));
+                        pipeline.addLast(
+                                "websocket", new PingForwardingWebSocketClientHandler(webSocketConfig(uri, token)));
                         pipeline.addLast("websocket-binary-encoder", new InPlaceMaskingEncoder());
                         session.addTo(pipeline);
                     }
                 });
         ChannelFuture future;
         if (proxy.isPresent()) {
-            future = bootstrap.resolver(NoopAddressResolverGroup.INSTANCE).connect(InetSocketAddress.createUnresolved(host, port));
+            future = bootstrap
+                    .resolver(NoopAddressResolverGroup.INSTANCE)
+                    .connect(InetSocketAddress.createUnresolved(host, port));
         } else {
             future = bootstrap.connect(host, port);
         }
         connecting = future.channel();
-        LOG.info("connecting to {}{} ({} sockets)", uri, proxy.map(p -> " through proxy " + p.proxyAddress()
-                + (p.username() != null ? " (basic auth as " + p.username() + ")" : "")).orElse(""), NettyTransport.describe());
+        LOG.info(
+                "connecting to {}{} ({} sockets)",
+                uri,
+                proxy.map(p -> " through proxy " + p.proxyAddress()
+                                + (p.username() != null ? " (basic auth as " + p.username() + ")" : ""))
+                        .orElse(""),
+                NettyTransport.describe());
         future.addListener(f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot connect to {}: {}", uri, f.cause().toString());

@@ -38,8 +38,10 @@ public final class ControlReplies {
         if (unsent > ProtocolConstants.MAX_UNSENT_CONTROL_REPLIES && !readingPaused) {
             readingPaused = true;
             channel.config().setAutoRead(false);
-            LOG.warn("tunnel peer {} does not read its control replies ({} unsent): not reading from it until it does",
-                    channel.remoteAddress(), unsent);
+            LOG.warn(
+                    "tunnel peer {} does not read its control replies ({} unsent): not reading from it until it does",
+                    channel.remoteAddress(),
+                    unsent);
         }
     }
 

@@ -109,7 +109,8 @@ public final class Frame extends DefaultByteBufHolder {
 
     @Override
     public String toString() {
-        return type + "(stream=" + streamId + (type == FrameType.DATA ? ", bytes=" + content().readableBytes() : "")
+        return type + "(stream=" + streamId
+                + (type == FrameType.DATA ? ", bytes=" + content().readableBytes() : "")
                 + (text != null ? ", text=" + text : "") + ")";
     }
 }

@@ -64,7 +64,8 @@ public final class FrameCodec extends MessageToMessageCodec<BinaryWebSocketFrame
             throw new ProtocolException("frame of " + size + " bytes is shorter than the header");
         }
         if (size > ProtocolConstants.MAX_FRAME_SIZE) {
-            throw new ProtocolException("frame of " + size + " bytes exceeds the maximum " + ProtocolConstants.MAX_FRAME_SIZE);
+            throw new ProtocolException(
+                    "frame of " + size + " bytes exceeds the maximum " + ProtocolConstants.MAX_FRAME_SIZE);
         }
         int code = in.readUnsignedByte();
         FrameType type = FrameType.ofCode(code);

@@ -5,5 +5,6 @@ import java.time.Duration;
 /** Ping cadence of a session; tests shorten it, production uses {@link #DEFAULT}. */
 public record KeepAlive(Duration interval, Duration timeout) {
 
-    public static final KeepAlive DEFAULT = new KeepAlive(ProtocolConstants.PING_INTERVAL, ProtocolConstants.PING_TIMEOUT);
+    public static final KeepAlive DEFAULT =
+            new KeepAlive(ProtocolConstants.PING_INTERVAL, ProtocolConstants.PING_TIMEOUT);
 }

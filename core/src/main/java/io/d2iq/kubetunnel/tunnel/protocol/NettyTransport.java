@@ -23,8 +23,7 @@ public final class NettyTransport {
     /** Whether the native epoll transport is in use. */
     public static final boolean EPOLL = Epoll.isAvailable();
 
-    private NettyTransport() {
-    }
+    private NettyTransport() {}
 
     /** @param threads 0 for Netty's default (twice the cores) */
     public static EventLoopGroup newGroup(int threads) {

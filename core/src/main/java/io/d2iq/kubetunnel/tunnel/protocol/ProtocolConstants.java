@@ -72,6 +72,5 @@ public final class ProtocolConstants {
         return window / 4;
     }
 
-    private ProtocolConstants() {
-    }
+    private ProtocolConstants() {}
 }

@@ -21,7 +21,11 @@ public final class Stream {
 
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
 
-    private enum State { OPENING, OPEN, CLOSED }
+    private enum State {
+        OPENING,
+        OPEN,
+        CLOSED
+    }
 
     private final TunnelSession session;
     private final int id;
@@ -201,7 +205,8 @@ public final class Stream {
         receivedUncredited += bytes;
         pendingLocalWrites++;
         session.metrics().bytesReceived(bytes);
-        local.writeAndFlush(data.retain()).addListener(f -> session.execute(() -> onLocalWritten(bytes, f.isSuccess()), null));
+        local.writeAndFlush(data.retain())
+                .addListener(f -> session.execute(() -> onLocalWritten(bytes, f.isSuccess()), null));
     }
 
     private void onLocalWritten(int bytes, boolean success) {

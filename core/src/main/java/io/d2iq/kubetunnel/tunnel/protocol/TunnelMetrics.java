@@ -26,19 +26,43 @@ public final class TunnelMetrics {
     public TunnelMetrics(MeterRegistry registry, String side) {
         this.registry = registry;
         this.side = side;
-        Gauge.builder("kubetunnel.sessions", sessions, AtomicInteger::get).tag("side", side)
-                .description("Tunnel sessions currently connected").register(registry);
-        Gauge.builder("kubetunnel.streams.active", activeStreams, AtomicInteger::get).tag("side", side)
-                .description("Streams currently open").register(registry);
-        sessionsOpened = Counter.builder("kubetunnel.sessions.opened").tag("side", side).register(registry);
-        streamsOpened = Counter.builder("kubetunnel.streams.opened").tag("side", side).register(registry);
-        streamsClosed = Counter.builder("kubetunnel.streams.closed").tag("side", side).tag("outcome", "closed").register(registry);
-        streamsReset = Counter.builder("kubetunnel.streams.closed").tag("side", side).tag("outcome", "reset").register(registry);
-        bytesSent = Counter.builder("kubetunnel.bytes").tag("side", side).tag("direction", "sent").baseUnit("bytes").register(registry);
-        bytesReceived = Counter.builder("kubetunnel.bytes").tag("side", side).tag("direction", "received").baseUnit("bytes").register(registry);
-        pingsMissed = Counter.builder("kubetunnel.pings.missed").tag("side", side).register(registry);
-        dialLatency = Timer.builder("kubetunnel.dial.duration").tag("side", side).publishPercentileHistogram()
-                .description("Time from OPEN to OPEN_ACK").register(registry);
+        Gauge.builder("kubetunnel.sessions", sessions, AtomicInteger::get)
+                .tag("side", side)
+                .description("Tunnel sessions currently connected")
+                .register(registry);
+        Gauge.builder("kubetunnel.streams.active", activeStreams, AtomicInteger::get)
+                .tag("side", side)
+                .description("Streams currently open")
+                .register(registry);
+        sessionsOpened =
+                Counter.builder("kubetunnel.sessions.opened").tag("side", side).register(registry);
+        streamsOpened =
+                Counter.builder("kubetunnel.streams.opened").tag("side", side).register(registry);
+        streamsClosed = Counter.builder("kubetunnel.streams.closed")
+                .tag("side", side)
+                .tag("outcome", "closed")
+                .register(registry);
+        streamsReset = Counter.builder("kubetunnel.streams.closed")
+                .tag("side", side)
+                .tag("outcome", "reset")
+                .register(registry);
+        bytesSent = Counter.builder("kubetunnel.bytes")
+                .tag("side", side)
+                .tag("direction", "sent")
+                .baseUnit("bytes")
+                .register(registry);
+        bytesReceived = Counter.builder("kubetunnel.bytes")
+                .tag("side", side)
+                .tag("direction", "received")
+                .baseUnit("bytes")
+                .register(registry);
+        pingsMissed =
+                Counter.builder("kubetunnel.pings.missed").tag("side", side).register(registry);
+        dialLatency = Timer.builder("kubetunnel.dial.duration")
+                .tag("side", side)
+                .publishPercentileHistogram()
+                .description("Time from OPEN to OPEN_ACK")
+                .register(registry);
     }
 
     void sessionOpened() {
@@ -77,7 +101,11 @@ public final class TunnelMetrics {
     }
 
     public void dialFailed(DialFailure failure) {
-        Counter.builder("kubetunnel.dial.failures").tag("side", side).tag("reason", failure.name()).register(registry).increment();
+        Counter.builder("kubetunnel.dial.failures")
+                .tag("side", side)
+                .tag("reason", failure.name())
+                .register(registry)
+                .increment();
     }
 
     /** Streams currently open on this side (all sessions). */

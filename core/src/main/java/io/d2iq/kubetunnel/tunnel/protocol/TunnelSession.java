@@ -2,8 +2,8 @@ package io.d2iq.kubetunnel.tunnel.protocol;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
@@ -131,7 +131,8 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
         streamWindow = ProtocolConstants.streamWindow(version);
         metrics.sessionOpened();
         long intervalMillis = keepAlive.interval().toMillis();
-        pingTask = channel.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        pingTask = channel.eventLoop()
+                .scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     final int streamWindow() {
@@ -164,25 +165,36 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
      * is off; the listener learns the outcome on this session's event loop. Callable from any thread.
      */
     public final void openStream(String target, Channel client, StreamOpenListener listener) {
-        execute(() -> {
-            if (closed || !established) {
-                listener.failed(DialFailure.NO_AGENT, "no agent connected");
-                return;
-            }
-            if (streams.size() >= ProtocolConstants.MAX_STREAMS_PER_SESSION) {
-                listener.failed(DialFailure.GENERAL, "too many open streams");
-                return;
-            }
-            int id = nextStreamId();
-            Stream stream = newStream(id, target);
-            stream.awaitOpen(listener, channel.eventLoop().schedule(() -> {
-                write(Frame.reset(id, "open timed out"));
-                metrics.dialFailed(DialFailure.TIMED_OUT);
-                stream.failOpen(DialFailure.TIMED_OUT, "the agent did not answer within " + ProtocolConstants.OPEN_TIMEOUT);
-            }, ProtocolConstants.OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            write(Frame.open(id, target));
-            stream.attach(client);
-        }, null);
+        execute(
+                () -> {
+                    if (closed || !established) {
+                        listener.failed(DialFailure.NO_AGENT, "no agent connected");
+                        return;
+                    }
+                    if (streams.size() >= ProtocolConstants.MAX_STREAMS_PER_SESSION) {
+                        listener.failed(DialFailure.GENERAL, "too many open streams");
+                        return;
+                    }
+                    int id = nextStreamId();
+                    Stream stream = newStream(id, target);
+                    stream.awaitOpen(
+                            listener,
+                            channel.eventLoop()
+                                    .schedule(
+                                            () -> {
+                                                write(Frame.reset(id, "open timed out"));
+                                                metrics.dialFailed(DialFailure.TIMED_OUT);
+                                                stream.failOpen(
+                                                        DialFailure.TIMED_OUT,
+                                                        "the agent did not answer within "
+                                                                + ProtocolConstants.OPEN_TIMEOUT);
+                                            },
+                                            ProtocolConstants.OPEN_TIMEOUT.toMillis(),
+                                            TimeUnit.MILLISECONDS));
+                    write(Frame.open(id, target));
+                    stream.attach(client);
+                },
+                null);
     }
 
     private int nextStreamId() {
@@ -260,7 +272,8 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
             return;
         }
         channel.writeAndFlush(Frame.reset(0, reason)).addListener(f -> channel.close());
-        channel.eventLoop().schedule(() -> channel.close(), ProtocolConstants.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        channel.eventLoop()
+                .schedule(() -> channel.close(), ProtocolConstants.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void ping() {
@@ -268,13 +281,15 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
             return;
         }
         outstandingPing = System.nanoTime();
-        pongDeadline = channel.eventLoop().schedule(this::pongMissed, keepAlive.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        pongDeadline = channel.eventLoop()
+                .schedule(this::pongMissed, keepAlive.timeout().toMillis(), TimeUnit.MILLISECONDS);
         write(Frame.ping(outstandingPing));
     }
 
     private void pongMissed() {
         metrics.pingMissed();
-        LOG.warn("tunnel session with {}: no PONG within {}, dropping it", channel.remoteAddress(), keepAlive.timeout());
+        LOG.warn(
+                "tunnel session with {}: no PONG within {}, dropping it", channel.remoteAddress(), keepAlive.timeout());
         channel.close();
     }
 
@@ -331,8 +346,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     protected abstract void onControl(Frame frame);
 
     /** The session ended (after every stream was reset). */
-    protected void onClosed() {
-    }
+    protected void onClosed() {}
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -366,7 +380,10 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof ProtocolException) {
-            LOG.warn("tunnel session with {}: protocol error, closing the session: {}", channel.remoteAddress(), root.getMessage());
+            LOG.warn(
+                    "tunnel session with {}: protocol error, closing the session: {}",
+                    channel.remoteAddress(),
+                    root.getMessage());
             closeWithReason("protocol error: " + root.getMessage());
         } else {
             LOG.info("tunnel session with {} failed: {}", channel.remoteAddress(), root.toString());

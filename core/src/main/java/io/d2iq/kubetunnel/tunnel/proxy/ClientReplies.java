@@ -7,8 +7,7 @@ import io.netty.util.concurrent.EventExecutor;
 /** Helpers shared by the two handshakes. */
 final class ClientReplies {
 
-    private ClientReplies() {
-    }
+    private ClientReplies() {}
 
     /** Runs on the client channel's loop, inline when already there, so replies keep their order relative to relayed data. */
     static void onLoop(Channel channel, Runnable task) {

@@ -42,7 +42,10 @@ final class HttpConnectHandshake extends SimpleChannelInboundHandler<HttpObject>
         if (request.decoderResult().isFailure()) {
             respondAndClose(client, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
         } else if (!HttpMethod.CONNECT.equals(request.method())) {
-            respondAndClose(client, HttpResponseStatus.METHOD_NOT_ALLOWED, "this port is a proxy: only CONNECT host:port is supported");
+            respondAndClose(
+                    client,
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "this port is a proxy: only CONNECT host:port is supported");
         } else {
             try {
                 connect(client, Target.parse(request.uri()).toString());
@@ -59,15 +62,19 @@ final class HttpConnectHandshake extends SimpleChannelInboundHandler<HttpObject>
             @Override
             public void opened() {
                 ClientReplies.onLoop(client, () -> {
-                    client.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 Connection established\r\n\r\n", StandardCharsets.US_ASCII));
+                    client.writeAndFlush(Unpooled.copiedBuffer(
+                            "HTTP/1.1 200 Connection established\r\n\r\n", StandardCharsets.US_ASCII));
                     ClientReplies.removeIfPresent(client.pipeline(), "http-decoder", "http-connect-handshake");
                 });
             }
 
             @Override
             public void failed(DialFailure failure, String message) {
-                LOG.info("HTTP CONNECT from {} to {} failed: {} ({})", client.remoteAddress(), target, failure, message);
-                ClientReplies.onLoop(client, () -> respondAndClose(client, HttpResponseStatus.valueOf(failure.httpStatus()), message));
+                LOG.info(
+                        "HTTP CONNECT from {} to {} failed: {} ({})", client.remoteAddress(), target, failure, message);
+                ClientReplies.onLoop(
+                        client,
+                        () -> respondAndClose(client, HttpResponseStatus.valueOf(failure.httpStatus()), message));
             }
         });
     }
@@ -78,7 +85,8 @@ final class HttpConnectHandshake extends SimpleChannelInboundHandler<HttpObject>
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "Connection: close\r\n\r\n";
-        client.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body)).addListener(ChannelFutureListener.CLOSE);
+        client.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -43,7 +43,8 @@ public final class ProxyServer implements AutoCloseable {
     public ProxyServer(StreamOpener opener, ConnectionLimits limits) {
         this.opener = opener;
         this.limits = limits;
-        this.streamsPerClient = ConnectionLimit.perClientAddress(limits.maxStreamsPerClientAddress(), "proxy connections from that address");
+        this.streamsPerClient = ConnectionLimit.perClientAddress(
+                limits.maxStreamsPerClientAddress(), "proxy connections from that address");
     }
 
     /** Binds {@code bind:port} (port 0 picks a free one) and returns the bound address. */
@@ -55,19 +56,27 @@ public final class ProxyServer implements AutoCloseable {
                 .channel(NettyTransport.serverSocketChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
+                .childOption(
+                        ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(512, 16 * 1024, ProtocolConstants.LOCAL_READ_SIZE))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         clients.add(ch);
                         ch.pipeline().addLast("streams-per-client", streamsPerClient);
-                        ch.pipeline().addLast(HANDSHAKE_DEADLINE_HANDLER, new HandshakeDeadline(limits.handshakeDeadline()));
+                        ch.pipeline()
+                                .addLast(HANDSHAKE_DEADLINE_HANDLER, new HandshakeDeadline(limits.handshakeDeadline()));
                         ch.pipeline().addLast("proxy-detector", new ProxyProtocolDetector(opener));
                     }
                 })
-                .bind(bind, port).sync().channel();
+                .bind(bind, port)
+                .sync()
+                .channel();
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("proxy port (SOCKS5 and HTTP CONNECT) listening on {} ({} sockets)", address, NettyTransport.describe());
+        LOG.info(
+                "proxy port (SOCKS5 and HTTP CONNECT) listening on {} ({} sockets)",
+                address,
+                NettyTransport.describe());
         return address;
     }
 

@@ -43,7 +43,8 @@ final class Socks5Handshake extends SimpleChannelInboundHandler<Socks5Message> {
                 ctx.pipeline().replace("socks5-decoder", "socks5-decoder", new Socks5CommandRequestDecoder());
                 ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
             } else {
-                ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED)).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED))
+                        .addListener(ChannelFutureListener.CLOSE);
             }
         } else if (message instanceof Socks5CommandRequest request) {
             if (request.type() != Socks5CommandType.CONNECT) {
@@ -64,15 +65,23 @@ final class Socks5Handshake extends SimpleChannelInboundHandler<Socks5Message> {
             public void opened() {
                 ClientReplies.onLoop(client, () -> {
                     reply(client, Socks5CommandStatus.SUCCESS);
-                    ClientReplies.removeIfPresent(client.pipeline(), "socks5-decoder", "socks5-encoder", "socks5-handshake");
+                    ClientReplies.removeIfPresent(
+                            client.pipeline(), "socks5-decoder", "socks5-encoder", "socks5-handshake");
                 });
             }
 
             @Override
             public void failed(DialFailure failure, String message) {
-                LOG.info("SOCKS5 CONNECT from {} to {} failed: {} ({})", client.remoteAddress(), target, failure, message);
-                ClientReplies.onLoop(client, () -> reply(client, Socks5CommandStatus.valueOf((byte) failure.socksReply()))
-                        .addListener(ChannelFutureListener.CLOSE));
+                LOG.info(
+                        "SOCKS5 CONNECT from {} to {} failed: {} ({})",
+                        client.remoteAddress(),
+                        target,
+                        failure,
+                        message);
+                ClientReplies.onLoop(
+                        client,
+                        () -> reply(client, Socks5CommandStatus.valueOf((byte) failure.socksReply()))
+                                .addListener(ChannelFutureListener.CLOSE));
             }
         });
     }

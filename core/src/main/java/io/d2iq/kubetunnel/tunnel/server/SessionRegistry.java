@@ -19,7 +19,10 @@ public final class SessionRegistry implements StreamOpener {
     void install(TunnelServerSession session) {
         TunnelServerSession previous = current.getAndSet(session);
         if (previous != null && previous != session) {
-            LOG.info("agent session from {} replaced by the one from {}", previous.remoteAddress(), session.remoteAddress());
+            LOG.info(
+                    "agent session from {} replaced by the one from {}",
+                    previous.remoteAddress(),
+                    session.remoteAddress());
             previous.close("replaced by a newer agent session");
         }
     }

@@ -26,7 +26,8 @@ final class TunnelPortPipeline implements Consumer<Channel> {
         this.sslContext = sslContext;
         this.upgradeHandlers = upgradeHandlers;
         this.limits = limits;
-        this.unauthenticated = ConnectionLimit.total(limits.maxUnauthenticatedConnections(), "unauthenticated connections on the tunnel port");
+        this.unauthenticated = ConnectionLimit.total(
+                limits.maxUnauthenticatedConnections(), "unauthenticated connections on the tunnel port");
     }
 
     @Override

@@ -51,9 +51,10 @@ public final class TunnelServer implements AutoCloseable {
     public void start() throws Exception {
         ConnectorTokenAuthenticator authenticator = new ConnectorTokenAuthenticator(settings.tokenFile());
         String version = KubetunnelVersion.current();
-        ExtensibleNettyHttpComponent http = new ExtensibleNettyHttpComponent(new TunnelPortPipeline(sslContext(),
-                TunnelUpgradeHandler.factory(authenticator,
-                        () -> new TunnelServerSession(registry, metrics, settings.keepAlive(), version)),
+        ExtensibleNettyHttpComponent http = new ExtensibleNettyHttpComponent(new TunnelPortPipeline(
+                sslContext(),
+                TunnelUpgradeHandler.factory(
+                        authenticator, () -> new TunnelServerSession(registry, metrics, settings.keepAlive(), version)),
                 settings.limits()));
         main = new Main();
         main.configure().withRoutesIncludePattern(ROUTES).withName("tunnel-server");
@@ -61,8 +62,10 @@ public final class TunnelServer implements AutoCloseable {
         main.addInitialProperty("kubetunnel.port", String.valueOf(settings.port()));
         main.bind("netty-http", http);
         main.bind("tunnelStatus", new TunnelStatus(registry));
-        main.bind(PROXY_PORT_CHECK, new ReadinessCheck(PROXY_PORT_CHECK, () -> proxyAddress != null,
-                "the proxy port is not listening yet"));
+        main.bind(
+                PROXY_PORT_CHECK,
+                new ReadinessCheck(
+                        PROXY_PORT_CHECK, () -> proxyAddress != null, "the proxy port is not listening yet"));
         ManagementEndpoints.install(main, managementPort, meterRegistry);
         main.start();
         proxyAddress = proxyServer.start(settings.bind(), settings.proxyPort());
@@ -71,10 +74,13 @@ public final class TunnelServer implements AutoCloseable {
     /** Blocks until the JVM is asked to stop (the role's main loop). */
     public void awaitShutdown() throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            close();
-            stopped.countDown();
-        }, "tunnel-server-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            close();
+                            stopped.countDown();
+                        },
+                        "tunnel-server-shutdown"));
         stopped.await();
     }
 
@@ -83,7 +89,9 @@ public final class TunnelServer implements AutoCloseable {
             return null;
         }
         LOG.info("tunnel port TLS by {}", SslContext.defaultServerProvider());
-        return SslContextBuilder.forServer(settings.tlsCert().toFile(), settings.tlsKey().toFile()).build();
+        return SslContextBuilder.forServer(
+                        settings.tlsCert().toFile(), settings.tlsKey().toFile())
+                .build();
     }
 
     public InetSocketAddress proxyAddress() {

@@ -1,9 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
-import picocli.CommandLine.Mixin;
-import io.d2iq.kubetunnel.cli.ServingTlsOptions;
-import io.d2iq.kubetunnel.cli.ManagementPortOption;
 import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
+import io.d2iq.kubetunnel.cli.ManagementPortOption;
+import io.d2iq.kubetunnel.cli.ServingTlsOptions;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.observe.ConnectorLogContext;
@@ -12,13 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The {@code tunnel-server} role. */
-@Command(name = "tunnel-server", mixinStandardHelpOptions = true,
+@Command(
+        name = "tunnel-server",
+        mixinStandardHelpOptions = true,
         description = "Accepts the agent's tunnel and serves the proxy port.")
 public final class TunnelServerCommand implements Callable<Integer> {
 
@@ -28,14 +30,26 @@ public final class TunnelServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address both ports listen on (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDRESS",
+            defaultValue = "0.0.0.0",
+            description = "Address both ports listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ConnectorResources.TUNNEL_PORT,
-            description = "HTTP(S) port: /healthz, /readyz, /status, /metrics and the agent's WebSocket upgrade on any path (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "" + ConnectorResources.TUNNEL_PORT,
+            description =
+                    "HTTP(S) port: /healthz, /readyz, /status, /metrics and the agent's WebSocket upgrade on any path (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--proxy-port", paramLabel = "PORT", defaultValue = "1080", description = "SOCKS5 and HTTP CONNECT port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--proxy-port",
+            paramLabel = "PORT",
+            defaultValue = "1080",
+            description = "SOCKS5 and HTTP CONNECT port (default: ${DEFAULT-VALUE}).")
     int proxyPort;
 
     @Mixin
@@ -47,10 +61,16 @@ public final class TunnelServerCommand implements Callable<Integer> {
     @Mixin
     ManagementPortOption management;
 
-    @Option(names = "--namespace", paramLabel = "NS", description = "Namespace of the TunnelConnector, named in every log line (with --connector).")
+    @Option(
+            names = "--namespace",
+            paramLabel = "NS",
+            description = "Namespace of the TunnelConnector, named in every log line (with --connector).")
     String namespace;
 
-    @Option(names = "--connector", paramLabel = "NAME", description = "Name of the TunnelConnector, named in every log line (with --namespace).")
+    @Option(
+            names = "--connector",
+            paramLabel = "NAME",
+            description = "Name of the TunnelConnector, named in every log line (with --namespace).")
     String connector;
 
     @Override
@@ -72,8 +92,16 @@ public final class TunnelServerCommand implements Callable<Integer> {
         if (management.port() != 0) {
             checkPort("--management-port", management.port());
         }
-        TunnelServer server = new TunnelServer(new TunnelServerSettings(bind, port, proxyPort, token.file(), tls.cert(), tls.key(), KeepAlive.DEFAULT,
-                ConnectionLimits.DEFAULT),
+        TunnelServer server = new TunnelServer(
+                new TunnelServerSettings(
+                        bind,
+                        port,
+                        proxyPort,
+                        token.file(),
+                        tls.cert(),
+                        tls.key(),
+                        KeepAlive.DEFAULT,
+                        ConnectionLimits.DEFAULT),
                 management.port());
         try {
             server.start();

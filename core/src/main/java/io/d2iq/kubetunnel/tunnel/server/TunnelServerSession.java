@@ -37,10 +37,17 @@ final class TunnelServerSession extends TunnelSession {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         super.handlerAdded(ctx);
-        helloDeadline = ctx.executor().schedule(() -> {
-            LOG.warn("agent at {} sent no HELLO within {}, closing", remoteAddress(), ProtocolConstants.HELLO_TIMEOUT);
-            close("no HELLO within " + ProtocolConstants.HELLO_TIMEOUT);
-        }, ProtocolConstants.HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        helloDeadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            LOG.warn(
+                                    "agent at {} sent no HELLO within {}, closing",
+                                    remoteAddress(),
+                                    ProtocolConstants.HELLO_TIMEOUT);
+                            close("no HELLO within " + ProtocolConstants.HELLO_TIMEOUT);
+                        },
+                        ProtocolConstants.HELLO_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -96,7 +103,8 @@ final class TunnelServerSession extends TunnelSession {
     /** {@code host:port} of the agent as this server sees it (an Ingress controller's address behind one). */
     String remoteAddress() {
         if (channel() != null && channel().remoteAddress() instanceof InetSocketAddress address) {
-            String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+            String host =
+                    address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
         }
         return null;

@@ -11,6 +11,12 @@ import java.nio.file.Path;
  * @param tlsKey PEM private key, with {@code tlsCert}
  * @param limits bounds for clients of the tunnel and proxy ports that have not authenticated or handshaken yet
  */
-public record TunnelServerSettings(String bind, int port, int proxyPort, Path tokenFile, Path tlsCert, Path tlsKey,
-                                   KeepAlive keepAlive, ConnectionLimits limits) {
-}
+public record TunnelServerSettings(
+        String bind,
+        int port,
+        int proxyPort,
+        Path tokenFile,
+        Path tlsCert,
+        Path tlsKey,
+        KeepAlive keepAlive,
+        ConnectionLimits limits) {}

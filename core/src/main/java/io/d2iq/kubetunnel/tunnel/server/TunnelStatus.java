@@ -17,7 +17,11 @@ public final class TunnelStatus {
         if (session == null) {
             return TunnelServerReport.NO_AGENT;
         }
-        return new TunnelServerReport(true, session.connectedSince().toString(), session.remoteAddress(),
-                session.agentVersion(), session.streamCount());
+        return new TunnelServerReport(
+                true,
+                session.connectedSince().toString(),
+                session.remoteAddress(),
+                session.agentVersion(),
+                session.streamCount());
     }
 }

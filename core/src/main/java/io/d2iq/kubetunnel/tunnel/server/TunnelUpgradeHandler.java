@@ -49,19 +49,26 @@ final class TunnelUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!authenticator.isAuthorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            LOG.warn("refused tunnel upgrade from {} on {}: missing or wrong connector token", ctx.channel().remoteAddress(), request.uri());
+            LOG.warn(
+                    "refused tunnel upgrade from {} on {}: missing or wrong connector token",
+                    ctx.channel().remoteAddress(),
+                    request.uri());
             refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid connector token is required\n");
             return;
         }
         PreAuthentication.passed(ctx.pipeline());
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, DECODER_CONFIG).newHandshaker(request);
+        WebSocketServerHandshaker handshaker =
+                new WebSocketServerHandshakerFactory(url, null, DECODER_CONFIG).newHandshaker(request);
         if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(ChannelFutureListener.CLOSE);
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
-                ProtocolConstants.TUNNEL_WRITE_LOW_WATER_MARK, ProtocolConstants.TUNNEL_WRITE_HIGH_WATER_MARK));
+        ctx.channel()
+                .config()
+                .setWriteBufferWaterMark(new WriteBufferWaterMark(
+                        ProtocolConstants.TUNNEL_WRITE_LOW_WATER_MARK, ProtocolConstants.TUNNEL_WRITE_HIGH_WATER_MARK));
         ChannelPipeline pipeline = ctx.pipeline();
         sessions.get().addTo(pipeline);
         pipeline.remove(this);
@@ -69,9 +76,10 @@ final class TunnelUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(message, StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(message, StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
                 .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -85,7 +93,8 @@ final class TunnelUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     /** A new handler per connection (it is not sharable). */
-    static Supplier<ChannelHandler> factory(ConnectorTokenAuthenticator authenticator, Supplier<TunnelServerSession> sessions) {
+    static Supplier<ChannelHandler> factory(
+            ConnectorTokenAuthenticator authenticator, Supplier<TunnelServerSession> sessions) {
         return () -> new TunnelUpgradeHandler(authenticator, sessions);
     }
 }

@@ -44,7 +44,8 @@ final class WebSocketUpgradeSniffer extends ChannelInboundHandlerAdapter {
                     pipeline.remove(handler);
                 }
             }
-            pipeline.addLast("upgrade-aggregator", new HttpObjectAggregator(ProtocolConstants.MAX_UPGRADE_REQUEST_BYTES));
+            pipeline.addLast(
+                    "upgrade-aggregator", new HttpObjectAggregator(ProtocolConstants.MAX_UPGRADE_REQUEST_BYTES));
             pipeline.addLast("upgrade", upgradeHandlers.get());
             pipeline.remove(this);
         }

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 /** The Markdown layout of the API reference. */
 class ApiReferenceMarkdownTest {
 
-    private static final ApiReference.Type WIDGET = new ApiReference.Type("WidgetSpec", "A widget.",
-            List.of(new ApiReference.Field("size", "Size in a|b form.", "int32", true)));
+    private static final ApiReference.Type WIDGET = new ApiReference.Type(
+            "WidgetSpec", "A widget.", List.of(new ApiReference.Field("size", "Size in a|b form.", "int32", true)));
     private static final ApiReference.Type GADGET = new ApiReference.Type("Gadget", "", List.of());
 
     private final String markdown = ApiReferenceMarkdown.render(List.of(WIDGET, GADGET));

@@ -15,10 +15,20 @@ class ApiReferenceTest {
 
     @Test
     void typesComeGroupedByKindGatewayFirstAndSortedByNameWithinEachGroup() {
-        assertThat(types).extracting(ApiReference.Type::name).containsExactly(
-                "TunnelGateway", "TunnelGatewayIngressSpec", "TunnelGatewayList", "TunnelGatewaySpec",
-                "KubeconfigWebhookStatus", "TunnelAgentStatus", "TunnelConnector", "TunnelConnectorList",
-                "TunnelConnectorSpec", "TunnelConnectorStatus", "TunnelServerStatus");
+        assertThat(types)
+                .extracting(ApiReference.Type::name)
+                .containsExactly(
+                        "TunnelGateway",
+                        "TunnelGatewayIngressSpec",
+                        "TunnelGatewayList",
+                        "TunnelGatewaySpec",
+                        "KubeconfigWebhookStatus",
+                        "TunnelAgentStatus",
+                        "TunnelConnector",
+                        "TunnelConnectorList",
+                        "TunnelConnectorSpec",
+                        "TunnelConnectorStatus",
+                        "TunnelServerStatus");
     }
 
     @Test
@@ -30,24 +40,28 @@ class ApiReferenceTest {
 
     @Test
     void schemesAreWrittenAsTheKubernetesGoTypes() {
-        assertThat(field("TunnelGateway", "metadata").scheme()).isEqualTo(
-                "[metav1.ObjectMeta](https://v1-20.docs.kubernetes.io/docs/reference/generated/kubernetes-api/v1.20/#objectmeta-v1-meta)");
+        assertThat(field("TunnelGateway", "metadata").scheme())
+                .isEqualTo(
+                        "[metav1.ObjectMeta](https://v1-20.docs.kubernetes.io/docs/reference/generated/kubernetes-api/v1.20/#objectmeta-v1-meta)");
         assertThat(field("TunnelGateway", "spec").scheme()).isEqualTo("[TunnelGatewaySpec](#tunnelgatewayspec)");
         assertThat(field("TunnelGatewayList", "items").scheme()).isEqualTo("[][TunnelGateway](#tunnelgateway)");
-        assertThat(field("TunnelGatewayIngressSpec", "extraAnnotations").scheme()).isEqualTo("map[string]string");
+        assertThat(field("TunnelGatewayIngressSpec", "extraAnnotations").scheme())
+                .isEqualTo("map[string]string");
         assertThat(field("TunnelGatewayIngressSpec", "caSecretRef").scheme()).isEqualTo("corev1.ObjectReference");
         assertThat(field("TunnelGatewayIngressSpec", "loadBalancer").scheme()).isEqualTo("corev1.LoadBalancerIngress");
         assertThat(field("TunnelGatewayIngressSpec", "host").scheme()).isEqualTo("string");
         assertThat(field("TunnelConnectorSpec", "gatewayRef").scheme()).isEqualTo("corev1.LocalObjectReference");
         assertThat(field("TunnelConnectorSpec", "proxyPort").scheme()).isEqualTo("int32");
-        assertThat(field("TunnelConnectorStatus", "gatewayObservedGeneration").scheme()).isEqualTo("int64");
+        assertThat(field("TunnelConnectorStatus", "gatewayObservedGeneration").scheme())
+                .isEqualTo("int64");
         assertThat(field("TunnelConnectorStatus", "state").scheme()).isEqualTo("TunnelConnectorState");
         assertThat(field("TunnelConnectorStatus", "conditions").scheme()).startsWith("[][metav1.Condition](");
     }
 
     @Test
     void onlyListItemsAreRequired() {
-        assertThat(types).flatExtracting(ApiReference.Type::fields)
+        assertThat(types)
+                .flatExtracting(ApiReference.Type::fields)
                 .filteredOn(ApiReference.Field::required)
                 .extracting(ApiReference.Field::name)
                 .containsExactly("items", "items");
@@ -55,7 +69,9 @@ class ApiReferenceTest {
 
     @Test
     void descriptionsComeFromTheJacksonAnnotations() {
-        assertThat(types).filteredOn(type -> type.name().equals("TunnelGatewaySpec")).singleElement()
+        assertThat(types)
+                .filteredOn(type -> type.name().equals("TunnelGatewaySpec"))
+                .singleElement()
                 .extracting(ApiReference.Type::description)
                 .isEqualTo("If no ingress is set, the services will only be accessible on `localhost`.");
         assertThat(field("TunnelConnectorSpec", "proxyPort").description()).isEqualTo("The port for the tunnel proxy.");
@@ -73,10 +89,16 @@ class ApiReferenceTest {
     }
 
     private ApiReference.Field field(String type, String name) {
-        return type(type).fields().stream().filter(field -> field.name().equals(name)).findFirst().orElseThrow();
+        return type(type).fields().stream()
+                .filter(field -> field.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private ApiReference.Type type(String name) {
-        return types.stream().filter(type -> type.name().equals(name)).findFirst().orElseThrow();
+        return types.stream()
+                .filter(type -> type.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -28,12 +28,15 @@ class CrdContentTest {
             assertThat(crd.getSpec().getGroup()).isEqualTo("kubetunnel.d2iq.io");
             assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
             assertThat(crd.getSpec().getVersions())
-                    .extracting(CustomResourceDefinitionVersion::getName, CustomResourceDefinitionVersion::getServed,
+                    .extracting(
+                            CustomResourceDefinitionVersion::getName,
+                            CustomResourceDefinitionVersion::getServed,
                             CustomResourceDefinitionVersion::getStorage)
                     .containsExactly(tuple("v1alpha1", true, true));
         }
         assertThat(CrdSchemas.load(GATEWAY_CRD).getMetadata().getName()).isEqualTo("tunnelgateways.kubetunnel.d2iq.io");
-        assertThat(CrdSchemas.load(CONNECTOR_CRD).getMetadata().getName()).isEqualTo("tunnelconnectors.kubetunnel.d2iq.io");
+        assertThat(CrdSchemas.load(CONNECTOR_CRD).getMetadata().getName())
+                .isEqualTo("tunnelconnectors.kubetunnel.d2iq.io");
     }
 
     @Test
@@ -46,8 +49,11 @@ class CrdContentTest {
     @Test
     void connectorPrinterColumnsShowStateGatewayAndAgeAndWithOWideTheReadyConditionsReasonAndMessage() {
         assertThat(version(CONNECTOR_CRD).getAdditionalPrinterColumns())
-                .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath,
-                        CustomResourceColumnDefinition::getType, CustomResourceColumnDefinition::getPriority)
+                .extracting(
+                        CustomResourceColumnDefinition::getName,
+                        CustomResourceColumnDefinition::getJsonPath,
+                        CustomResourceColumnDefinition::getType,
+                        CustomResourceColumnDefinition::getPriority)
                 .containsExactlyInAnyOrder(
                         tuple("State", ".status.state", "string", 0),
                         tuple("Gateway", ".spec.gatewayRef.name", "string", 0),
@@ -58,23 +64,33 @@ class CrdContentTest {
 
     @Test
     void bothKindsHaveShortNamesAndTheKubetunnelCategory() {
-        assertThat(CrdSchemas.load(CONNECTOR_CRD).getSpec().getNames().getShortNames()).containsExactly("tc");
-        assertThat(CrdSchemas.load(GATEWAY_CRD).getSpec().getNames().getShortNames()).containsExactly("tgw");
-        assertThat(CrdSchemas.load(CONNECTOR_CRD).getSpec().getNames().getCategories()).containsExactly("kubetunnel");
-        assertThat(CrdSchemas.load(GATEWAY_CRD).getSpec().getNames().getCategories()).containsExactly("kubetunnel");
+        assertThat(CrdSchemas.load(CONNECTOR_CRD).getSpec().getNames().getShortNames())
+                .containsExactly("tc");
+        assertThat(CrdSchemas.load(GATEWAY_CRD).getSpec().getNames().getShortNames())
+                .containsExactly("tgw");
+        assertThat(CrdSchemas.load(CONNECTOR_CRD).getSpec().getNames().getCategories())
+                .containsExactly("kubetunnel");
+        assertThat(CrdSchemas.load(GATEWAY_CRD).getSpec().getNames().getCategories())
+                .containsExactly("kubetunnel");
     }
 
     @Test
     void gatewayPrinterColumnsShowHostPrefixAndAge() {
         assertThat(version(GATEWAY_CRD).getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
-                .containsExactlyInAnyOrder(tuple("Host", ".spec.ingress.host"), tuple("Prefix", ".spec.ingress.urlPathPrefix"),
+                .containsExactlyInAnyOrder(
+                        tuple("Host", ".spec.ingress.host"),
+                        tuple("Prefix", ".spec.ingress.urlPathPrefix"),
                         tuple("Age", ".metadata.creationTimestamp"));
     }
 
     @Test
     void proxyPortIsAnIntegerFrom1To65535() {
-        JSONSchemaProps proxyPort = schema(CONNECTOR_CRD).getProperties().get("spec").getProperties().get("proxyPort");
+        JSONSchemaProps proxyPort = schema(CONNECTOR_CRD)
+                .getProperties()
+                .get("spec")
+                .getProperties()
+                .get("proxyPort");
 
         assertThat(proxyPort.getType()).isEqualTo("integer");
         assertThat(proxyPort.getMinimum()).isEqualTo(1.0);
@@ -83,34 +99,48 @@ class CrdContentTest {
 
     @Test
     void stateIsAnEnumOfTheSixConnectorStates() {
-        JSONSchemaProps state = schema(CONNECTOR_CRD).getProperties().get("status").getProperties().get("state");
+        JSONSchemaProps state = schema(CONNECTOR_CRD)
+                .getProperties()
+                .get("status")
+                .getProperties()
+                .get("state");
 
         assertThat(state.getType()).isEqualTo("string");
-        assertThat(state.getEnum()).extracting(JsonNode::asText).containsExactlyInAnyOrder(
-                Arrays.stream(TunnelConnectorState.values()).map(Enum::name).toArray(String[]::new));
+        assertThat(state.getEnum())
+                .extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(Arrays.stream(TunnelConnectorState.values())
+                        .map(Enum::name)
+                        .toArray(String[]::new));
         assertThat(state.getEnum()).hasSize(6);
     }
 
     @Test
     void conditionsAreAListOfStandardConditions() {
-        JSONSchemaProps conditions = schema(CONNECTOR_CRD).getProperties().get("status").getProperties().get("conditions");
+        JSONSchemaProps conditions = schema(CONNECTOR_CRD)
+                .getProperties()
+                .get("status")
+                .getProperties()
+                .get("conditions");
 
         assertThat(conditions.getType()).isEqualTo("array");
-        assertThat(conditions.getItems().getSchema().getProperties()).containsOnlyKeys(
-                "type", "status", "reason", "message", "observedGeneration", "lastTransitionTime");
+        assertThat(conditions.getItems().getSchema().getProperties())
+                .containsOnlyKeys("type", "status", "reason", "message", "observedGeneration", "lastTransitionTime");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 1080, 65535})
     void schemaAcceptsProxyPortsInRange(int port) {
-        assertThat(CrdSchemas.violations(CONNECTOR_CRD, connectorWithProxyPort(port))).isEmpty();
+        assertThat(CrdSchemas.violations(CONNECTOR_CRD, connectorWithProxyPort(port)))
+                .isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 65536, 70000, -1})
     void schemaRefusesProxyPortsOutOfRangeNamingTheField(int port) {
         assertThat(CrdSchemas.violations(CONNECTOR_CRD, connectorWithProxyPort(port)))
-                .singleElement().asString().contains("proxyPort");
+                .singleElement()
+                .asString()
+                .contains("proxyPort");
     }
 
     @Test
@@ -118,8 +148,12 @@ class CrdContentTest {
         ObjectNode connector = CrdSchemas.SERIALIZATION.convertValue(connectorWithProxyPort(1080), ObjectNode.class);
         ((ObjectNode) connector.get("spec")).put("proxyPort", "abc");
 
-        assertThat(CrdSchemas.violations(CONNECTOR_CRD, connector)).singleElement().asString()
-                .contains("proxyPort").contains("string").contains("integer");
+        assertThat(CrdSchemas.violations(CONNECTOR_CRD, connector))
+                .singleElement()
+                .asString()
+                .contains("proxyPort")
+                .contains("string")
+                .contains("integer");
     }
 
     @Test
@@ -127,7 +161,10 @@ class CrdContentTest {
         ObjectNode connector = CrdSchemas.SERIALIZATION.convertValue(connectorWithProxyPort(1080), ObjectNode.class);
         connector.putObject("status").put("state", "Sleeping");
 
-        assertThat(CrdSchemas.violations(CONNECTOR_CRD, connector)).singleElement().asString().contains("state");
+        assertThat(CrdSchemas.violations(CONNECTOR_CRD, connector))
+                .singleElement()
+                .asString()
+                .contains("state");
     }
 
     private static TunnelConnector connectorWithProxyPort(int port) {

@@ -21,8 +21,7 @@ final class CrdSchemas {
     static final Path GATEWAY_CRD = Path.of("deploy/crds/tunnelgateways.kubetunnel.d2iq.io-v1.yml");
     static final Path CONNECTOR_CRD = Path.of("deploy/crds/tunnelconnectors.kubetunnel.d2iq.io-v1.yml");
 
-    private CrdSchemas() {
-    }
+    private CrdSchemas() {}
 
     static CustomResourceDefinition load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -36,8 +35,12 @@ final class CrdSchemas {
     static List<String> violations(Path crdFile, Object object) {
         JsonNode schema = SERIALIZATION.convertValue(
                 load(crdFile).getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema(), JsonNode.class);
-        JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+        JsonSchema validator =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
         JsonNode instance = object instanceof JsonNode node ? node : SERIALIZATION.convertValue(object, JsonNode.class);
-        return validator.validate(instance).stream().map(ValidationMessage::getMessage).sorted().toList();
+        return validator.validate(instance).stream()
+                .map(ValidationMessage::getMessage)
+                .sorted()
+                .toList();
     }
 }

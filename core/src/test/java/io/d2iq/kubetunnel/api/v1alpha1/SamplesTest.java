@@ -36,7 +36,8 @@ class SamplesTest {
         assertThat(ingress.getHost()).isEqualTo("kubetunnel.example.com");
         assertThat(ingress.getUrlPathPrefix()).isEqualTo("/kubetunnel");
         assertThat(ingress.getCaSecretRef().getName()).isEqualTo("demo-gateway-ca");
-        assertThat(ingress.getExtraAnnotations()).containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600");
+        assertThat(ingress.getExtraAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600");
         assertThat(SERIALIZATION.convertValue(gateway, JsonNode.class)).isEqualTo(tree(GATEWAY));
     }
 
@@ -58,10 +59,14 @@ class SamplesTest {
         TunnelGateway gateway = load(GATEWAY, TunnelGateway.class);
         TunnelConnector connector = load(CONNECTOR, TunnelConnector.class);
 
-        assertThat(connector.getSpec().getGatewayRef().getName()).isEqualTo(gateway.getMetadata().getName());
-        assertThat(gateway.getSpec().getIngress().getCaSecretRef().getName()).isEqualTo(ca.getMetadata().getName());
-        assertThat(gateway.getSpec().getIngress().getCaSecretRef().getNamespace()).isEqualTo(ca.getMetadata().getNamespace());
-        assertThat(connector.getMetadata().getNamespace()).isEqualTo(gateway.getMetadata().getNamespace());
+        assertThat(connector.getSpec().getGatewayRef().getName())
+                .isEqualTo(gateway.getMetadata().getName());
+        assertThat(gateway.getSpec().getIngress().getCaSecretRef().getName())
+                .isEqualTo(ca.getMetadata().getName());
+        assertThat(gateway.getSpec().getIngress().getCaSecretRef().getNamespace())
+                .isEqualTo(ca.getMetadata().getNamespace());
+        assertThat(connector.getMetadata().getNamespace())
+                .isEqualTo(gateway.getMetadata().getNamespace());
     }
 
     @Test
@@ -72,8 +77,8 @@ class SamplesTest {
         assertThat(ca.getData()).containsOnlyKeys("ca.crt");
         byte[] pem = Base64.getDecoder().decode(ca.getData().get("ca.crt"));
         assertThat(new String(pem, StandardCharsets.US_ASCII)).startsWith("-----BEGIN CERTIFICATE-----");
-        X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem));
+        X509Certificate certificate = (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
         assertThat(certificate.getBasicConstraints()).as("a CA certificate").isGreaterThanOrEqualTo(0);
         certificate.verify(certificate.getPublicKey());
     }
@@ -81,12 +86,14 @@ class SamplesTest {
     @Test
     void customResourceSamplesSatisfyTheirCrdSchemas() {
         assertThat(CrdSchemas.violations(CrdSchemas.GATEWAY_CRD, tree(GATEWAY))).isEmpty();
-        assertThat(CrdSchemas.violations(CrdSchemas.CONNECTOR_CRD, tree(CONNECTOR))).isEmpty();
+        assertThat(CrdSchemas.violations(CrdSchemas.CONNECTOR_CRD, tree(CONNECTOR)))
+                .isEmpty();
     }
 
     @Test
     void customResourceSamplesUseTheApiVersionAndKindOfTheClasses() {
-        for (Map.Entry<Path, String> sample : Map.of(GATEWAY, "TunnelGateway", CONNECTOR, "TunnelConnector").entrySet()) {
+        for (Map.Entry<Path, String> sample :
+                Map.of(GATEWAY, "TunnelGateway", CONNECTOR, "TunnelConnector").entrySet()) {
             JsonNode tree = tree(sample.getKey());
             assertThat(tree.get("apiVersion").asText()).isEqualTo(ApiGroup.API_VERSION);
             assertThat(tree.get("kind").asText()).isEqualTo(sample.getValue());

@@ -36,9 +36,16 @@ class AgentManagementIT {
         echo = TestTarget.echo();
         tunnel = new TunnelFixture(dir, false);
         management = new ManagementClient(ManagementClient.freePort());
-        agent = new AgentApplication(new AgentSettings(tunnel.serverUri("/ns1/c1/tunnel-server"),
-                tunnel.write("agent-token", TunnelFixture.TOKEN), null, AllowList.parse(List.of(echo.address())),
-                ProxyEnvironment.from(Map.of()), TunnelFixture.FAST_KEEP_ALIVE, Duration.ofMillis(500)), management.port());
+        agent = new AgentApplication(
+                new AgentSettings(
+                        tunnel.serverUri("/ns1/c1/tunnel-server"),
+                        tunnel.write("agent-token", TunnelFixture.TOKEN),
+                        null,
+                        AllowList.parse(List.of(echo.address())),
+                        ProxyEnvironment.from(Map.of()),
+                        TunnelFixture.FAST_KEEP_ALIVE,
+                        Duration.ofMillis(500)),
+                management.port());
         agent.start();
     }
 
@@ -47,7 +54,7 @@ class AgentManagementIT {
         agent.close();
         if (!serverStopped) {
             tunnel.stopServer();
-        serverStopped = true;
+            serverStopped = true;
         }
         echo.close();
     }
@@ -82,11 +89,13 @@ class AgentManagementIT {
 
         tunnel.startServer();
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(management.scrape())
-                .contains("kubetunnel_sessions{side=\"agent\"} 1.0",
-                        "kubetunnel_sessions_opened_total{side=\"agent\"} 1.0",
-                        "kubetunnel_streams_active{side=\"agent\"} 0.0",
-                        "kubetunnel_bytes_total{direction=\"received\",side=\"agent\"}",
-                        "kubetunnel_dial_duration_seconds_count{side=\"agent\"} 0"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(management.scrape())
+                        .contains(
+                                "kubetunnel_sessions{side=\"agent\"} 1.0",
+                                "kubetunnel_sessions_opened_total{side=\"agent\"} 1.0",
+                                "kubetunnel_streams_active{side=\"agent\"} 0.0",
+                                "kubetunnel_bytes_total{direction=\"received\",side=\"agent\"}",
+                                "kubetunnel_dial_duration_seconds_count{side=\"agent\"} 0"));
     }
 }

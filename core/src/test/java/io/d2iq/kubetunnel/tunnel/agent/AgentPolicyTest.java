@@ -14,9 +14,12 @@ class AgentPolicyTest {
 
     @Test
     void theDefaultAllowListIsTheInClusterApiServerOnly() {
-        AllowList allow = AllowList.inClusterApiServer(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT", "443"));
+        AllowList allow = AllowList.inClusterApiServer(
+                Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT", "443"));
         assertThat(allow.refusal("10.96.0.1:443")).isNull();
-        assertThat(allow.refusal("10.96.0.1:80")).contains("not on the agent's allow-list").contains("10.96.0.1:443");
+        assertThat(allow.refusal("10.96.0.1:80"))
+                .contains("not on the agent's allow-list")
+                .contains("10.96.0.1:443");
         assertThat(allow.refusal("kubernetes.default.svc:443")).isNotNull();
     }
 
@@ -41,9 +44,12 @@ class AgentPolicyTest {
     @Test
     void dialErrorsMapToTheirSocksReasons() {
         assertThat(TargetDialer.classify(new UnknownHostException("nope"))).isEqualTo(DialFailure.HOST_UNREACHABLE);
-        assertThat(TargetDialer.classify(new ConnectException("Connection refused: /127.0.0.1:1"))).isEqualTo(DialFailure.CONNECTION_REFUSED);
-        assertThat(TargetDialer.classify(new io.netty.channel.ConnectTimeoutException("connection timed out"))).isEqualTo(DialFailure.TIMED_OUT);
-        assertThat(TargetDialer.classify(new java.net.SocketException("Network is unreachable"))).isEqualTo(DialFailure.NETWORK_UNREACHABLE);
+        assertThat(TargetDialer.classify(new ConnectException("Connection refused: /127.0.0.1:1")))
+                .isEqualTo(DialFailure.CONNECTION_REFUSED);
+        assertThat(TargetDialer.classify(new io.netty.channel.ConnectTimeoutException("connection timed out")))
+                .isEqualTo(DialFailure.TIMED_OUT);
+        assertThat(TargetDialer.classify(new java.net.SocketException("Network is unreachable")))
+                .isEqualTo(DialFailure.NETWORK_UNREACHABLE);
         assertThat(TargetDialer.classify(new IllegalStateException("x"))).isEqualTo(DialFailure.GENERAL);
     }
 }

@@ -45,15 +45,19 @@ class AgentProxyIT {
         try (Socket socket = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
             socket.getOutputStream().write("via proxy".getBytes(StandardCharsets.US_ASCII));
             socket.shutdownOutput();
-            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("via proxy");
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("via proxy");
         }
     }
 
     @Test
     void theAgentTunnelsThroughAnUnauthenticatedProxy() throws Exception {
         try (ConnectProxy proxy = new ConnectProxy(null, null)) {
-            tunnel.startAgent(List.of(echo.address()), TunnelFixture.TOKEN,
-                    ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port())), Duration.ofMillis(500));
+            tunnel.startAgent(
+                    List.of(echo.address()),
+                    TunnelFixture.TOKEN,
+                    ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port())),
+                    Duration.ofMillis(500));
             tunnel.awaitConnected();
             assertThat(proxy.tunnelled()).isEqualTo(1);
             assertEchoWorks();
@@ -63,8 +67,11 @@ class AgentProxyIT {
     @Test
     void theAgentSendsBasicAuthFromTheProxyUrl() throws Exception {
         try (ConnectProxy proxy = new ConnectProxy("corp user", "p@ss:word")) {
-            tunnel.startAgent(List.of(echo.address()), TunnelFixture.TOKEN,
-                    ProxyEnvironment.from(Map.of("https_proxy", "http://corp%20user:p%40ss%3Aword@127.0.0.1:" + proxy.port())),
+            tunnel.startAgent(
+                    List.of(echo.address()),
+                    TunnelFixture.TOKEN,
+                    ProxyEnvironment.from(
+                            Map.of("https_proxy", "http://corp%20user:p%40ss%3Aword@127.0.0.1:" + proxy.port())),
                     Duration.ofMillis(500));
             tunnel.awaitConnected();
             assertThat(proxy.tunnelled()).isEqualTo(1);
@@ -76,8 +83,11 @@ class AgentProxyIT {
     @Test
     void wrongProxyCredentialsKeepTheAgentOutAndRetrying() throws Exception {
         try (ConnectProxy proxy = new ConnectProxy("corp", "right")) {
-            tunnel.startAgent(List.of(echo.address()), TunnelFixture.TOKEN,
-                    ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://corp:wrong@127.0.0.1:" + proxy.port())), Duration.ofMillis(200));
+            tunnel.startAgent(
+                    List.of(echo.address()),
+                    TunnelFixture.TOKEN,
+                    ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://corp:wrong@127.0.0.1:" + proxy.port())),
+                    Duration.ofMillis(200));
             await().atMost(Duration.ofSeconds(10)).until(() -> proxy.refused() >= 2);
             assertThat(tunnel.server().agentConnected()).isFalse();
         }
@@ -86,8 +96,11 @@ class AgentProxyIT {
     @Test
     void noProxyLetsTheAgentConnectDirectly() throws Exception {
         try (ConnectProxy proxy = new ConnectProxy(null, null)) {
-            tunnel.startAgent(List.of(echo.address()), TunnelFixture.TOKEN,
-                    ProxyEnvironment.from(Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "example.com,localhost")),
+            tunnel.startAgent(
+                    List.of(echo.address()),
+                    TunnelFixture.TOKEN,
+                    ProxyEnvironment.from(Map.of(
+                            "HTTPS_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "example.com,localhost")),
                     Duration.ofMillis(500));
             tunnel.awaitConnected();
             assertThat(proxy.tunnelled()).isZero();

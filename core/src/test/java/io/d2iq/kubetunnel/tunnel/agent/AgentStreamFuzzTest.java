@@ -56,8 +56,16 @@ class AgentStreamFuzzTest {
 
     @BeforeAll
     static void closedAgent() throws Exception {
-        agent = new TunnelAgent(new AgentSettings(URI.create("ws://fuzz.invalid/"), Path.of("unused-token"), null,
-                AllowList.parse(List.of()), ProxyEnvironment.from(Map.of()), KeepAlive.DEFAULT, Duration.ofSeconds(1)), new SimpleMeterRegistry());
+        agent = new TunnelAgent(
+                new AgentSettings(
+                        URI.create("ws://fuzz.invalid/"),
+                        Path.of("unused-token"),
+                        null,
+                        AllowList.parse(List.of()),
+                        ProxyEnvironment.from(Map.of()),
+                        KeepAlive.DEFAULT,
+                        Duration.ofSeconds(1)),
+                new SimpleMeterRegistry());
         agent.close();
     }
 
@@ -75,14 +83,24 @@ class AgentStreamFuzzTest {
                 runCase(new Random(seed));
                 bystander.assertStillRelays();
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("fuzz case failed; rerun it with -Dkubetunnel.fuzz.seed=" + seed + " -Dkubetunnel.fuzz.cases=1", e);
+                throw new AssertionError(
+                        "fuzz case failed; rerun it with -Dkubetunnel.fuzz.seed=" + seed + " -Dkubetunnel.fuzz.cases=1",
+                        e);
             }
         }
         bystander.close();
         assertThat(metrics.activeStreams()).isZero();
-        assertThat(meters.counter("kubetunnel.streams.opened", "side", "agent").count()).as("streams opened").isGreaterThan(CASES);
-        assertThat(meters.counter("kubetunnel.streams.closed", "side", "agent", "outcome", "closed").count()).as("streams closed cleanly").isPositive();
-        assertThat(meters.counter("kubetunnel.bytes", "side", "agent", "direction", "sent").count()).as("bytes relayed").isPositive();
+        assertThat(meters.counter("kubetunnel.streams.opened", "side", "agent").count())
+                .as("streams opened")
+                .isGreaterThan(CASES);
+        assertThat(meters.counter("kubetunnel.streams.closed", "side", "agent", "outcome", "closed")
+                        .count())
+                .as("streams closed cleanly")
+                .isPositive();
+        assertThat(meters.counter("kubetunnel.bytes", "side", "agent", "direction", "sent")
+                        .count())
+                .as("bytes relayed")
+                .isPositive();
         LeaksFail.assertNoLeaks();
     }
 
@@ -117,8 +135,11 @@ class AgentStreamFuzzTest {
                 dialer.completeOne(random, true);
             }
             dialer.targets.forEach(FuzzedSocket::settle);
-            long openTargets = dialer.targets.stream().filter(FuzzedSocket::isOpen).count();
-            assertThat(server.session().streamCount()).as("streams in the table of an open session").isEqualTo(openTargets);
+            long openTargets =
+                    dialer.targets.stream().filter(FuzzedSocket::isOpen).count();
+            assertThat(server.session().streamCount())
+                    .as("streams in the table of an open session")
+                    .isEqualTo(openTargets);
         }
         server.close();
         while (!dialer.pending.isEmpty()) {
@@ -128,13 +149,16 @@ class AgentStreamFuzzTest {
             target.finish();
             assertThat(target.isOpen()).as("a target of a closed session").isFalse();
         }
-        assertThat(server.session().streamCount()).as("streams left in a closed session").isZero();
+        assertThat(server.session().streamCount())
+                .as("streams left in a closed session")
+                .isZero();
         server.assertReleased();
     }
 
     private FuzzedTunnel established(Dialer dialer, Random random) {
-        AgentSession session = new AgentSession(agent, AllowList.parse(List.of(ALLOWED)), dialer, metrics, KeepAlive.DEFAULT, "fuzz");
-        FuzzedTunnel server = new FuzzedTunnel(session, frame -> { });
+        AgentSession session =
+                new AgentSession(agent, AllowList.parse(List.of(ALLOWED)), dialer, metrics, KeepAlive.DEFAULT, "fuzz");
+        FuzzedTunnel server = new FuzzedTunnel(session, frame -> {});
         server.channel().pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
         int version = 1 + random.nextInt(2);
         server.send(Frame.hello(version, version, "fuzz-server"));

@@ -35,7 +35,10 @@ class InPlaceMaskingEncoderTest {
         byte[] head = randomBytes(headLength, 1);
         byte[] tail = randomBytes(32 * 1024 + 3, 2);
         CompositeByteBuf composite = POOLED.compositeBuffer(2);
-        composite.addComponents(true, POOLED.directBuffer().writeBytes(head), POOLED.heapBuffer().writeBytes(tail));
+        composite.addComponents(
+                true,
+                POOLED.directBuffer().writeBytes(head),
+                POOLED.heapBuffer().writeBytes(tail));
 
         byte[] expected = new byte[head.length + tail.length];
         System.arraycopy(head, 0, expected, 0, head.length);
@@ -57,7 +60,8 @@ class InPlaceMaskingEncoderTest {
     void theFrameIsMaskedOnTheWire(int length) {
         byte[] payload = randomBytes(length, 4);
         EmbeddedChannel client = new EmbeddedChannel(new InPlaceMaskingEncoder());
-        client.writeOutbound(new BinaryWebSocketFrame(POOLED.directBuffer(Math.max(length, 1)).writeBytes(payload)));
+        client.writeOutbound(new BinaryWebSocketFrame(
+                POOLED.directBuffer(Math.max(length, 1)).writeBytes(payload)));
         ByteBuf header = client.readOutbound();
 
         assertThat(header.getByte(0) & 0xFF).as("FIN and binary opcode").isEqualTo(0x82);
@@ -70,8 +74,10 @@ class InPlaceMaskingEncoderTest {
 
     private static byte[] roundTrip(ByteBuf payload) {
         EmbeddedChannel client = new EmbeddedChannel(new InPlaceMaskingEncoder());
-        EmbeddedChannel server = new EmbeddedChannel(new WebSocket13FrameDecoder(
-                WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true).maxFramePayloadLength(1 << 20).build()));
+        EmbeddedChannel server = new EmbeddedChannel(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .expectMaskedFrames(true)
+                .maxFramePayloadLength(1 << 20)
+                .build()));
         assertThat(client.writeOutbound(new BinaryWebSocketFrame(payload))).isTrue();
         ByteBuf bytes;
         while ((bytes = client.readOutbound()) != null) {

@@ -67,23 +67,24 @@ class FrameCodecTest {
     @Test
     void malformedFramesAreProtocolErrors() {
         List<byte[]> malformed = List.of(
-                new byte[] {1, 0, 0},                                  // shorter than the header
-                new byte[] {0x7F, 0, 0, 0, 1},                         // unknown type
-                new byte[] {5, 0, 0, 0, 0, 1},                         // DATA on stream 0
-                new byte[] {9, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0},    // PING on a stream
-                new byte[] {5, 0, 0, 0, 1},                            // empty DATA
-                new byte[] {6, 0, 0, 0, 1, 9},                         // CLOSE with trailing bytes
-                new byte[] {8, 0, 0, 0, 1, 0, 0, 0, 0},                // zero window increment
-                new byte[] {8, 0, 0, 0, 1, 0x7F, 0, 0, 0},             // increment beyond the window
-                new byte[] {2, 0, 0, 0, 1, 0, 9, 'a'},                 // text longer than the frame
-                new byte[] {4, 0, 0, 0, 1, 0x33, 0, 0},                // unknown failure code
-                new byte[] {1, 0, 0, 0, 0, 2, 1, 0, 0},                // HELLO min > max
-                new byte[] {2, (byte) 0x80, 0, 0, 1, 0, 0});           // negative stream id
+                new byte[] {1, 0, 0}, // shorter than the header
+                new byte[] {0x7F, 0, 0, 0, 1}, // unknown type
+                new byte[] {5, 0, 0, 0, 0, 1}, // DATA on stream 0
+                new byte[] {9, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, // PING on a stream
+                new byte[] {5, 0, 0, 0, 1}, // empty DATA
+                new byte[] {6, 0, 0, 0, 1, 9}, // CLOSE with trailing bytes
+                new byte[] {8, 0, 0, 0, 1, 0, 0, 0, 0}, // zero window increment
+                new byte[] {8, 0, 0, 0, 1, 0x7F, 0, 0, 0}, // increment beyond the window
+                new byte[] {2, 0, 0, 0, 1, 0, 9, 'a'}, // text longer than the frame
+                new byte[] {4, 0, 0, 0, 1, 0x33, 0, 0}, // unknown failure code
+                new byte[] {1, 0, 0, 0, 0, 2, 1, 0, 0}, // HELLO min > max
+                new byte[] {2, (byte) 0x80, 0, 0, 1, 0, 0}); // negative stream id
         for (byte[] bytes : malformed) {
             ByteBuf buf = Unpooled.wrappedBuffer(bytes);
             assertThatThrownBy(() -> FrameCodec.decode(buf)).isInstanceOf(ProtocolException.class);
         }
-        ByteBuf oversized = Unpooled.buffer().writeByte(5).writeInt(1).writeZero(ProtocolConstants.MAX_DATA_PAYLOAD + 1);
+        ByteBuf oversized =
+                Unpooled.buffer().writeByte(5).writeInt(1).writeZero(ProtocolConstants.MAX_DATA_PAYLOAD + 1);
         assertThatThrownBy(() -> FrameCodec.decode(oversized)).hasMessageContaining("exceeds the maximum");
     }
 
@@ -92,7 +93,8 @@ class FrameCodecTest {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec());
         ByteBuf garbage = Unpooled.wrappedBuffer(new byte[] {0x7F, 0, 0, 0, 1});
         assertThatThrownBy(() -> channel.writeInbound(new BinaryWebSocketFrame(garbage)))
-                .isInstanceOf(DecoderException.class).hasCauseInstanceOf(ProtocolException.class);
+                .isInstanceOf(DecoderException.class)
+                .hasCauseInstanceOf(ProtocolException.class);
         assertThat(garbage.refCnt()).isZero();
         channel.finishAndReleaseAll();
     }

@@ -13,7 +13,8 @@ class NettyTransportTest {
 
     @Test
     void epollIsUsedOnLinuxX8664WhereTheNativesAreBundled() {
-        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"));
+        assumeTrue(System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64"));
         assertThat(NettyTransport.EPOLL).as(NettyTransport.describe()).isTrue();
         assertThat(NettyTransport.describe()).isEqualTo("epoll");
     }

@@ -30,6 +30,7 @@ class ProxyPortAbuseIT {
 
     /** Shorter than production's 10 s to keep the test fast, longer than the trickle's interval. */
     static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(3);
+
     static final Duration TRICKLE_INTERVAL = Duration.ofSeconds(2);
     static final int SLOWLORIS_CLIENTS = 200;
     static final int STREAMS_PER_CLIENT = 10;
@@ -46,8 +47,11 @@ class ProxyPortAbuseIT {
     void start() throws Exception {
         echo = TestTarget.echo();
         tunnel = new TunnelFixture(dir, false);
-        tunnel.startServer(0, TunnelFixture.FAST_KEEP_ALIVE,
-                new ConnectionLimits(HANDSHAKE_DEADLINE, ConnectionLimits.MAX_UNAUTHENTICATED_CONNECTIONS, STREAMS_PER_CLIENT));
+        tunnel.startServer(
+                0,
+                TunnelFixture.FAST_KEEP_ALIVE,
+                new ConnectionLimits(
+                        HANDSHAKE_DEADLINE, ConnectionLimits.MAX_UNAUTHENTICATED_CONNECTIONS, STREAMS_PER_CLIENT));
         tunnel.startAgent(List.of(echo.address()));
         tunnel.awaitConnected();
     }
@@ -63,17 +67,22 @@ class ProxyPortAbuseIT {
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         // half start a SOCKS5 greeting, half an HTTP CONNECT; every byte they send is valid so far
         try (IdleConnections socks = IdleConnections.open(tunnel.proxy(), SLOWLORIS_CLIENTS / 2);
-             IdleConnections connect = IdleConnections.open(tunnel.proxy(), SLOWLORIS_CLIENTS / 2)) {
+                IdleConnections connect = IdleConnections.open(tunnel.proxy(), SLOWLORIS_CLIENTS / 2)) {
             long acceptedNanos = System.nanoTime();
             byte[] socksGreeting = {5, 2, 0, 2};
             byte[] connectHead = ("CONNECT " + echo.address() + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
             int[] sent = {0};
-            trickle.scheduleAtFixedRate(() -> {
-                socks.sendOneByte(socksGreeting[Math.min(sent[0], socksGreeting.length - 1)]);
-                connect.sendOneByte(connectHead[sent[0]++]);
-            }, 0, TRICKLE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        socks.sendOneByte(socksGreeting[Math.min(sent[0], socksGreeting.length - 1)]);
+                        connect.sendOneByte(connectHead[sent[0]++]);
+                    },
+                    0,
+                    TRICKLE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
 
-            await().atMost(HANDSHAKE_DEADLINE.plus(SLACK)).pollInterval(Duration.ofMillis(100))
+            await().atMost(HANDSHAKE_DEADLINE.plus(SLACK))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> socks.closedByServer() + connect.closedByServer() == SLOWLORIS_CLIENTS);
             assertThat(Duration.ofNanos(System.nanoTime() - acceptedNanos)).isGreaterThanOrEqualTo(HANDSHAKE_DEADLINE);
             assertThat(sent[0]).as("bytes trickled before the deadline").isGreaterThanOrEqualTo(2);
@@ -91,7 +100,8 @@ class ProxyPortAbuseIT {
                 streams.add(Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port()));
             }
             await().until(() -> tunnel.server().streamCount() == STREAMS_PER_CLIENT);
-            assertThatThrownBy(() -> Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port()).close())
+            assertThatThrownBy(() -> Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())
+                            .close())
                     .isInstanceOf(IOException.class);
             assertThat(echoesFrom("127.0.0.2")).as("another client address").isTrue();
 
@@ -111,7 +121,8 @@ class ProxyPortAbuseIT {
 
     /** A stream from the given loopback address echoes a greeting. */
     private boolean echoesFrom(String clientAddress) throws IOException {
-        try (Socket socket = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port(), new InetSocketAddress(clientAddress, 0))) {
+        try (Socket socket = Socks5Client.connect(
+                tunnel.proxy(), "127.0.0.1", echo.port(), new InetSocketAddress(clientAddress, 0))) {
             socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
             socket.shutdownOutput();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).equals("hello");

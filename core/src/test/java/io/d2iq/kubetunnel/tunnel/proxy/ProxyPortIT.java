@@ -71,7 +71,9 @@ class ProxyPortIT {
     private static SSLContext serverContext(SanCertificate certificate) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("server", certificate.keyPair().getPrivate(), new char[0], new Certificate[] {certificate.certificate()});
+        store.setKeyEntry(
+                "server", certificate.keyPair().getPrivate(), new char[0], new Certificate[] {certificate.certificate()
+                });
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, new char[0]);
         SSLContext context = SSLContext.getInstance("TLS");
@@ -80,18 +82,25 @@ class ProxyPortIT {
     }
 
     private static Result curl(String... proxyArgs) throws Exception {
-        List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "20",
-                "--cacert", httpsCertificate.certificateFile().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "curl",
+                "--silent",
+                "--show-error",
+                "--max-time",
+                "20",
+                "--cacert",
+                httpsCertificate.certificateFile().toString()));
         command.addAll(List.of(proxyArgs));
         command.add("https://localhost:" + https.getAddress().getPort() + "/");
         Process process = new ProcessBuilder(command).start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        return new Result(
+                process.exitValue(),
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     @Test
     void curlThroughSocks5WithTheNameResolvedByTheAgent() throws Exception {
@@ -127,31 +136,43 @@ class ProxyPortIT {
                 - name: remote
                   context: {cluster: remote, user: remote}
                 current-context: remote
-                """.formatted(https.getAddress().getPort(), httpsCertificate.certificateFile().toString(), tunnel.proxy().getPort()));
-        Process kubectl = new ProcessBuilder("/usr/bin/kubectl", "--kubeconfig", kubeconfig.toString(), "get", "--raw", "/version")
-                .redirectErrorStream(true).start();
+                """.formatted(
+                        https.getAddress().getPort(),
+                        httpsCertificate.certificateFile().toString(),
+                        tunnel.proxy().getPort()));
+        Process kubectl = new ProcessBuilder(
+                        "/usr/bin/kubectl", "--kubeconfig", kubeconfig.toString(), "get", "--raw", "/version")
+                .redirectErrorStream(true)
+                .start();
         assertThat(kubectl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(BODY);
+        assertThat(new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(BODY);
         assertThat(kubectl.exitValue()).isZero();
     }
 
     @Test
     void aTargetOffTheAllowListIsRefusedWithSocksCodeNotAllowed() {
         assertThatThrownBy(() -> Socks5Client.connect(tunnel.proxy(), "127.0.0.1", 1))
-                .isInstanceOfSatisfying(Socks5Client.Refused.class, refused -> assertThat(refused.reply()).isEqualTo(2));
+                .isInstanceOfSatisfying(
+                        Socks5Client.Refused.class,
+                        refused -> assertThat(refused.reply()).isEqualTo(2));
     }
 
     @Test
     void aRefusedConnectionComesBackAsSocksCodeConnectionRefused() {
         assertThatThrownBy(() -> Socks5Client.connect(tunnel.proxy(), "127.0.0.1", refusing.port()))
-                .isInstanceOfSatisfying(Socks5Client.Refused.class, refused -> assertThat(refused.reply()).isEqualTo(5));
+                .isInstanceOfSatisfying(
+                        Socks5Client.Refused.class,
+                        refused -> assertThat(refused.reply()).isEqualTo(5));
     }
 
     @Test
     void httpConnectFailuresCarryTheStatusAndTheAgentsReason() throws Exception {
-        String notAllowed = RawHttp.exchange(null, tunnel.proxy().getPort(), "CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n");
+        String notAllowed =
+                RawHttp.exchange(null, tunnel.proxy().getPort(), "CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(notAllowed).startsWith("HTTP/1.1 403 Forbidden").contains("not on the agent's allow-list");
-        String refused = RawHttp.exchange(null, tunnel.proxy().getPort(), "CONNECT " + refusing.address() + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        String refused = RawHttp.exchange(
+                null, tunnel.proxy().getPort(), "CONNECT " + refusing.address() + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(refused).startsWith("HTTP/1.1 502 Bad Gateway").containsIgnoringCase("refused");
         String notConnect = RawHttp.exchange(null, tunnel.proxy().getPort(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(notConnect).startsWith("HTTP/1.1 405");
@@ -159,11 +180,13 @@ class ProxyPortIT {
 
     @Test
     void garbageOnTheProxyPortClosesThatConnectionOnly() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tunnel.proxy().getPort())) {
+        try (Socket socket =
+                new Socket(InetAddress.getLoopbackAddress(), tunnel.proxy().getPort())) {
             socket.getOutputStream().write(new byte[] {0x16, 3, 1, 0, 5});
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
         }
-        assertThat(curl("--socks5-hostname", "127.0.0.1:" + tunnel.proxy().getPort()).out()).isEqualTo(BODY);
+        assertThat(curl("--socks5-hostname", "127.0.0.1:" + tunnel.proxy().getPort())
+                        .out())
+                .isEqualTo(BODY);
     }
-
 }

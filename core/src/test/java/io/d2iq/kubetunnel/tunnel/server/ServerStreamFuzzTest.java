@@ -47,19 +47,30 @@ class ServerStreamFuzzTest {
                 runCase(new Random(seed));
                 bystander.assertStillRelays();
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("fuzz case failed; rerun it with -Dkubetunnel.fuzz.seed=" + seed + " -Dkubetunnel.fuzz.cases=1", e);
+                throw new AssertionError(
+                        "fuzz case failed; rerun it with -Dkubetunnel.fuzz.seed=" + seed + " -Dkubetunnel.fuzz.cases=1",
+                        e);
             }
         }
         bystander.close();
         assertThat(metrics.activeStreams()).isZero();
-        assertThat(meters.counter("kubetunnel.streams.opened", "side", "server").count()).as("streams opened").isGreaterThan(CASES);
-        assertThat(meters.counter("kubetunnel.streams.closed", "side", "server", "outcome", "closed").count()).as("streams closed cleanly").isPositive();
-        assertThat(meters.counter("kubetunnel.bytes", "side", "server", "direction", "sent").count()).as("bytes relayed").isPositive();
+        assertThat(meters.counter("kubetunnel.streams.opened", "side", "server").count())
+                .as("streams opened")
+                .isGreaterThan(CASES);
+        assertThat(meters.counter("kubetunnel.streams.closed", "side", "server", "outcome", "closed")
+                        .count())
+                .as("streams closed cleanly")
+                .isPositive();
+        assertThat(meters.counter("kubetunnel.bytes", "side", "server", "direction", "sent")
+                        .count())
+                .as("bytes relayed")
+                .isPositive();
         LeaksFail.assertNoLeaks();
     }
 
     private void runCase(Random random) {
-        FuzzedTunnel agent = new FuzzedTunnel(new TunnelServerSession(new SessionRegistry(), metrics, KeepAlive.DEFAULT, "fuzz"), frame -> { });
+        FuzzedTunnel agent = new FuzzedTunnel(
+                new TunnelServerSession(new SessionRegistry(), metrics, KeepAlive.DEFAULT, "fuzz"), frame -> {});
         agent.send(Frame.hello(1, 1 + random.nextInt(2), "fuzz-agent"));
         List<Client> clients = new ArrayList<>();
         int steps = 1 + random.nextInt(MAX_STEPS);
@@ -83,12 +94,17 @@ class ServerStreamFuzzTest {
         }
         clients.forEach(client -> client.socket.settle());
         if (agent.isOpen()) {
-            long openClients = clients.stream().filter(client -> client.socket.isOpen()).count();
-            assertThat(agent.session().streamCount()).as("streams in the table of an open session").isEqualTo(openClients);
+            long openClients =
+                    clients.stream().filter(client -> client.socket.isOpen()).count();
+            assertThat(agent.session().streamCount())
+                    .as("streams in the table of an open session")
+                    .isEqualTo(openClients);
         }
         agent.close();
         clients.forEach(Client::finish);
-        assertThat(agent.session().streamCount()).as("streams left in a closed session").isZero();
+        assertThat(agent.session().streamCount())
+                .as("streams left in a closed session")
+                .isZero();
         agent.assertReleased();
     }
 
@@ -138,15 +154,17 @@ class ServerStreamFuzzTest {
             assertThat(socket.isOpen()).as("a client of a closed session").isFalse();
             assertThat(opened).as("opened answers").isLessThanOrEqualTo(1);
             assertThat(failed).as("failure answers").isLessThanOrEqualTo(1);
-            assertThat(opened + failed).as("a client that was neither opened nor refused").isPositive();
+            assertThat(opened + failed)
+                    .as("a client that was neither opened nor refused")
+                    .isPositive();
         }
     }
 
     /** A session with one open stream that lives through every case on the same metrics. */
     private final class Bystander {
 
-        final FuzzedTunnel agent = new FuzzedTunnel(new TunnelServerSession(new SessionRegistry(), metrics, KeepAlive.DEFAULT, "bystander"),
-                frame -> { });
+        final FuzzedTunnel agent = new FuzzedTunnel(
+                new TunnelServerSession(new SessionRegistry(), metrics, KeepAlive.DEFAULT, "bystander"), frame -> {});
         final FuzzedSocket client = new FuzzedSocket(agent);
         final Random random = new Random(SEED);
 
@@ -154,8 +172,7 @@ class ServerStreamFuzzTest {
             agent.send(Frame.hello(1, 2, "bystander"));
             agent.session().openStream(TARGET, client.channel(), new StreamOpenListener() {
                 @Override
-                public void opened() {
-                }
+                public void opened() {}
 
                 @Override
                 public void failed(DialFailure failure, String message) {

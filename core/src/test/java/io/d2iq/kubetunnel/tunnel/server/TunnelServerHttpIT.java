@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
-import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.support.RawHttp;
 import io.d2iq.kubetunnel.tunnel.support.Socks5Client;
@@ -21,8 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +57,11 @@ class TunnelServerHttpIT {
     }
 
     private static double sessionsOpened() {
-        return tunnel.server().meterRegistry().get("kubetunnel.sessions.opened").counter().count();
+        return tunnel.server()
+                .meterRegistry()
+                .get("kubetunnel.sessions.opened")
+                .counter()
+                .count();
     }
 
     private static String get(String path) throws Exception {
@@ -79,16 +83,20 @@ class TunnelServerHttpIT {
     void metricsArePrometheusTextWithTheTunnelMeters() throws Exception {
         String response = get("/metrics");
         assertThat(response).startsWith("HTTP/1.1 200");
-        assertThat(body(response)).contains("kubetunnel_sessions{side=\"server\"}", "kubetunnel_streams_active{side=\"server\"}",
-                "kubetunnel_pings_missed_total{side=\"server\"}");
+        assertThat(body(response))
+                .contains(
+                        "kubetunnel_sessions{side=\"server\"}",
+                        "kubetunnel_streams_active{side=\"server\"}",
+                        "kubetunnel_pings_missed_total{side=\"server\"}");
     }
 
     @Test
     void statusSaysNoAgentWithNullsAndZeroBeforeOneConnects() throws Exception {
         String response = get("/status");
         assertThat(response).startsWith("HTTP/1.1 200").contains("application/json");
-        assertThat(body(response)).isEqualTo(
-                "{\"agentConnected\":false,\"connectedSince\":null,\"remoteAddress\":null,\"agentVersion\":null,\"streamsOpen\":0}");
+        assertThat(body(response))
+                .isEqualTo(
+                        "{\"agentConnected\":false,\"connectedSince\":null,\"remoteAddress\":null,\"agentVersion\":null,\"streamsOpen\":0}");
     }
 
     @Test
@@ -98,10 +106,13 @@ class TunnelServerHttpIT {
             tunnel.awaitConnected();
             try (Socket stream = Socks5Client.connect(tunnel.proxy(), "127.0.0.1", echo.port())) {
                 JsonNode status = new ObjectMapper().readTree(body(get("/status")));
-                assertThat(status.fieldNames()).toIterable()
-                        .containsExactly("agentConnected", "connectedSince", "remoteAddress", "agentVersion", "streamsOpen");
+                assertThat(status.fieldNames())
+                        .toIterable()
+                        .containsExactly(
+                                "agentConnected", "connectedSince", "remoteAddress", "agentVersion", "streamsOpen");
                 assertThat(status.get("agentConnected").asBoolean()).isTrue();
-                assertThat(Instant.parse(status.get("connectedSince").asText())).isBefore(Instant.now().plusSeconds(1));
+                assertThat(Instant.parse(status.get("connectedSince").asText()))
+                        .isBefore(Instant.now().plusSeconds(1));
                 assertThat(status.get("remoteAddress").asText()).matches("127\\.0\\.0\\.1:\\d+");
                 assertThat(status.get("agentVersion").asText()).isEqualTo("dev");
                 assertThat(status.get("streamsOpen").asInt()).isEqualTo(1);
@@ -110,10 +121,12 @@ class TunnelServerHttpIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Bearer garbage", "Bearer connector-token-b", "Basic Y29ubmVjdG9yLXRva2VuLWE=", "Bearer "})
+    @ValueSource(
+            strings = {"", "Bearer garbage", "Bearer connector-token-b", "Basic Y29ubmVjdG9yLXRva2VuLWE=", "Bearer "})
     void anUpgradeWithoutThisConnectorsTokenIsRefusedWith401AndOpensNothing(String authorization) throws Exception {
         double openedBefore = sessionsOpened();
-        String response = RawHttp.exchange(tls, tunnel.port(), RawHttp.upgrade("/tunnel", authorization.isEmpty() ? null : authorization));
+        String response = RawHttp.exchange(
+                tls, tunnel.port(), RawHttp.upgrade("/tunnel", authorization.isEmpty() ? null : authorization));
         assertThat(response).startsWith("HTTP/1.1 401").contains("connector token");
         assertThat(tunnel.server().agentConnected()).isFalse();
         assertThat(sessionsOpened()).isEqualTo(openedBefore);
@@ -128,14 +141,23 @@ class TunnelServerHttpIT {
 
     @Test
     void anAgentThatDoesNotTrustTheServersCertificateNeverConnects() throws Exception {
-        io.netty.handler.ssl.util.SelfSignedCertificate other = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
+        io.netty.handler.ssl.util.SelfSignedCertificate other =
+                new io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
         try {
-            TunnelAgent agent = new TunnelAgent(new AgentSettings(tunnel.serverUri("/"), tunnel.write("token", TunnelFixture.TOKEN),
-                    other.certificate().toPath(), AllowList.parse(List.of()), ProxyEnvironment.from(Map.of()),
-                    TunnelFixture.FAST_KEEP_ALIVE, Duration.ofMillis(200)), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            TunnelAgent agent = new TunnelAgent(
+                    new AgentSettings(
+                            tunnel.serverUri("/"),
+                            tunnel.write("token", TunnelFixture.TOKEN),
+                            other.certificate().toPath(),
+                            AllowList.parse(List.of()),
+                            ProxyEnvironment.from(Map.of()),
+                            TunnelFixture.FAST_KEEP_ALIVE,
+                            Duration.ofMillis(200)),
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             try (agent) {
                 agent.start();
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                await().during(Duration.ofSeconds(2))
+                        .atMost(Duration.ofSeconds(3))
                         .until(() -> !tunnel.server().agentConnected() && agent.establishedSessions() == 0);
             }
         } finally {
@@ -147,20 +169,30 @@ class TunnelServerHttpIT {
     void anAgentThatDialsANameTheCertificateDoesNotCarryNeverConnects() throws Exception {
         // the server's certificate is for "localhost" and trusted; dialled as 127.0.0.1 it must still be refused
         URI byAddress = URI.create(tunnel.serverUri("/").toString().replace("localhost", "127.0.0.1"));
-        TunnelAgent agent = new TunnelAgent(new AgentSettings(byAddress, tunnel.write("token", TunnelFixture.TOKEN),
-                tunnel.caFile(), AllowList.parse(List.of()), ProxyEnvironment.from(Map.of()),
-                TunnelFixture.FAST_KEEP_ALIVE, Duration.ofMillis(200)), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        TunnelAgent agent = new TunnelAgent(
+                new AgentSettings(
+                        byAddress,
+                        tunnel.write("token", TunnelFixture.TOKEN),
+                        tunnel.caFile(),
+                        AllowList.parse(List.of()),
+                        ProxyEnvironment.from(Map.of()),
+                        TunnelFixture.FAST_KEEP_ALIVE,
+                        Duration.ofMillis(200)),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         try (agent) {
             agent.start();
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
                     .until(() -> !tunnel.server().agentConnected() && agent.establishedSessions() == 0);
         }
     }
 
     @Test
     void anAgentWithAnotherConnectorsTokenNeverConnects() throws Exception {
-        TunnelAgent agent = tunnel.startAgent(List.of(), "connector-token-b", ProxyEnvironment.from(Map.of()), Duration.ofMillis(200));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        TunnelAgent agent = tunnel.startAgent(
+                List.of(), "connector-token-b", ProxyEnvironment.from(Map.of()), Duration.ofMillis(200));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> !tunnel.server().agentConnected() && agent.establishedSessions() == 0);
     }
 }

@@ -23,8 +23,11 @@ public final class ConnectProxy implements AutoCloseable {
 
     /** {@code username} null: no authentication required. */
     public ConnectProxy(String username, String password) throws IOException {
-        this.expectedAuthorization = username == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.expectedAuthorization = username == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::acceptLoop);
     }
@@ -46,14 +49,17 @@ public final class ConnectProxy implements AutoCloseable {
             String[] requestLine = head.split("\r\n")[0].split(" ");
             if (expectedAuthorization != null && !expectedAuthorization.equals(header(head, "proxy-authorization"))) {
                 refused.incrementAndGet();
-                client.getOutputStream().write("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream()
+                        .write(
+                                "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             String[] target = requestLine[1].split(":");
             try (Socket upstream = new Socket(target[0], Integer.parseInt(target[1]))) {
                 tunnelled.incrementAndGet();
-                client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream()
+                        .write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 threads.execute(() -> pump(upstream, client));
                 pump(client, upstream);
             }

@@ -19,17 +19,19 @@ public final class Flood implements AutoCloseable {
     private final Thread thread;
 
     private Flood(Sink sink, byte[] batch) {
-        thread = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    sink.write(batch);
-                    written.addAndGet(batch.length);
-                    lastProgressNanos.set(System.nanoTime());
-                }
-            } catch (IOException e) {
-                // the peer closed the connection: the flood is over
-            }
-        }, "flood");
+        thread = new Thread(
+                () -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            sink.write(batch);
+                            written.addAndGet(batch.length);
+                            lastProgressNanos.set(System.nanoTime());
+                        }
+                    } catch (IOException e) {
+                        // the peer closed the connection: the flood is over
+                    }
+                },
+                "flood");
         thread.setDaemon(true);
     }
 

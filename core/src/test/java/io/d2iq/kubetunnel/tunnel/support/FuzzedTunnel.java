@@ -118,7 +118,10 @@ public final class FuzzedTunnel {
     /** A stream id for the next frame: mostly one this case has seen, sometimes any small id. */
     public int streamId(Random random) {
         if (!streamIds.isEmpty() && random.nextInt(10) < 8) {
-            return streamIds.stream().skip(random.nextInt(streamIds.size())).findFirst().orElseThrow();
+            return streamIds.stream()
+                    .skip(random.nextInt(streamIds.size()))
+                    .findFirst()
+                    .orElseThrow();
         }
         return 1 + random.nextInt(32);
     }
@@ -126,16 +129,20 @@ public final class FuzzedTunnel {
     /** A frame about stream {@code id} that either side may send: DATA, CLOSE, RESET, WINDOW_UPDATE. */
     public Frame streamFrame(Random random, int id) {
         return switch (random.nextInt(10)) {
-            case 0, 1, 2, 3 -> Frame.data(id, buffer(random, random.nextInt(20) == 0 ? ProtocolConstants.MAX_DATA_PAYLOAD : 512));
+            case 0, 1, 2, 3 ->
+                Frame.data(id, buffer(random, random.nextInt(20) == 0 ? ProtocolConstants.MAX_DATA_PAYLOAD : 512));
             case 4, 5 -> Frame.close(id);
-            case 6, 7 -> Frame.windowUpdate(id, 1 + random.nextInt(random.nextBoolean() ? 64 * 1024 : ProtocolConstants.WINDOW));
+            case 6, 7 ->
+                Frame.windowUpdate(id, 1 + random.nextInt(random.nextBoolean() ? 64 * 1024 : ProtocolConstants.WINDOW));
             default -> Frame.reset(id, "fuzzed reset");
         };
     }
 
     /** A whole window and more of DATA on {@code id}: the session must reset that stream, not buffer it. */
     public void overrunWindow(Random random, int id) {
-        for (int sent = 0; sent <= ProtocolConstants.WINDOW && channel.isOpen(); sent += ProtocolConstants.MAX_DATA_PAYLOAD) {
+        for (int sent = 0;
+                sent <= ProtocolConstants.WINDOW && channel.isOpen();
+                sent += ProtocolConstants.MAX_DATA_PAYLOAD) {
             send(Frame.data(id, buffer(random, ProtocolConstants.MAX_DATA_PAYLOAD)));
         }
     }
@@ -143,12 +150,16 @@ public final class FuzzedTunnel {
     /** A session-level frame: PING, PONG, rarely RESET 0. */
     public Frame sessionFrame(Random random) {
         int kind = random.nextInt(10);
-        return kind < 5 ? Frame.ping(random.nextLong()) : kind < 9 ? Frame.pong(random.nextLong()) : Frame.reset(0, "fuzzed end");
+        return kind < 5
+                ? Frame.ping(random.nextLong())
+                : kind < 9 ? Frame.pong(random.nextLong()) : Frame.reset(0, "fuzzed end");
     }
 
     /** A random OPEN_FAIL reason. */
     public static DialFailure failure(Random random) {
-        DialFailure[] failures = {DialFailure.GENERAL, DialFailure.NOT_ALLOWED, DialFailure.CONNECTION_REFUSED, DialFailure.TIMED_OUT};
+        DialFailure[] failures = {
+            DialFailure.GENERAL, DialFailure.NOT_ALLOWED, DialFailure.CONNECTION_REFUSED, DialFailure.TIMED_OUT
+        };
         return failures[random.nextInt(failures.length)];
     }
 
@@ -162,7 +173,9 @@ public final class FuzzedTunnel {
     public void assertReleased() {
         channel.finishAndReleaseAll();
         for (ByteBuf buffer : allocated) {
-            assertThat(buffer.refCnt()).as("refCnt of a buffer the fuzz allocated").isZero();
+            assertThat(buffer.refCnt())
+                    .as("refCnt of a buffer the fuzz allocated")
+                    .isZero();
         }
         allocated.clear();
     }

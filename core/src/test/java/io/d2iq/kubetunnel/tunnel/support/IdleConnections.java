@@ -17,8 +17,7 @@ public final class IdleConnections implements AutoCloseable {
     private final List<SocketChannel> channels = new ArrayList<>();
     private final List<Boolean> closedByServer = new ArrayList<>();
 
-    private IdleConnections() {
-    }
+    private IdleConnections() {}
 
     /** Opens {@code count} connections to {@code server}. */
     public static IdleConnections open(InetSocketAddress server, int count) throws IOException {

@@ -13,7 +13,9 @@ class LeaksFailTest {
     @Test
     void aBufferDroppedWithoutReleaseFailsTheTest() {
         dropOneBuffer();
-        assertThatThrownBy(LeaksFail::assertNoLeaks).isInstanceOf(AssertionError.class).hasMessageContaining("leak");
+        assertThatThrownBy(LeaksFail::assertNoLeaks)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("leak");
     }
 
     private static void dropOneBuffer() {

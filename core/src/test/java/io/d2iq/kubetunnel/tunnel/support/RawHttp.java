@@ -16,15 +16,15 @@ import javax.net.ssl.TrustManagerFactory;
 /** One HTTP/1.1 exchange over a raw (TLS) socket, so tests control every header, Upgrade included. */
 public final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** An SSL context that trusts exactly the given PEM certificate. */
     public static SSLContext trusting(Path caFile) throws Exception {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            store.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
@@ -39,7 +39,8 @@ public final class RawHttp {
      */
     public static String exchange(SSLContext tls, int port, String request) throws Exception {
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        try (Socket socket = tls == null ? plain : tls.getSocketFactory().createSocket(plain, "localhost", port, true)) {
+        try (Socket socket =
+                tls == null ? plain : tls.getSocketFactory().createSocket(plain, "localhost", port, true)) {
             if (socket instanceof SSLSocket ssl) {
                 ssl.startHandshake();
             }

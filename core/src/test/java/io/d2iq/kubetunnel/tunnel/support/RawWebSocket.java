@@ -33,7 +33,8 @@ public final class RawWebSocket implements AutoCloseable {
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
         Socket socket = tls == null ? plain : tls.getSocketFactory().createSocket(plain, "localhost", port, true);
         socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(RawHttp.upgrade("/raw", "Bearer " + token).getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(RawHttp.upgrade("/raw", "Bearer " + token).getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {

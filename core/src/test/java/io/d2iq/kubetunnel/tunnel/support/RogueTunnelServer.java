@@ -46,11 +46,13 @@ public final class RogueTunnelServer implements AutoCloseable {
         if (!key.find()) {
             throw new IOException("no Sec-WebSocket-Key from the agent");
         }
-        String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                .digest((key.group(1) + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII)));
+        String accept = Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("SHA-1")
+                        .digest((key.group(1) + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII)));
         OutputStream out = agent.getOutputStream();
         out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         skipMessage(new DataInputStream(in));
         out.write(serverMessage(0x2, RawWebSocket.payload(Frame.hello(2, 2, "rogue"))));
         out.flush();

@@ -24,15 +24,15 @@ public final class Socks5Client {
         }
     }
 
-    private Socks5Client() {
-    }
+    private Socks5Client() {}
 
     public static Socket connect(InetSocketAddress proxy, String host, int port) throws IOException {
         return connect(proxy, host, port, null);
     }
 
     /** The same from {@code localAddress} (for example another loopback address), or any if null. */
-    public static Socket connect(InetSocketAddress proxy, String host, int port, InetSocketAddress localAddress) throws IOException {
+    public static Socket connect(InetSocketAddress proxy, String host, int port, InetSocketAddress localAddress)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.bind(localAddress);

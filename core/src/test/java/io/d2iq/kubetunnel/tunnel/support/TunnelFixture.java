@@ -3,9 +3,9 @@ package io.d2iq.kubetunnel.tunnel.support;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
+import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
-import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import io.d2iq.kubetunnel.tunnel.server.TunnelServer;
@@ -82,8 +82,17 @@ public final class TunnelFixture implements AutoCloseable {
 
     /** The same with the server's own ping cadence and connection limits. */
     public TunnelServer startServer(int proxyPort, KeepAlive keepAlive, ConnectionLimits limits) throws Exception {
-        server = new TunnelServer(new TunnelServerSettings("127.0.0.1", port, proxyPort, tokenFile,
-                tls ? certificate.certificate().toPath() : null, tls ? certificate.privateKey().toPath() : null, keepAlive, limits), 0);
+        server = new TunnelServer(
+                new TunnelServerSettings(
+                        "127.0.0.1",
+                        port,
+                        proxyPort,
+                        tokenFile,
+                        tls ? certificate.certificate().toPath() : null,
+                        tls ? certificate.privateKey().toPath() : null,
+                        keepAlive,
+                        limits),
+                0);
         server.start();
         return server;
     }
@@ -108,10 +117,19 @@ public final class TunnelFixture implements AutoCloseable {
         return startAgent(allowed, TOKEN, ProxyEnvironment.from(Map.of()), Duration.ofMillis(500));
     }
 
-    public TunnelAgent startAgent(List<String> allowed, String token, ProxyEnvironment proxies, Duration maxBackoff) throws Exception {
+    public TunnelAgent startAgent(List<String> allowed, String token, ProxyEnvironment proxies, Duration maxBackoff)
+            throws Exception {
         Path agentToken = write("agent-token", token);
-        agent = new TunnelAgent(new AgentSettings(serverUri("/any/prefix/tunnel-server"), agentToken, caFile(),
-                AllowList.parse(allowed), proxies, FAST_KEEP_ALIVE, maxBackoff), new SimpleMeterRegistry());
+        agent = new TunnelAgent(
+                new AgentSettings(
+                        serverUri("/any/prefix/tunnel-server"),
+                        agentToken,
+                        caFile(),
+                        AllowList.parse(allowed),
+                        proxies,
+                        FAST_KEEP_ALIVE,
+                        maxBackoff),
+                new SimpleMeterRegistry());
         agent.start();
         return agent;
     }

@@ -42,9 +42,17 @@ import java.util.concurrent.TimeUnit;
 public final class ControlPlane implements AutoCloseable {
 
     /** Controllers of kube-controller-manager that kubetunnel relies on in a real cluster. */
-    static final List<String> CONTROLLERS = List.of("garbage-collector-controller", "serviceaccount-controller",
-            "serviceaccount-token-controller", "deployment-controller", "replicaset-controller", "job-controller",
-            "namespace-controller", "root-ca-certificate-publisher-controller", "clusterrole-aggregation-controller");
+    static final List<String> CONTROLLERS = List.of(
+            "garbage-collector-controller",
+            "serviceaccount-controller",
+            "serviceaccount-token-controller",
+            "deployment-controller",
+            "replicaset-controller",
+            "job-controller",
+            "namespace-controller",
+            "root-ca-certificate-publisher-controller",
+            "clusterrole-aggregation-controller");
+
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dir;
@@ -70,7 +78,8 @@ public final class ControlPlane implements AutoCloseable {
     public static ControlPlane start(String name, Path dir, Path binaries) {
         for (String binary : List.of("etcd", "kube-apiserver", "kube-controller-manager")) {
             if (!Files.isExecutable(binaries.resolve(binary))) {
-                throw new IllegalStateException(binaries.resolve(binary) + " is missing: run tools/control-plane/build.sh");
+                throw new IllegalStateException(
+                        binaries.resolve(binary) + " is missing: run tools/control-plane/build.sh");
             }
         }
         ControlPlane plane = new ControlPlane(name, dir, binaries);
@@ -78,72 +87,136 @@ public final class ControlPlane implements AutoCloseable {
             plane.startProcesses(binaries);
         } catch (RuntimeException | IOException e) {
             plane.close();
-            throw new IllegalStateException("control plane " + name + " did not start (logs in " + dir + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "control plane " + name + " did not start (logs in " + dir + "): " + e.getMessage(), e);
         }
         return plane;
     }
 
     private void startProcesses(Path bin) throws IOException {
         Files.createDirectories(dir);
-        IssuedCertificate serving = ca.issueServer(List.of("localhost", "kubernetes", "kubernetes.default",
-                "kubernetes.default.svc"), List.of("127.0.0.1"));
+        IssuedCertificate serving = ca.issueServer(
+                List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"),
+                List.of("127.0.0.1"));
         Path servingDir = Files.createDirectories(dir.resolve("serving"));
         serving.writePem(servingDir);
         Path caFile = servingDir.resolve(IssuedCertificate.CA_FILE);
         // the service-account signing key: the apiserver verifies with it, kcm signs legacy tokens with it
         KeyPair serviceAccountKeys = newRsaKeyPair();
-        Path serviceAccountKey = Files.writeString(dir.resolve("sa.key"), pem("PRIVATE KEY", serviceAccountKeys.getPrivate().getEncoded()));
-        Path serviceAccountPublicKey = Files.writeString(dir.resolve("sa.pub"), pem("PUBLIC KEY", serviceAccountKeys.getPublic().getEncoded()));
+        Path serviceAccountKey = Files.writeString(
+                dir.resolve("sa.key"),
+                pem("PRIVATE KEY", serviceAccountKeys.getPrivate().getEncoded()));
+        Path serviceAccountPublicKey = Files.writeString(
+                dir.resolve("sa.pub"),
+                pem("PUBLIC KEY", serviceAccountKeys.getPublic().getEncoded()));
         Path tokens = Files.writeString(dir.resolve("tokens.csv"), adminToken + ",admin,admin,\"system:masters\"\n");
 
         int etcdClient = freePort();
         int etcdPeer = freePort();
-        start("etcd", List.of(bin.resolve("etcd").toString(), "--name", "default",
-                "--data-dir", dir.resolve("etcd").toString(),
-                "--listen-client-urls", "http://127.0.0.1:" + etcdClient, "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
-                "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
-                "--initial-cluster", "default=http://127.0.0.1:" + etcdPeer, "--unsafe-no-fsync", "--log-level", "warn"));
+        start(
+                "etcd",
+                List.of(
+                        bin.resolve("etcd").toString(),
+                        "--name",
+                        "default",
+                        "--data-dir",
+                        dir.resolve("etcd").toString(),
+                        "--listen-client-urls",
+                        "http://127.0.0.1:" + etcdClient,
+                        "--advertise-client-urls",
+                        "http://127.0.0.1:" + etcdClient,
+                        "--listen-peer-urls",
+                        "http://127.0.0.1:" + etcdPeer,
+                        "--initial-advertise-peer-urls",
+                        "http://127.0.0.1:" + etcdPeer,
+                        "--initial-cluster",
+                        "default=http://127.0.0.1:" + etcdPeer,
+                        "--unsafe-no-fsync",
+                        "--log-level",
+                        "warn"));
 
         int apiPort = freePort();
         server = URI.create("https://127.0.0.1:" + apiPort);
-        start("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
-                "--etcd-servers", "http://127.0.0.1:" + etcdClient,
-                "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", Integer.toString(apiPort),
-                "--tls-cert-file", servingDir.resolve(IssuedCertificate.CERTIFICATE_FILE).toString(),
-                "--tls-private-key-file", servingDir.resolve(IssuedCertificate.KEY_FILE).toString(),
-                "--client-ca-file", caFile.toString(),
-                "--token-auth-file", tokens.toString(),
-                "--authorization-mode", "RBAC",
-                "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
-                "--service-account-key-file", serviceAccountPublicKey.toString(),
-                "--service-account-signing-key-file", serviceAccountKey.toString(),
-                "--service-cluster-ip-range", "10.96.0.0/16",
-                "--allow-privileged=true",
-                // a fake Node's kubelet (kwok) listens on its InternalIP; its name resolves nowhere
-                "--kubelet-preferred-address-types", "InternalIP,Hostname,InternalDNS,ExternalDNS,ExternalIP",
-                "--profiling=false",
-                "--cert-dir", dir.resolve("apiserver-certs").toString()));
-        adminKubeconfig = Files.writeString(dir.resolve("admin.kubeconfig"),
-                Kubeconfig.forServiceAccount(server.toString(), ca.certificatePem().getBytes(StandardCharsets.US_ASCII), adminToken).toYaml());
+        start(
+                "kube-apiserver",
+                List.of(
+                        bin.resolve("kube-apiserver").toString(),
+                        "--etcd-servers",
+                        "http://127.0.0.1:" + etcdClient,
+                        "--bind-address",
+                        "127.0.0.1",
+                        "--advertise-address",
+                        "127.0.0.1",
+                        "--secure-port",
+                        Integer.toString(apiPort),
+                        "--tls-cert-file",
+                        servingDir.resolve(IssuedCertificate.CERTIFICATE_FILE).toString(),
+                        "--tls-private-key-file",
+                        servingDir.resolve(IssuedCertificate.KEY_FILE).toString(),
+                        "--client-ca-file",
+                        caFile.toString(),
+                        "--token-auth-file",
+                        tokens.toString(),
+                        "--authorization-mode",
+                        "RBAC",
+                        "--service-account-issuer",
+                        "https://kubernetes.default.svc.cluster.local",
+                        "--service-account-key-file",
+                        serviceAccountPublicKey.toString(),
+                        "--service-account-signing-key-file",
+                        serviceAccountKey.toString(),
+                        "--service-cluster-ip-range",
+                        "10.96.0.0/16",
+                        "--allow-privileged=true",
+                        // a fake Node's kubelet (kwok) listens on its InternalIP; its name resolves nowhere
+                        "--kubelet-preferred-address-types",
+                        "InternalIP,Hostname,InternalDNS,ExternalDNS,ExternalIP",
+                        "--profiling=false",
+                        "--cert-dir",
+                        dir.resolve("apiserver-certs").toString()));
+        adminKubeconfig = Files.writeString(
+                dir.resolve("admin.kubeconfig"),
+                Kubeconfig.forServiceAccount(
+                                server.toString(), ca.certificatePem().getBytes(StandardCharsets.US_ASCII), adminToken)
+                        .toYaml());
         awaitReady("/readyz");
 
-        start("kube-controller-manager", List.of(bin.resolve("kube-controller-manager").toString(),
-                "--kubeconfig", adminKubeconfig.toString(),
-                "--authentication-kubeconfig", adminKubeconfig.toString(),
-                "--authorization-kubeconfig", adminKubeconfig.toString(),
-                "--controllers", String.join(",", CONTROLLERS),
-                "--service-account-private-key-file", serviceAccountKey.toString(),
-                "--root-ca-file", caFile.toString(),
-                "--leader-elect=false", "--use-service-account-credentials=false",
-                "--bind-address", "127.0.0.1", "--secure-port", Integer.toString(freePort()),
-                "--concurrent-gc-syncs", "5"));
+        start(
+                "kube-controller-manager",
+                List.of(
+                        bin.resolve("kube-controller-manager").toString(),
+                        "--kubeconfig",
+                        adminKubeconfig.toString(),
+                        "--authentication-kubeconfig",
+                        adminKubeconfig.toString(),
+                        "--authorization-kubeconfig",
+                        adminKubeconfig.toString(),
+                        "--controllers",
+                        String.join(",", CONTROLLERS),
+                        "--service-account-private-key-file",
+                        serviceAccountKey.toString(),
+                        "--root-ca-file",
+                        caFile.toString(),
+                        "--leader-elect=false",
+                        "--use-service-account-credentials=false",
+                        "--bind-address",
+                        "127.0.0.1",
+                        "--secure-port",
+                        Integer.toString(freePort()),
+                        "--concurrent-gc-syncs",
+                        "5"));
         // the service account controller has run once the namespace's default ServiceAccount exists
         try (KubernetesClient admin = adminClient()) {
             Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-            while (admin.serviceAccounts().inNamespace("default").withName("default").get() == null) {
+            while (admin.serviceAccounts()
+                            .inNamespace("default")
+                            .withName("default")
+                            .get()
+                    == null) {
                 checkAlive();
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("kube-controller-manager created no default ServiceAccount in " + STARTUP_TIMEOUT);
+                    throw new IllegalStateException(
+                            "kube-controller-manager created no default ServiceAccount in " + STARTUP_TIMEOUT);
                 }
                 sleep(200);
             }
@@ -152,18 +225,27 @@ public final class ControlPlane implements AutoCloseable {
 
     private void start(String binary, List<String> command) throws IOException {
         Path log = dir.resolve(binary + ".log");
-        processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        processes.add(new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start());
         logs.add(log);
     }
 
     private void awaitReady(String path) {
-        HttpClient http = HttpClient.newBuilder().sslContext(ca.jdkClientContext()).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(ca.jdkClientContext())
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
         while (true) {
             checkAlive();
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.resolve(path))
-                        .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(server.resolve(path))
+                                .header("Authorization", "Bearer " + adminToken)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
@@ -217,21 +299,32 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A client that presents {@code token}, e.g. a ServiceAccount's; the caller closes it. */
     public KubernetesClient clientWithToken(String token) {
-        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigWithToken(token))).build();
+        return new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(kubeconfigWithToken(token)))
+                .build();
     }
 
     /** A TokenRequest token (one hour) of ServiceAccount {@code namespace/name}, as a pod of that account gets. */
     public String serviceAccountToken(String namespace, String name) {
         try (KubernetesClient admin = adminClient()) {
-            return admin.serviceAccounts().inNamespace(namespace).withName(name)
-                    .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                    .getStatus().getToken();
+            return admin.serviceAccounts()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .tokenRequest(new TokenRequestBuilder()
+                            .withNewSpec()
+                            .withExpirationSeconds(3600L)
+                            .endSpec()
+                            .build())
+                    .getStatus()
+                    .getToken();
         }
     }
 
     /** A kubeconfig for this API server that presents {@code token}. */
     public String kubeconfigWithToken(String token) {
-        return Kubeconfig.forServiceAccount(server.toString(), ca.certificatePem().getBytes(StandardCharsets.US_ASCII), token).toYaml();
+        return Kubeconfig.forServiceAccount(
+                        server.toString(), ca.certificatePem().getBytes(StandardCharsets.US_ASCII), token)
+                .toYaml();
     }
 
     /** Name given at start, for messages. */
@@ -268,8 +361,9 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static String tail(Path log) {

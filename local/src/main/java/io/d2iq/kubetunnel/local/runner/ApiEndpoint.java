@@ -29,7 +29,8 @@ record ApiEndpoint(URI url, String caPem) {
     /** From the runner's client configuration; {@code caPem} overrides the configured CA when not null. */
     static ApiEndpoint of(Config config, String caPem) {
         String base = config.getMasterUrl().endsWith("/")
-                ? config.getMasterUrl().substring(0, config.getMasterUrl().length() - 1) : config.getMasterUrl();
+                ? config.getMasterUrl().substring(0, config.getMasterUrl().length() - 1)
+                : config.getMasterUrl();
         URI url = URI.create(base);
         if (!"https".equals(url.getScheme())) {
             return new ApiEndpoint(url, null);

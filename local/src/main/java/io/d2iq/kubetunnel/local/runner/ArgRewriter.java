@@ -46,10 +46,13 @@ record ArgRewriter(Map<String, Path> mounts, Map<Integer, Integer> ports) {
     /** Also used for env values, which may name mounted files too. */
     String rewritePath(String value) {
         return mounts.entrySet().stream()
-                .sorted(Comparator.comparingInt((Map.Entry<String, Path> e) -> e.getKey().length()).reversed())
+                .sorted(Comparator.comparingInt(
+                                (Map.Entry<String, Path> e) -> e.getKey().length())
+                        .reversed())
                 .filter(e -> isUnder(value, e.getKey()))
                 .findFirst()
-                .map(e -> e.getValue().toString() + value.substring(trimSlash(e.getKey()).length()))
+                .map(e -> e.getValue().toString()
+                        + value.substring(trimSlash(e.getKey()).length()))
                 .orElse(value);
     }
 

@@ -35,6 +35,7 @@ final class DeploymentController implements AutoCloseable {
         String waitingFor;
         /** The status last written, for the Deployment object with this uid. */
         DeploymentStatus written;
+
         String writtenFor;
 
         Replica(LocalPod pod) {
@@ -51,8 +52,13 @@ final class DeploymentController implements AutoCloseable {
     private final Map<String, Replica> replicas = new HashMap<>();
     private SharedIndexInformer<Deployment> informer;
 
-    DeploymentController(KubernetesClient api, PodLauncher launcher, ServiceMap serviceMap, ReadinessProber prober,
-                         RunnerLoop loop, RestartBackoff backoff) {
+    DeploymentController(
+            KubernetesClient api,
+            PodLauncher launcher,
+            ServiceMap serviceMap,
+            ReadinessProber prober,
+            RunnerLoop loop,
+            RestartBackoff backoff) {
         this.api = api;
         this.launcher = launcher;
         this.serviceMap = serviceMap;
@@ -62,26 +68,37 @@ final class DeploymentController implements AutoCloseable {
     }
 
     void start(Duration probeInterval) {
-        informer = api.apps().deployments().inAnyNamespace().inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
+        informer = api.apps()
+                .deployments()
+                .inAnyNamespace()
+                .inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
         loop.every(probeInterval, this::syncAll);
     }
 
     private void syncAll() {
         informer.getStore().listKeys().forEach(this::sync);
-        replicas.keySet().stream().filter(key -> informer.getStore().getByKey(key) == null).toList().forEach(this::sync);
+        replicas.keySet().stream()
+                .filter(key -> informer.getStore().getByKey(key) == null)
+                .toList()
+                .forEach(this::sync);
     }
 
     private void sync(String key) {
         Deployment deployment = informer.getStore().getByKey(key);
-        PodTemplateSpec template = deployment == null || deployment.getSpec() == null ? null : deployment.getSpec().getTemplate();
+        PodTemplateSpec template = deployment == null || deployment.getSpec() == null
+                ? null
+                : deployment.getSpec().getTemplate();
         if (deployment == null || !launcher.runsOurRole(template)) {
             forget(key);
             return;
         }
-        Replica replica = replicas.computeIfAbsent(key, k -> new Replica(new LocalPod(KIND + " " + k, loop,
-                (code, requested, ranFor) -> exited(k, code, requested, ranFor))));
+        Replica replica = replicas.computeIfAbsent(
+                key,
+                k -> new Replica(new LocalPod(
+                        KIND + " " + k, loop, (code, requested, ranFor) -> exited(k, code, requested, ranFor))));
         LocalPod pod = replica.pod;
-        boolean wanted = deployment.getSpec().getReplicas() == null || deployment.getSpec().getReplicas() > 0;
+        boolean wanted = deployment.getSpec().getReplicas() == null
+                || deployment.getSpec().getReplicas() > 0;
         String hash = TemplateHash.of(template);
         if (pod.hasProcess() && (!wanted || !hash.equals(pod.templateHash()))) {
             if (!pod.stopping()) {
@@ -163,16 +180,23 @@ final class DeploymentController implements AutoCloseable {
             return;
         }
         Deployment patch = new DeploymentBuilder()
-                .withNewMetadata().withName(deployment.getMetadata().getName())
-                    .withNamespace(deployment.getMetadata().getNamespace()).endMetadata()
-                .withStatus(status).build();
+                .withNewMetadata()
+                .withName(deployment.getMetadata().getName())
+                .withNamespace(deployment.getMetadata().getNamespace())
+                .endMetadata()
+                .withStatus(status)
+                .build();
         try {
             api.apps().deployments().resource(patch).patchStatus();
             replica.written = status;
             replica.writtenFor = uid;
         } catch (KubernetesClientException e) {
-            LOG.warn("{} {}/{}: cannot write status: {}", KIND, deployment.getMetadata().getNamespace(),
-                    deployment.getMetadata().getName(), e.getMessage());
+            LOG.warn(
+                    "{} {}/{}: cannot write status: {}",
+                    KIND,
+                    deployment.getMetadata().getNamespace(),
+                    deployment.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 

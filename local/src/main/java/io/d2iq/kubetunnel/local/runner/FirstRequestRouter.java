@@ -29,6 +29,7 @@ final class FirstRequestRouter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FirstRequestRouter.class);
     /** Larger heads are refused, as ingress-nginx refuses them (its large_client_header_buffers). */
     private static final int MAX_HEAD_BYTES = 32 * 1024;
+
     private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
 
     private final Supplier<IngressRoutes> routes;
@@ -68,7 +69,10 @@ final class FirstRequestRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         routed = true;
-        route(ctx, received.toString(received.readerIndex(), headEnd - received.readerIndex(), StandardCharsets.ISO_8859_1));
+        route(
+                ctx,
+                received.toString(
+                        received.readerIndex(), headEnd - received.readerIndex(), StandardCharsets.ISO_8859_1));
     }
 
     private void route(ChannelHandlerContext ctx, String head) {
@@ -81,7 +85,11 @@ final class FirstRequestRouter extends ChannelInboundHandlerAdapter {
         String host = null;
         for (int i = 1; i < lines.length && host == null; i++) {
             int colon = lines[i].indexOf(':');
-            if (colon > 0 && lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("host")) {
+            if (colon > 0
+                    && lines[i].substring(0, colon)
+                            .strip()
+                            .toLowerCase(Locale.ROOT)
+                            .equals("host")) {
                 host = lines[i].substring(colon + 1).strip();
             }
         }
@@ -89,14 +97,20 @@ final class FirstRequestRouter extends ChannelInboundHandlerAdapter {
         String path = target.indexOf('?') >= 0 ? target.substring(0, target.indexOf('?')) : target;
         Optional<IngressRoutes.Backend> route = routes.get().match(host, path);
         if (route.isEmpty()) {
-            answerAndClose(ctx, "404 Not Found", "default backend - 404: no Ingress rule matches host " + host + " path " + path);
+            answerAndClose(
+                    ctx,
+                    "404 Not Found",
+                    "default backend - 404: no Ingress rule matches host " + host + " path " + path);
             return;
         }
         IngressRoutes.Backend backend = route.get();
         Optional<InetSocketAddress> address = backends.resolve(backend.namespace(), backend.service(), backend.port());
         if (address.isEmpty()) {
-            answerAndClose(ctx, "503 Service Unavailable", "Service " + backend.namespace() + "/" + backend.service()
-                    + " port " + backend.port() + " has no running workload");
+            answerAndClose(
+                    ctx,
+                    "503 Service Unavailable",
+                    "Service " + backend.namespace() + "/" + backend.service() + " port " + backend.port()
+                            + " has no running workload");
             return;
         }
         connect(ctx, address.get());
@@ -106,12 +120,18 @@ final class FirstRequestRouter extends ChannelInboundHandlerAdapter {
     private void connect(ChannelHandlerContext ctx, InetSocketAddress address) {
         Channel client = ctx.channel();
         client.config().setAutoRead(false);
-        new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
+        new Bootstrap()
+                .group(client.eventLoop())
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ByteRelay(client))
-                .connect(address).addListener((ChannelFutureListener) connected -> {
+                .connect(address)
+                .addListener((ChannelFutureListener) connected -> {
                     if (!connected.isSuccess()) {
-                        LOG.info("ingress backend {} refused the connection: {}", address, connected.cause().toString());
+                        LOG.info(
+                                "ingress backend {} refused the connection: {}",
+                                address,
+                                connected.cause().toString());
                         answerAndClose(ctx, "502 Bad Gateway", "the backend at " + address + " is not reachable");
                         return;
                     }
@@ -131,9 +151,12 @@ final class FirstRequestRouter extends ChannelInboundHandlerAdapter {
 
     private void answerAndClose(ChannelHandlerContext ctx, String status, String message) {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: " + body.length
-                + "\r\nConnection: close\r\n\r\n";
-        ByteBuf response = ctx.alloc().buffer().writeBytes(head.getBytes(StandardCharsets.ISO_8859_1)).writeBytes(body);
+        String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: "
+                + body.length + "\r\nConnection: close\r\n\r\n";
+        ByteBuf response = ctx.alloc()
+                .buffer()
+                .writeBytes(head.getBytes(StandardCharsets.ISO_8859_1))
+                .writeBytes(body);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -35,8 +35,16 @@ import org.slf4j.LoggerFactory;
 final class GarbageCollector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
-    private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(Deployment.class, Service.class,
-            Ingress.class, NetworkPolicy.class, Secret.class, ServiceAccount.class, Role.class, RoleBinding.class, Job.class);
+    private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(
+            Deployment.class,
+            Service.class,
+            Ingress.class,
+            NetworkPolicy.class,
+            Secret.class,
+            ServiceAccount.class,
+            Role.class,
+            RoleBinding.class,
+            Job.class);
 
     private final KubernetesClient api;
     private final RunnerLoop loop;
@@ -82,8 +90,11 @@ final class GarbageCollector implements AutoCloseable {
                     continue;
                 }
                 String namespace = object.getMetadata().getNamespace();
-                boolean orphaned = owners.stream().allMatch(owner -> ownerExists.computeIfAbsent(
-                        namespace + "/" + owner.getUid(), k -> exists(namespace, owner).orElse(true)) == Boolean.FALSE);
+                boolean orphaned = owners.stream()
+                        .allMatch(owner -> ownerExists.computeIfAbsent(
+                                        namespace + "/" + owner.getUid(),
+                                        k -> exists(namespace, owner).orElse(true))
+                                == Boolean.FALSE);
                 if (orphaned) {
                     delete(object, owners);
                 }
@@ -93,15 +104,20 @@ final class GarbageCollector implements AutoCloseable {
 
     /** Whether the owner still exists with that uid; empty when that cannot be told (unknown kind, API error). */
     private Optional<Boolean> exists(String namespace, OwnerReference owner) {
-        SharedIndexInformer<? extends HasMetadata> cached = informers.get(typeKey(owner.getApiVersion(), owner.getKind()));
+        SharedIndexInformer<? extends HasMetadata> cached =
+                informers.get(typeKey(owner.getApiVersion(), owner.getKind()));
         if (cached != null) {
             HasMetadata found = cached.getStore().getByKey(namespace + "/" + owner.getName());
-            return Optional.of(found != null && Objects.equals(owner.getUid(), found.getMetadata().getUid()));
+            return Optional.of(found != null
+                    && Objects.equals(owner.getUid(), found.getMetadata().getUid()));
         }
         try {
             GenericKubernetesResource found = api.genericKubernetesResources(owner.getApiVersion(), owner.getKind())
-                    .inNamespace(namespace).withName(owner.getName()).get();
-            return Optional.of(found != null && Objects.equals(owner.getUid(), found.getMetadata().getUid()));
+                    .inNamespace(namespace)
+                    .withName(owner.getName())
+                    .get();
+            return Optional.of(found != null
+                    && Objects.equals(owner.getUid(), found.getMetadata().getUid()));
         } catch (KubernetesClientException e) {
             return Optional.empty();
         }
@@ -114,8 +130,13 @@ final class GarbageCollector implements AutoCloseable {
             if (api.resource(object).delete().isEmpty()) {
                 return;
             }
-            LOG.info("garbage-collected {} {}/{}: owner {} {} is gone", object.getKind(), namespace, name,
-                    owners.get(0).getKind(), owners.get(0).getName());
+            LOG.info(
+                    "garbage-collected {} {}/{}: owner {} {} is gone",
+                    object.getKind(),
+                    namespace,
+                    name,
+                    owners.get(0).getKind(),
+                    owners.get(0).getName());
         } catch (KubernetesClientException e) {
             LOG.warn("cannot garbage-collect {} {}/{}: {}", object.getKind(), namespace, name, e.getMessage());
         }

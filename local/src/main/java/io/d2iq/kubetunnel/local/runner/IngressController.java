@@ -40,7 +40,10 @@ final class IngressController implements AutoCloseable {
 
     void start(int proxyPort) {
         this.proxyPort = proxyPort;
-        informer = api.network().v1().ingresses().inAnyNamespace()
+        informer = api.network()
+                .v1()
+                .ingresses()
+                .inAnyNamespace()
                 .inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
     }
 
@@ -50,15 +53,27 @@ final class IngressController implements AutoCloseable {
         if (ingress == null) {
             return;
         }
-        IngressStatus status = new IngressStatusBuilder().withNewLoadBalancer()
-                .withIngress(new IngressLoadBalancerIngressBuilder().withIp("127.0.0.1")
-                        .addNewPort().withPort(proxyPort).withProtocol("TCP").endPort().build())
-                .endLoadBalancer().build();
+        IngressStatus status = new IngressStatusBuilder()
+                .withNewLoadBalancer()
+                .withIngress(new IngressLoadBalancerIngressBuilder()
+                        .withIp("127.0.0.1")
+                        .addNewPort()
+                        .withPort(proxyPort)
+                        .withProtocol("TCP")
+                        .endPort()
+                        .build())
+                .endLoadBalancer()
+                .build();
         if (Objects.equals(status, ingress.getStatus())) {
             return;
         }
-        Ingress patch = new IngressBuilder().withNewMetadata().withName(ingress.getMetadata().getName())
-                .withNamespace(ingress.getMetadata().getNamespace()).endMetadata().withStatus(status).build();
+        Ingress patch = new IngressBuilder()
+                .withNewMetadata()
+                .withName(ingress.getMetadata().getName())
+                .withNamespace(ingress.getMetadata().getNamespace())
+                .endMetadata()
+                .withStatus(status)
+                .build();
         try {
             api.network().v1().ingresses().resource(patch).patchStatus();
             LOG.info("Ingress {} served at https://127.0.0.1:{}", key, proxyPort);

@@ -43,20 +43,29 @@ final class IngressProxy implements AutoCloseable {
         SslContext localhost = ca.issueLocalhost().serverContext();
         Map<String, SslContext> byHost = new ConcurrentHashMap<>();
         // Only hosts some Ingress names get their own certificate; anything else gets the localhost one.
-        io.netty.util.Mapping<String, SslContext> certificates = host -> host != null && routes.get().hosts().contains(host)
-                ? byHost.computeIfAbsent(host, h -> ca.issueServer(List.of(h), List.of()).serverContext())
-                : localhost;
+        io.netty.util.Mapping<String, SslContext> certificates =
+                host -> host != null && routes.get().hosts().contains(host)
+                        ? byHost.computeIfAbsent(
+                                host, h -> ca.issueServer(List.of(h), List.of()).serverContext())
+                        : localhost;
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("local-ingress", true));
         try {
-            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new SniHandler(certificates), new FirstRequestRouter(routes, backends));
+                            channel.pipeline()
+                                    .addLast(new SniHandler(certificates), new FirstRequestRouter(routes, backends));
                         }
                     })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            LOG.info("ingress proxy listening on https://127.0.0.1:{}", ((InetSocketAddress) server.localAddress()).getPort());
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .sync()
+                    .channel();
+            LOG.info(
+                    "ingress proxy listening on https://127.0.0.1:{}",
+                    ((InetSocketAddress) server.localAddress()).getPort());
             return new IngressProxy(group, server);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -20,11 +20,9 @@ import java.util.Set;
 final class IngressRoutes {
 
     /** Where a matched request goes: a Service port (number or name) in the Ingress's namespace. */
-    record Backend(String namespace, String service, String port) {
-    }
+    record Backend(String namespace, String service, String port) {}
 
-    private record Route(String host, String path, boolean exact, Backend backend) {
-    }
+    private record Route(String host, String path, boolean exact, Backend backend) {}
 
     private final List<Route> routes;
 
@@ -43,11 +41,14 @@ final class IngressRoutes {
                 if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
                     continue;
                 }
-                String host = rule.getHost() == null || rule.getHost().isEmpty() ? null : rule.getHost().toLowerCase(Locale.ROOT);
+                String host = rule.getHost() == null || rule.getHost().isEmpty()
+                        ? null
+                        : rule.getHost().toLowerCase(Locale.ROOT);
                 for (HTTPIngressPath path : rule.getHttp().getPaths()) {
                     Backend backend = backend(namespace, path.getBackend());
                     if (backend != null) {
-                        routes.add(new Route(host, normalise(path.getPath()), "Exact".equals(path.getPathType()), backend));
+                        routes.add(new Route(
+                                host, normalise(path.getPath()), "Exact".equals(path.getPathType()), backend));
                     }
                 }
             }
@@ -56,11 +57,14 @@ final class IngressRoutes {
     }
 
     private static Backend backend(String namespace, IngressBackend backend) {
-        if (backend == null || backend.getService() == null || backend.getService().getPort() == null) {
+        if (backend == null
+                || backend.getService() == null
+                || backend.getService().getPort() == null) {
             return null;
         }
         var port = backend.getService().getPort();
-        String portValue = port.getName() != null && !port.getName().isEmpty() ? port.getName() : String.valueOf(port.getNumber());
+        String portValue =
+                port.getName() != null && !port.getName().isEmpty() ? port.getName() : String.valueOf(port.getNumber());
         return new Backend(namespace, backend.getService().getName(), portValue);
     }
 
@@ -68,19 +72,24 @@ final class IngressRoutes {
     Optional<Backend> match(String hostHeader, String path) {
         String host = hostOnly(hostHeader);
         String requestPath = path == null || path.isEmpty() ? "/" : path;
-        List<Route> candidates = routes.stream().filter(route -> host.equals(route.host())).toList();
+        List<Route> candidates =
+                routes.stream().filter(route -> host.equals(route.host())).toList();
         if (candidates.isEmpty()) {
             candidates = routes.stream().filter(route -> route.host() == null).toList();
         }
         return candidates.stream()
                 .filter(route -> matches(route, requestPath))
-                .max(Comparator.comparingInt((Route route) -> route.path().length()).thenComparing(Route::exact))
+                .max(Comparator.comparingInt((Route route) -> route.path().length())
+                        .thenComparing(Route::exact))
                 .map(Route::backend);
     }
 
     /** The hosts named by rules, for the proxy's TLS certificates. */
     Set<String> hosts() {
-        return routes.stream().map(Route::host).filter(host -> host != null).collect(java.util.stream.Collectors.toSet());
+        return routes.stream()
+                .map(Route::host)
+                .filter(host -> host != null)
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private static boolean matches(Route route, String path) {

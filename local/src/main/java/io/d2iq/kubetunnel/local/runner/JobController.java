@@ -30,6 +30,7 @@ final class JobController implements AutoCloseable {
     static final String KIND = "Job";
     /** Kubernetes' default {@code spec.backoffLimit}. */
     static final int DEFAULT_BACKOFF_LIMIT = 6;
+
     private static final Logger LOG = LoggerFactory.getLogger(JobController.class);
 
     /** Per Job key; touched only on the loop thread. */
@@ -71,16 +72,22 @@ final class JobController implements AutoCloseable {
     }
 
     void start(Duration resync) {
-        informer = api.batch().v1().jobs().inAnyNamespace().inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
+        informer =
+                api.batch().v1().jobs().inAnyNamespace().inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
         loop.every(resync, () -> {
             informer.getStore().listKeys().forEach(this::sync);
-            runs.keySet().stream().filter(key -> informer.getStore().getByKey(key) == null).toList().forEach(this::sync);
+            runs.keySet().stream()
+                    .filter(key -> informer.getStore().getByKey(key) == null)
+                    .toList()
+                    .forEach(this::sync);
         });
     }
 
     private void sync(String key) {
         Job job = informer.getStore().getByKey(key);
-        if (job == null || job.getSpec() == null || !launcher.runsOurRole(job.getSpec().getTemplate())) {
+        if (job == null
+                || job.getSpec() == null
+                || !launcher.runsOurRole(job.getSpec().getTemplate())) {
             Run gone = runs.remove(key);
             if (gone != null && gone.pod.hasProcess()) {
                 LOG.info("{} {} deleted, stopping", KIND, key);
@@ -96,7 +103,9 @@ final class JobController implements AutoCloseable {
             run = null;
         }
         if (run == null) {
-            run = new Run(uid, new LocalPod(KIND + " " + key, loop, (code, requested, ranFor) -> exited(key, code, requested)));
+            run = new Run(
+                    uid,
+                    new LocalPod(KIND + " " + key, loop, (code, requested, ranFor) -> exited(key, code, requested)));
             runs.put(key, run);
         }
         if (!run.finished() && !run.pod.hasProcess() && !Instant.now().isBefore(run.nextStart)) {
@@ -107,8 +116,13 @@ final class JobController implements AutoCloseable {
 
     private void start(String key, Job job, Run run) {
         try {
-            run.pod.start(launcher.plan(job.getMetadata().getNamespace(), KIND, job.getMetadata().getName(),
-                    job.getSpec().getTemplate()), TemplateHash.of(job.getSpec().getTemplate()));
+            run.pod.start(
+                    launcher.plan(
+                            job.getMetadata().getNamespace(),
+                            KIND,
+                            job.getMetadata().getName(),
+                            job.getSpec().getTemplate()),
+                    TemplateHash.of(job.getSpec().getTemplate()));
             run.waitingFor = null;
             if (run.startTime == null) {
                 run.startTime = now();
@@ -143,7 +157,9 @@ final class JobController implements AutoCloseable {
 
     private void failed(String key, Run run, Job job) {
         run.failures++;
-        int limit = job == null || job.getSpec().getBackoffLimit() == null ? DEFAULT_BACKOFF_LIMIT : job.getSpec().getBackoffLimit();
+        int limit = job == null || job.getSpec().getBackoffLimit() == null
+                ? DEFAULT_BACKOFF_LIMIT
+                : job.getSpec().getBackoffLimit();
         if (run.failures > limit) {
             run.failed = true;
             run.outcome = condition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
@@ -152,7 +168,13 @@ final class JobController implements AutoCloseable {
         }
         Duration wait = backoff.after(run.failures);
         run.nextStart = Instant.now().plus(wait);
-        LOG.info("{} {} retries in {} ms (failure {} of at most {})", KIND, key, wait.toMillis(), run.failures, limit + 1);
+        LOG.info(
+                "{} {} retries in {} ms (failure {} of at most {})",
+                KIND,
+                key,
+                wait.toMillis(),
+                run.failures,
+                limit + 1);
         loop.after(wait, () -> sync(key));
     }
 
@@ -168,20 +190,36 @@ final class JobController implements AutoCloseable {
         if (Objects.equals(desired, run.written)) {
             return;
         }
-        Job patch = new JobBuilder().withNewMetadata().withName(job.getMetadata().getName())
-                .withNamespace(job.getMetadata().getNamespace()).endMetadata().withStatus(desired).build();
+        Job patch = new JobBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName())
+                .withNamespace(job.getMetadata().getNamespace())
+                .endMetadata()
+                .withStatus(desired)
+                .build();
         try {
             api.batch().v1().jobs().resource(patch).patchStatus();
             run.written = desired;
         } catch (KubernetesClientException e) {
-            LOG.warn("{} {}/{}: cannot write status: {}", KIND, job.getMetadata().getNamespace(), job.getMetadata().getName(), e.getMessage());
+            LOG.warn(
+                    "{} {}/{}: cannot write status: {}",
+                    KIND,
+                    job.getMetadata().getNamespace(),
+                    job.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 
     private static JobCondition condition(String type, String reason, String message) {
         String now = now();
-        return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason).withMessage(message)
-                .withLastProbeTime(now).withLastTransitionTime(now).build();
+        return new JobConditionBuilder()
+                .withType(type)
+                .withStatus("True")
+                .withReason(reason)
+                .withMessage(message)
+                .withLastProbeTime(now)
+                .withLastTransitionTime(now)
+                .build();
     }
 
     private static String now() {

@@ -46,6 +46,7 @@ final class Kubelet implements AutoCloseable {
     static final String KIND = "Pod";
     /** A deletion confirmed (grace 0) that has not gone through is tried again after this. */
     private static final Duration DELETE_RETRY = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
 
     /** One Pod on this Node; touched only on the loop thread. */
@@ -63,6 +64,7 @@ final class Kubelet implements AutoCloseable {
         ContainerStateTerminated lastTerminated;
         /** Succeeded or Failed once the Pod is done; null while it may still run. */
         String phase;
+
         boolean ready;
         String readyChangedAt = LocalNode.now();
         boolean terminating;
@@ -87,10 +89,17 @@ final class Kubelet implements AutoCloseable {
     private final Map<String, Run> runs = new HashMap<>();
     /** Per workload: the loopback ports its last Pod released, for the next one. */
     private final Map<String, Map<Integer, Integer>> releasedPorts = new HashMap<>();
+
     private SharedIndexInformer<Pod> informer;
 
-    Kubelet(KubernetesClient api, String nodeName, PodLauncher launcher, ServiceMap serviceMap, ReadinessProber prober,
-            RunnerLoop loop, RestartBackoff backoff) {
+    Kubelet(
+            KubernetesClient api,
+            String nodeName,
+            PodLauncher launcher,
+            ServiceMap serviceMap,
+            ReadinessProber prober,
+            RunnerLoop loop,
+            RestartBackoff backoff) {
         this.api = api;
         this.nodeName = nodeName;
         this.launcher = launcher;
@@ -107,7 +116,10 @@ final class Kubelet implements AutoCloseable {
 
     private void syncAll() {
         informer.getStore().listKeys().forEach(this::sync);
-        runs.keySet().stream().filter(key -> informer.getStore().getByKey(key) == null).toList().forEach(this::sync);
+        runs.keySet().stream()
+                .filter(key -> informer.getStore().getByKey(key) == null)
+                .toList()
+                .forEach(this::sync);
     }
 
     private void sync(String key) {
@@ -132,9 +144,12 @@ final class Kubelet implements AutoCloseable {
             return;
         }
         if (run == null) {
-            String policy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+            String policy = pod.getSpec().getRestartPolicy() == null
+                    ? "Always"
+                    : pod.getSpec().getRestartPolicy();
             Run created = new Run(pod.getMetadata().getUid(), workloadOf(pod), policy);
-            created.pod = new LocalPod(KIND + " " + key, loop, (code, requested, ranFor) -> exited(key, created, code, requested, ranFor));
+            created.pod = new LocalPod(
+                    KIND + " " + key, loop, (code, requested, ranFor) -> exited(key, created, code, requested, ranFor));
             run = created;
             runs.put(key, run);
         }
@@ -157,10 +172,21 @@ final class Kubelet implements AutoCloseable {
         String namespace = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         try {
-            api.bindings().inNamespace(namespace).resource(new BindingBuilder()
-                    .withNewMetadata().withName(name).withNamespace(namespace).withUid(pod.getMetadata().getUid()).endMetadata()
-                    .withNewTarget().withApiVersion("v1").withKind("Node").withName(nodeName).endTarget()
-                    .build()).create();
+            api.bindings()
+                    .inNamespace(namespace)
+                    .resource(new BindingBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace(namespace)
+                            .withUid(pod.getMetadata().getUid())
+                            .endMetadata()
+                            .withNewTarget()
+                            .withApiVersion("v1")
+                            .withKind("Node")
+                            .withName(nodeName)
+                            .endTarget()
+                            .build())
+                    .create();
             LOG.info("Pod {}/{} bound to Node {}", namespace, name, nodeName);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
@@ -170,14 +196,18 @@ final class Kubelet implements AutoCloseable {
     }
 
     private void start(String key, Pod pod, Run run) {
-        boolean predecessorStopping = runs.values().stream().anyMatch(other -> other != run && other.terminating
-                && other.workload.equals(run.workload) && other.pod.hasProcess());
+        boolean predecessorStopping = runs.values().stream()
+                .anyMatch(other -> other != run
+                        && other.terminating
+                        && other.workload.equals(run.workload)
+                        && other.pod.hasProcess());
         if (predecessorStopping) {
             waiting(key, run, "the previous Pod of " + run.workload + " is stopping");
             return;
         }
         try {
-            Map<Integer, Integer> inherited = run.starts == 0 ? releasedPorts.getOrDefault(run.workload, Map.of()) : Map.of();
+            Map<Integer, Integer> inherited =
+                    run.starts == 0 ? releasedPorts.getOrDefault(run.workload, Map.of()) : Map.of();
             LaunchPlan plan = launcher.plan(pod, inherited);
             run.pod.start(plan, TemplateHash.of(new PodTemplateSpec(null, pod.getSpec())));
             releasedPorts.remove(run.workload, inherited);
@@ -204,8 +234,12 @@ final class Kubelet implements AutoCloseable {
         if (runs.get(key) != run) {
             return;
         }
-        run.lastTerminated = new ContainerStateTerminatedBuilder().withExitCode(code).withReason(code == 0 ? "Completed" : "Error")
-                .withStartedAt(run.containerStartedAt).withFinishedAt(LocalNode.now()).build();
+        run.lastTerminated = new ContainerStateTerminatedBuilder()
+                .withExitCode(code)
+                .withReason(code == 0 ? "Completed" : "Error")
+                .withStartedAt(run.containerStartedAt)
+                .withFinishedAt(LocalNode.now())
+                .build();
         if (!requested) {
             if ("Never".equals(run.restartPolicy) || ("OnFailure".equals(run.restartPolicy) && code == 0)) {
                 run.phase = code == 0 ? "Succeeded" : "Failed";
@@ -237,7 +271,11 @@ final class Kubelet implements AutoCloseable {
         }
         run.deleteSentAt = Instant.now();
         try {
-            api.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+            api.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .withGracePeriod(0)
+                    .delete();
         } catch (KubernetesClientException e) {
             LOG.warn("{} {}: cannot confirm the deletion: {}", KIND, key, e.getMessage());
         }
@@ -263,7 +301,8 @@ final class Kubelet implements AutoCloseable {
         }
         run.portsReleased = true;
         int slash = key.indexOf('/');
-        Map<Integer, Integer> ports = serviceMap.release(key.substring(0, slash), KIND + "/" + key.substring(slash + 1));
+        Map<Integer, Integer> ports =
+                serviceMap.release(key.substring(0, slash), KIND + "/" + key.substring(slash + 1));
         if (!ports.isEmpty()) {
             releasedPorts.put(run.workload, ports);
         }
@@ -282,12 +321,22 @@ final class Kubelet implements AutoCloseable {
         Container container = pod.getSpec().getContainers().get(0);
         ContainerState state;
         if (run.phase != null) {
-            state = new ContainerStateBuilder().withTerminated(run.lastTerminated).build();
+            state = new ContainerStateBuilder()
+                    .withTerminated(run.lastTerminated)
+                    .build();
         } else if (running) {
-            state = new ContainerStateBuilder().withNewRunning().withStartedAt(run.containerStartedAt).endRunning().build();
+            state = new ContainerStateBuilder()
+                    .withNewRunning()
+                    .withStartedAt(run.containerStartedAt)
+                    .endRunning()
+                    .build();
         } else {
-            state = new ContainerStateBuilder().withNewWaiting().withReason(run.starts == 0 ? "ContainerCreating" : "CrashLoopBackOff")
-                    .withMessage(run.waitingFor).endWaiting().build();
+            state = new ContainerStateBuilder()
+                    .withNewWaiting()
+                    .withReason(run.starts == 0 ? "ContainerCreating" : "CrashLoopBackOff")
+                    .withMessage(run.waitingFor)
+                    .endWaiting()
+                    .build();
         }
         String phase = run.phase != null ? run.phase : run.starts > 0 ? "Running" : "Pending";
         String readyReason = run.phase != null ? "PodCompleted" : ready ? null : "ContainersNotReady";
@@ -300,8 +349,10 @@ final class Kubelet implements AutoCloseable {
         PodStatus status = new PodStatusBuilder()
                 .withPhase(phase)
                 .withConditions(conditions)
-                .withHostIP("127.0.0.1").addNewHostIP("127.0.0.1")
-                .withPodIP("127.0.0.1").addNewPodIP("127.0.0.1")
+                .withHostIP("127.0.0.1")
+                .addNewHostIP("127.0.0.1")
+                .withPodIP("127.0.0.1")
+                .addNewPodIP("127.0.0.1")
                 .withStartTime(run.startTime)
                 .withContainerStatuses(new ContainerStatusBuilder()
                         .withName(container.getName())
@@ -312,16 +363,27 @@ final class Kubelet implements AutoCloseable {
                         .withStarted(running)
                         .withRestartCount(Math.max(0, run.starts - 1))
                         .withState(state)
-                        .withLastState(run.lastTerminated == null || run.phase != null ? new ContainerState()
-                                : new ContainerStateBuilder().withTerminated(run.lastTerminated).build())
+                        .withLastState(
+                                run.lastTerminated == null || run.phase != null
+                                        ? new ContainerState()
+                                        : new ContainerStateBuilder()
+                                                .withTerminated(run.lastTerminated)
+                                                .build())
                         .build())
                 .build();
         if (Objects.equals(status, run.written)) {
             return;
         }
         try {
-            api.pods().resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                    .withStatus(status).build()).patchStatus();
+            api.pods()
+                    .resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace(namespace)
+                            .endMetadata()
+                            .withStatus(status)
+                            .build())
+                    .patchStatus();
             run.written = status;
         } catch (KubernetesClientException e) {
             LOG.warn("{} {}/{}: cannot write status: {}", KIND, namespace, name, e.getMessage());
@@ -334,8 +396,12 @@ final class Kubelet implements AutoCloseable {
     }
 
     private static PodCondition condition(String type, boolean status, String reason, String since) {
-        return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False").withReason(reason)
-                .withLastTransitionTime(since).build();
+        return new PodConditionBuilder()
+                .withType(type)
+                .withStatus(status ? "True" : "False")
+                .withReason(reason)
+                .withLastTransitionTime(since)
+                .build();
     }
 
     /**
@@ -344,14 +410,23 @@ final class Kubelet implements AutoCloseable {
      */
     static String workloadOf(Pod pod) {
         String namespace = pod.getMetadata().getNamespace();
-        OwnerReference owner = pod.getMetadata().getOwnerReferences() == null ? null : pod.getMetadata().getOwnerReferences().stream()
-                .filter(reference -> Boolean.TRUE.equals(reference.getController())).findFirst().orElse(null);
+        OwnerReference owner = pod.getMetadata().getOwnerReferences() == null
+                ? null
+                : pod.getMetadata().getOwnerReferences().stream()
+                        .filter(reference -> Boolean.TRUE.equals(reference.getController()))
+                        .findFirst()
+                        .orElse(null);
         if (owner == null) {
             return namespace + "/" + KIND + "/" + pod.getMetadata().getName();
         }
-        String hash = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("pod-template-hash");
-        if ("ReplicaSet".equals(owner.getKind()) && hash != null && owner.getName().endsWith("-" + hash)) {
-            return namespace + "/Deployment/" + owner.getName().substring(0, owner.getName().length() - hash.length() - 1);
+        String hash = pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get("pod-template-hash");
+        if ("ReplicaSet".equals(owner.getKind())
+                && hash != null
+                && owner.getName().endsWith("-" + hash)) {
+            return namespace + "/Deployment/"
+                    + owner.getName().substring(0, owner.getName().length() - hash.length() - 1);
         }
         return namespace + "/" + owner.getKind() + "/" + owner.getName();
     }

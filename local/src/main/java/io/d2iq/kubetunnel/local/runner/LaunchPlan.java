@@ -15,6 +15,11 @@ import java.util.Map;
  * @param readinessPort loopback port of the readiness probe, or null when the container has no HTTP probe
  * @param readinessPath its path
  */
-record LaunchPlan(String workload, List<String> command, Map<String, String> environment, Path podDir, Path logFile,
-                  Integer readinessPort, String readinessPath) {
-}
+record LaunchPlan(
+        String workload,
+        List<String> command,
+        Map<String, String> environment,
+        Path podDir,
+        Path logFile,
+        Integer readinessPort,
+        String readinessPath) {}

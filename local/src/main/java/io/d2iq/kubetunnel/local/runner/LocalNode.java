@@ -26,6 +26,7 @@ final class LocalNode {
 
     /** As the kubelet's default {@code nodeStatusReportFrequency} is minutes, but its update loop runs every 10 s. */
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
 
     private final KubernetesClient api;
@@ -40,10 +41,20 @@ final class LocalNode {
     void register(RunnerLoop loop) {
         Node existing = api.nodes().withName(name).get();
         if (existing == null) {
-            api.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                    .withLabels(Map.of("kubernetes.io/hostname", name, "kubernetes.io/os", "linux",
-                            "node.kubernetes.io/instance-type", "kubetunnel-local-runner"))
-                    .endMetadata().build()).create();
+            api.nodes()
+                    .resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(Map.of(
+                                    "kubernetes.io/hostname",
+                                    name,
+                                    "kubernetes.io/os",
+                                    "linux",
+                                    "node.kubernetes.io/instance-type",
+                                    "kubetunnel-local-runner"))
+                            .endMetadata()
+                            .build())
+                    .create();
             LOG.info("registered Node {}", name);
         }
         // TaintNodesByCondition admission marks a new Node not-ready; no node lifecycle controller runs to lift it
@@ -58,32 +69,89 @@ final class LocalNode {
     private void heartbeat() {
         String now = now();
         NodeStatus status = new NodeStatusBuilder()
-                .withConditions(condition("Ready", "True", "KubeletReady", "the kubetunnel local runner is posting ready status", now),
-                        condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "not measured by the local runner", now),
-                        condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "not measured by the local runner", now),
-                        condition("PIDPressure", "False", "KubeletHasSufficientPID", "not measured by the local runner", now))
-                .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
-                .addNewAddress().withType("Hostname").withAddress(name).endAddress()
-                .withCapacity(Map.of("cpu", new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
-                        "memory", new Quantity("16Gi"), "pods", new Quantity("110")))
-                .withAllocatable(Map.of("cpu", new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
-                        "memory", new Quantity("16Gi"), "pods", new Quantity("110")))
-                .withNewNodeInfo().withKubeletVersion("kubetunnel-local-runner").withOperatingSystem("linux")
-                    .withArchitecture(System.getProperty("os.arch")).withContainerRuntimeVersion("jvm://" + Runtime.version())
-                    .withKernelVersion(System.getProperty("os.version")).withOsImage(System.getProperty("os.name"))
-                    .withMachineID("").withSystemUUID("").withBootID("").withKubeProxyVersion("")
+                .withConditions(
+                        condition(
+                                "Ready",
+                                "True",
+                                "KubeletReady",
+                                "the kubetunnel local runner is posting ready status",
+                                now),
+                        condition(
+                                "MemoryPressure",
+                                "False",
+                                "KubeletHasSufficientMemory",
+                                "not measured by the local runner",
+                                now),
+                        condition(
+                                "DiskPressure",
+                                "False",
+                                "KubeletHasNoDiskPressure",
+                                "not measured by the local runner",
+                                now),
+                        condition(
+                                "PIDPressure",
+                                "False",
+                                "KubeletHasSufficientPID",
+                                "not measured by the local runner",
+                                now))
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress("127.0.0.1")
+                .endAddress()
+                .addNewAddress()
+                .withType("Hostname")
+                .withAddress(name)
+                .endAddress()
+                .withCapacity(Map.of(
+                        "cpu",
+                        new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
+                        "memory",
+                        new Quantity("16Gi"),
+                        "pods",
+                        new Quantity("110")))
+                .withAllocatable(Map.of(
+                        "cpu",
+                        new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
+                        "memory",
+                        new Quantity("16Gi"),
+                        "pods",
+                        new Quantity("110")))
+                .withNewNodeInfo()
+                .withKubeletVersion("kubetunnel-local-runner")
+                .withOperatingSystem("linux")
+                .withArchitecture(System.getProperty("os.arch"))
+                .withContainerRuntimeVersion("jvm://" + Runtime.version())
+                .withKernelVersion(System.getProperty("os.version"))
+                .withOsImage(System.getProperty("os.name"))
+                .withMachineID("")
+                .withSystemUUID("")
+                .withBootID("")
+                .withKubeProxyVersion("")
                 .endNodeInfo()
                 .build();
         try {
-            api.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().withStatus(status).build()).patchStatus();
+            api.nodes()
+                    .resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .endMetadata()
+                            .withStatus(status)
+                            .build())
+                    .patchStatus();
         } catch (KubernetesClientException e) {
             LOG.warn("Node {}: cannot write status: {}", name, e.getMessage());
         }
     }
 
     private NodeCondition condition(String type, String status, String reason, String message, String heartbeat) {
-        return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastHeartbeatTime(heartbeat).withLastTransitionTime(readySince).build();
+        return new NodeConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message)
+                .withLastHeartbeatTime(heartbeat)
+                .withLastTransitionTime(readySince)
+                .build();
     }
 
     static String now() {

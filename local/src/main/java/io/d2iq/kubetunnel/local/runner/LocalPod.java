@@ -57,7 +57,12 @@ final class LocalPod {
         ready = false;
         stopRequested = false;
         if (!requested) {
-            LOG.info("{} exited with code {} after {} ms (log {})", workload, code, ranFor.toMillis(), ended.plan().logFile());
+            LOG.info(
+                    "{} exited with code {} after {} ms (log {})",
+                    workload,
+                    code,
+                    ranFor.toMillis(),
+                    ended.plan().logFile());
         }
         listener.exited(code, requested, ranFor);
     }

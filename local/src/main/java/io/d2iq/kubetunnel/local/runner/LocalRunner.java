@@ -32,6 +32,7 @@ public final class LocalRunner implements AutoCloseable {
 
     /** The Node that a kubelet-mode runner registers and binds Pods to. */
     public static final String NODE_NAME = "kubetunnel-local";
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
     /** Longest wait for the runner's thread to answer a question. */
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
@@ -75,12 +76,14 @@ public final class LocalRunner implements AutoCloseable {
     private static LocalRunner start(KubernetesClient api, RunnerOptions options, boolean kubeletOnly) {
         Path workDir;
         try {
-            workDir = options.workDir() != null ? Files.createDirectories(options.workDir())
+            workDir = options.workDir() != null
+                    ? Files.createDirectories(options.workDir())
                     : Files.createTempDirectory("kubetunnel-runner-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the runner's work directory", e);
         }
-        CertificateAuthority ca = options.ingressCa() != null ? options.ingressCa()
+        CertificateAuthority ca = options.ingressCa() != null
+                ? options.ingressCa()
                 : CertificateAuthority.generate("kubetunnel-local-ingress-ca");
         LocalRunner runner = new LocalRunner(workDir, options.workDir() == null, ca);
         try {
@@ -110,7 +113,8 @@ public final class LocalRunner implements AutoCloseable {
                 // read on demand from the cache
             }
         });
-        serviceMap = new ServiceMap(new PortAllocator(), (namespace, name) -> services.getStore().getByKey(namespace + "/" + name));
+        serviceMap = new ServiceMap(
+                new PortAllocator(), (namespace, name) -> services.getStore().getByKey(namespace + "/" + name));
         launcher = new PodLauncher(api, endpoint, options, workDir, serviceMap, kubeletOnly);
         RestartBackoff backoff = new RestartBackoff(options.restartBackoff(), options.maxRestartBackoff());
         if (kubeletOnly) {
@@ -130,8 +134,12 @@ public final class LocalRunner implements AutoCloseable {
         ingresses = new IngressController(api, loop);
         ingressProxy = IngressProxy.start(ingressCa, ingresses::routes, serviceMap::resolve);
         ingresses.start(ingressProxy.port());
-        LOG.info("local runner for {} started{} (work directory {}, ingress https://127.0.0.1:{})",
-                endpoint.url(), kubeletOnly ? " as the kubelet of Node " + NODE_NAME : "", workDir, ingressProxy.port());
+        LOG.info(
+                "local runner for {} started{} (work directory {}, ingress https://127.0.0.1:{})",
+                endpoint.url(),
+                kubeletOnly ? " as the kubelet of Node " + NODE_NAME : "",
+                workDir,
+                ingressProxy.port());
     }
 
     /** Services to loopback addresses. */
@@ -173,8 +181,11 @@ public final class LocalRunner implements AutoCloseable {
      */
     public boolean runsDeployment(String namespace, String name) {
         try {
-            return CompletableFuture.supplyAsync(() -> kubelet != null ? kubelet.hasProcess(namespace + "/Deployment/" + name)
-                            : deployments.hasProcess(namespace + "/" + name), loop)
+            return CompletableFuture.supplyAsync(
+                            () -> kubelet != null
+                                    ? kubelet.hasProcess(namespace + "/Deployment/" + name)
+                                    : deployments.hasProcess(namespace + "/" + name),
+                            loop)
                     .get(QUERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

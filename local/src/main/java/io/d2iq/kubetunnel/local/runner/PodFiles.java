@@ -57,8 +57,7 @@ final class PodFiles {
      * @param tokenFile its token
      * @param caFile    the API CA, or null for a plain-HTTP API
      */
-    record ServiceAccountFiles(Path tokenFile, Path caFile) {
-    }
+    record ServiceAccountFiles(Path tokenFile, Path caFile) {}
 
     /**
      * The pod whose files these are.
@@ -69,8 +68,7 @@ final class PodFiles {
      * @param serviceAccount its ServiceAccount ({@code default} when the spec names none)
      * @param labels         its labels, for the downward API
      */
-    record PodRef(String namespace, String name, String uid, String serviceAccount, Map<String, String> labels) {
-    }
+    record PodRef(String namespace, String name, String uid, String serviceAccount, Map<String, String> labels) {}
 
     /** Kubernetes' default lifetime of a projected service account token. */
     private static final long DEFAULT_TOKEN_SECONDS = 3600;
@@ -90,7 +88,8 @@ final class PodFiles {
             pod.getVolumes().forEach(volume -> volumes.put(volume.getName(), volume));
         }
         Map<String, Path> mounts = new LinkedHashMap<>();
-        for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
+        for (VolumeMount mount :
+                container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
             Volume volume = volumes.get(mount.getName());
             if (volume == null) {
                 throw new NotReady("volume mount " + mount.getName() + " names no volume");
@@ -129,21 +128,35 @@ final class PodFiles {
             if (secret == null && !optional) {
                 throw new NotReady("secret " + namespace + "/" + name + " not found");
             }
-            writeKeys(dir, secret == null ? Map.of() : secretData(secret), volume.getSecret().getItems(), optional, "secret " + name);
+            writeKeys(
+                    dir,
+                    secret == null ? Map.of() : secretData(secret),
+                    volume.getSecret().getItems(),
+                    optional,
+                    "secret " + name);
         } else if (volume.getConfigMap() != null) {
             String name = volume.getConfigMap().getName();
-            ConfigMap configMap = api.configMaps().inNamespace(namespace).withName(name).get();
+            ConfigMap configMap =
+                    api.configMaps().inNamespace(namespace).withName(name).get();
             boolean optional = Boolean.TRUE.equals(volume.getConfigMap().getOptional());
             if (configMap == null && !optional) {
                 throw new NotReady("configmap " + namespace + "/" + name + " not found");
             }
-            writeKeys(dir, configMap == null ? Map.of() : configMapData(configMap), volume.getConfigMap().getItems(), optional, "configmap " + name);
+            writeKeys(
+                    dir,
+                    configMap == null ? Map.of() : configMapData(configMap),
+                    volume.getConfigMap().getItems(),
+                    optional,
+                    "configmap " + name);
         } else if (volume.getProjected() != null) {
             for (VolumeProjection source : volume.getProjected().getSources()) {
                 writeProjection(ref, source, dir);
             }
         } else if (volume.getEmptyDir() == null) {
-            LOG.warn("volume {} of a pod in {} has a type the local runner does not mount; it stays empty", volume.getName(), namespace);
+            LOG.warn(
+                    "volume {} of a pod in {} has a type the local runner does not mount; it stays empty",
+                    volume.getName(),
+                    namespace);
         }
     }
 
@@ -151,15 +164,23 @@ final class PodFiles {
         String namespace = ref.namespace();
         if (source.getServiceAccountToken() != null) {
             ServiceAccountTokenProjection projection = source.getServiceAccountToken();
-            write(dir.resolve(projection.getPath()), requestToken(ref, projection).getBytes(StandardCharsets.UTF_8));
+            write(
+                    dir.resolve(projection.getPath()),
+                    requestToken(ref, projection).getBytes(StandardCharsets.UTF_8));
         } else if (source.getConfigMap() != null) {
             String name = source.getConfigMap().getName();
-            ConfigMap configMap = api.configMaps().inNamespace(namespace).withName(name).get();
+            ConfigMap configMap =
+                    api.configMaps().inNamespace(namespace).withName(name).get();
             boolean optional = Boolean.TRUE.equals(source.getConfigMap().getOptional());
             if (configMap == null && !optional) {
                 throw new NotReady("configmap " + namespace + "/" + name + " not found");
             }
-            writeKeys(dir, configMap == null ? Map.of() : configMapData(configMap), source.getConfigMap().getItems(), optional, "configmap " + name);
+            writeKeys(
+                    dir,
+                    configMap == null ? Map.of() : configMapData(configMap),
+                    source.getConfigMap().getItems(),
+                    optional,
+                    "configmap " + name);
         } else if (source.getSecret() != null) {
             String name = source.getSecret().getName();
             Secret secret = api.secrets().inNamespace(namespace).withName(name).get();
@@ -167,12 +188,23 @@ final class PodFiles {
             if (secret == null && !optional) {
                 throw new NotReady("secret " + namespace + "/" + name + " not found");
             }
-            writeKeys(dir, secret == null ? Map.of() : secretData(secret), source.getSecret().getItems(), optional, "secret " + name);
+            writeKeys(
+                    dir,
+                    secret == null ? Map.of() : secretData(secret),
+                    source.getSecret().getItems(),
+                    optional,
+                    "secret " + name);
         } else if (source.getDownwardAPI() != null) {
             for (DownwardAPIVolumeFile item : source.getDownwardAPI().getItems()) {
-                String value = item.getFieldRef() == null ? null : fieldValue(ref, item.getFieldRef().getFieldPath());
+                String value = item.getFieldRef() == null
+                        ? null
+                        : fieldValue(ref, item.getFieldRef().getFieldPath());
                 if (value == null) {
-                    LOG.warn("downward API item {} of pod {}/{} is not supported by the local runner; it is left out", item.getPath(), namespace, ref.name());
+                    LOG.warn(
+                            "downward API item {} of pod {}/{} is not supported by the local runner; it is left out",
+                            item.getPath(),
+                            namespace,
+                            ref.name());
                     continue;
                 }
                 write(dir.resolve(item.getPath()), value.getBytes(StandardCharsets.UTF_8));
@@ -186,19 +218,31 @@ final class PodFiles {
      */
     private String requestToken(PodRef ref, ServiceAccountTokenProjection projection) throws NotReady {
         TokenRequestSpecBuilder spec = new TokenRequestSpecBuilder()
-                .withExpirationSeconds(projection.getExpirationSeconds() == null ? DEFAULT_TOKEN_SECONDS : projection.getExpirationSeconds());
+                .withExpirationSeconds(
+                        projection.getExpirationSeconds() == null
+                                ? DEFAULT_TOKEN_SECONDS
+                                : projection.getExpirationSeconds());
         if (projection.getAudience() != null && !projection.getAudience().isEmpty()) {
             spec.withAudiences(projection.getAudience());
         }
         if (ref.uid() != null) {
-            spec.withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(ref.name()).withUid(ref.uid()).endBoundObjectRef();
+            spec.withNewBoundObjectRef()
+                    .withApiVersion("v1")
+                    .withKind("Pod")
+                    .withName(ref.name())
+                    .withUid(ref.uid())
+                    .endBoundObjectRef();
         }
         try {
-            TokenRequest answer = api.serviceAccounts().inNamespace(ref.namespace()).withName(ref.serviceAccount())
-                    .tokenRequest(new TokenRequestBuilder().withSpec(spec.build()).build());
+            TokenRequest answer = api.serviceAccounts()
+                    .inNamespace(ref.namespace())
+                    .withName(ref.serviceAccount())
+                    .tokenRequest(
+                            new TokenRequestBuilder().withSpec(spec.build()).build());
             return answer.getStatus().getToken();
         } catch (KubernetesClientException e) {
-            throw new NotReady("serviceaccount " + ref.namespace() + "/" + ref.serviceAccount() + ": token request failed: " + e.getMessage());
+            throw new NotReady("serviceaccount " + ref.namespace() + "/" + ref.serviceAccount()
+                    + ": token request failed: " + e.getMessage());
         }
     }
 
@@ -210,12 +254,15 @@ final class PodFiles {
             case "metadata.uid" -> ref.uid();
             case "spec.serviceAccountName" -> ref.serviceAccount();
             case "status.podIP", "status.hostIP" -> "127.0.0.1";
-            default -> fieldPath.startsWith("metadata.labels['") && fieldPath.endsWith("']") && ref.labels() != null
-                    ? ref.labels().get(fieldPath.substring("metadata.labels['".length(), fieldPath.length() - 2)) : null;
+            default ->
+                fieldPath.startsWith("metadata.labels['") && fieldPath.endsWith("']") && ref.labels() != null
+                        ? ref.labels().get(fieldPath.substring("metadata.labels['".length(), fieldPath.length() - 2))
+                        : null;
         };
     }
 
-    private static void writeKeys(Path dir, Map<String, byte[]> data, List<KeyToPath> items, boolean optional, String what) throws NotReady {
+    private static void writeKeys(
+            Path dir, Map<String, byte[]> data, List<KeyToPath> items, boolean optional, String what) throws NotReady {
         if (items == null || items.isEmpty()) {
             data.forEach((key, value) -> write(dir.resolve(key), value));
             return;
@@ -236,7 +283,8 @@ final class PodFiles {
     static Map<String, byte[]> secretData(Secret secret) {
         Map<String, byte[]> data = new LinkedHashMap<>();
         if (secret.getData() != null) {
-            secret.getData().forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value.strip())));
+            secret.getData()
+                    .forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value.strip())));
         }
         if (secret.getStringData() != null) {
             secret.getStringData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
@@ -250,7 +298,9 @@ final class PodFiles {
             configMap.getData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
         }
         if (configMap.getBinaryData() != null) {
-            configMap.getBinaryData().forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
+            configMap
+                    .getBinaryData()
+                    .forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
         }
         return data;
     }

@@ -43,7 +43,13 @@ final class PodLauncher {
      * @param kubelet whether the pods come from a real API server, whose admission already put the service account
      *                volume into them; otherwise (the embedded API) the launcher mounts a stand-in one
      */
-    PodLauncher(KubernetesClient api, ApiEndpoint endpoint, RunnerOptions options, Path workDir, ServiceMap serviceMap, boolean kubelet) {
+    PodLauncher(
+            KubernetesClient api,
+            ApiEndpoint endpoint,
+            RunnerOptions options,
+            Path workDir,
+            ServiceMap serviceMap,
+            boolean kubelet) {
         this.api = api;
         this.endpoint = endpoint;
         this.options = options;
@@ -55,7 +61,9 @@ final class PodLauncher {
 
     /** Whether a pod template runs one of our roles: its first container's args[0] is a role name. */
     boolean runsOurRole(PodTemplateSpec template) {
-        if (template == null || template.getSpec() == null || template.getSpec().getContainers() == null
+        if (template == null
+                || template.getSpec() == null
+                || template.getSpec().getContainers() == null
                 || template.getSpec().getContainers().isEmpty()) {
             return false;
         }
@@ -71,7 +79,9 @@ final class PodLauncher {
     /** The plan of a workload's one pod on the embedded API, which has no Pod objects: the pod is named after the workload. */
     LaunchPlan plan(String namespace, String kind, String name, PodTemplateSpec template) throws PodFiles.NotReady {
         PodSpec pod = template.getSpec();
-        Map<String, String> labels = template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels();
+        Map<String, String> labels = template.getMetadata() == null
+                ? Map.of()
+                : template.getMetadata().getLabels();
         return plan(new PodFiles.PodRef(namespace, name, null, serviceAccount(pod), labels), kind, template, Map.of());
     }
 
@@ -81,15 +91,27 @@ final class PodLauncher {
      */
     LaunchPlan plan(Pod pod, Map<Integer, Integer> inheritedPorts) throws PodFiles.NotReady {
         PodTemplateSpec template = new PodTemplateSpec(pod.getMetadata(), pod.getSpec());
-        return plan(new PodFiles.PodRef(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(),
-                serviceAccount(pod.getSpec()), pod.getMetadata().getLabels()), "Pod", template, inheritedPorts);
+        return plan(
+                new PodFiles.PodRef(
+                        pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(),
+                        pod.getMetadata().getUid(),
+                        serviceAccount(pod.getSpec()),
+                        pod.getMetadata().getLabels()),
+                "Pod",
+                template,
+                inheritedPorts);
     }
 
     private static String serviceAccount(PodSpec pod) {
-        return pod.getServiceAccountName() == null || pod.getServiceAccountName().isEmpty() ? "default" : pod.getServiceAccountName();
+        return pod.getServiceAccountName() == null
+                        || pod.getServiceAccountName().isEmpty()
+                ? "default"
+                : pod.getServiceAccountName();
     }
 
-    private LaunchPlan plan(PodFiles.PodRef ref, String kind, PodTemplateSpec template, Map<Integer, Integer> inheritedPorts)
+    private LaunchPlan plan(
+            PodFiles.PodRef ref, String kind, PodTemplateSpec template, Map<Integer, Integer> inheritedPorts)
             throws PodFiles.NotReady {
         String namespace = ref.namespace();
         String name = ref.name();
@@ -97,9 +119,14 @@ final class PodLauncher {
         Container container = pod.getContainers().get(0);
         Path podDir = workDir.resolve("pods").resolve(namespace + "_" + kind.toLowerCase() + "_" + name);
         deleteRecursively(podDir.resolve("volumes"));
-        Map<Integer, Integer> ports = serviceMap.assign(namespace, kind + "/" + name,
-                template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels(),
-                container.getPorts() == null ? List.of() : container.getPorts(), inheritedPorts);
+        Map<Integer, Integer> ports = serviceMap.assign(
+                namespace,
+                kind + "/" + name,
+                template.getMetadata() == null
+                        ? Map.of()
+                        : template.getMetadata().getLabels(),
+                container.getPorts() == null ? List.of() : container.getPorts(),
+                inheritedPorts);
         Map<String, Path> mounts = files.mountVolumes(ref, pod, container, podDir);
         Map<String, String> env = new TreeMap<>();
         INHERITED.forEach(variable -> {
@@ -119,9 +146,13 @@ final class PodLauncher {
             // the API server's ServiceAccount admission mounted kube-api-access-* here (unless automount is off)
             Path account = mounts.get(PodFiles.SERVICE_ACCOUNT_DIR);
             if (account != null) {
-                env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", account.resolve("token").toString());
+                env.put(
+                        "KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN",
+                        account.resolve("token").toString());
                 if (Files.exists(account.resolve("ca.crt"))) {
-                    env.put("KUBERNETES_CERTS_CA_FILE", account.resolve("ca.crt").toString());
+                    env.put(
+                            "KUBERNETES_CERTS_CA_FILE",
+                            account.resolve("ca.crt").toString());
                 }
             }
         } else if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
@@ -151,10 +182,18 @@ final class PodLauncher {
         command.add(options.classPath());
         command.add(options.mainClass());
         command.addAll(rewriter.rewrite(container.getArgs()));
-        HTTPGetAction probe = container.getReadinessProbe() == null ? null : container.getReadinessProbe().getHttpGet();
+        HTTPGetAction probe = container.getReadinessProbe() == null
+                ? null
+                : container.getReadinessProbe().getHttpGet();
         Integer probePort = probe == null ? null : probePort(container, probe.getPort(), ports);
-        return new LaunchPlan(namespace + "/" + kind + "/" + name, List.copyOf(command), Map.copyOf(env), podDir,
-                logFile(namespace, kind, name), probePort, probe == null || probe.getPath() == null ? "/" : probe.getPath());
+        return new LaunchPlan(
+                namespace + "/" + kind + "/" + name,
+                List.copyOf(command),
+                Map.copyOf(env),
+                podDir,
+                logFile(namespace, kind, name),
+                probePort,
+                probe == null || probe.getPath() == null ? "/" : probe.getPath());
     }
 
     /**
@@ -164,7 +203,10 @@ final class PodLauncher {
     private static Path hostsFile(List<HostAlias> aliases, Path podDir) {
         StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n::1 localhost\n");
         for (HostAlias alias : aliases) {
-            hosts.append(alias.getIp()).append(' ').append(String.join(" ", alias.getHostnames())).append('\n');
+            hosts.append(alias.getIp())
+                    .append(' ')
+                    .append(String.join(" ", alias.getHostnames()))
+                    .append('\n');
         }
         try {
             return Files.writeString(podDir.resolve("hosts"), hosts.toString());
@@ -180,8 +222,11 @@ final class PodLauncher {
         if (port.getStrVal() == null) {
             return ports.getOrDefault(port.getIntVal(), port.getIntVal());
         }
-        return container.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName()))
-                .findFirst().map(p -> ports.get(p.getContainerPort())).orElse(null);
+        return container.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName()))
+                .findFirst()
+                .map(p -> ports.get(p.getContainerPort()))
+                .orElse(null);
     }
 
     private String envValue(PodFiles.PodRef ref, PodSpec pod, EnvVar variable) throws PodFiles.NotReady {
@@ -191,21 +236,29 @@ final class PodLauncher {
         }
         if (variable.getValueFrom().getSecretKeyRef() != null) {
             var secretRef = variable.getValueFrom().getSecretKeyRef();
-            Secret secret = api.secrets().inNamespace(namespace).withName(secretRef.getName()).get();
+            Secret secret = api.secrets()
+                    .inNamespace(namespace)
+                    .withName(secretRef.getName())
+                    .get();
             byte[] value = secret == null ? null : PodFiles.secretData(secret).get(secretRef.getKey());
             if (value == null && !Boolean.TRUE.equals(secretRef.getOptional())) {
-                throw new PodFiles.NotReady("env " + variable.getName() + ": secret " + namespace + "/" + secretRef.getName()
-                        + " key " + secretRef.getKey() + " not found");
+                throw new PodFiles.NotReady("env " + variable.getName() + ": secret " + namespace + "/"
+                        + secretRef.getName() + " key " + secretRef.getKey() + " not found");
             }
             return value == null ? null : new String(value, StandardCharsets.UTF_8);
         }
         if (variable.getValueFrom().getConfigMapKeyRef() != null) {
             var mapRef = variable.getValueFrom().getConfigMapKeyRef();
-            var configMap = api.configMaps().inNamespace(namespace).withName(mapRef.getName()).get();
-            String value = configMap == null || configMap.getData() == null ? null : configMap.getData().get(mapRef.getKey());
+            var configMap = api.configMaps()
+                    .inNamespace(namespace)
+                    .withName(mapRef.getName())
+                    .get();
+            String value = configMap == null || configMap.getData() == null
+                    ? null
+                    : configMap.getData().get(mapRef.getKey());
             if (value == null && !Boolean.TRUE.equals(mapRef.getOptional())) {
-                throw new PodFiles.NotReady("env " + variable.getName() + ": configmap " + namespace + "/" + mapRef.getName()
-                        + " key " + mapRef.getKey() + " not found");
+                throw new PodFiles.NotReady("env " + variable.getName() + ": configmap " + namespace + "/"
+                        + mapRef.getName() + " key " + mapRef.getKey() + " not found");
             }
             return value;
         }

@@ -20,12 +20,18 @@ final class ReadinessProber implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(executor)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .executor(executor)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     CompletableFuture<Boolean> probe(int port, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + (path.startsWith("/") ? path : "/" + path)))
-                .timeout(TIMEOUT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + (path.startsWith("/") ? path : "/" + path)))
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .thenApply(response -> response.statusCode() >= 200 && response.statusCode() < 400)
                 .exceptionally(failure -> false);

@@ -3,11 +3,11 @@ package io.d2iq.kubetunnel.local.runner;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How a {@link LocalRunner} launches roles and plays the cluster. {@link #defaults()} runs the roles of
@@ -25,23 +25,41 @@ import java.util.Set;
  * @param restartBackoff first wait before restarting a process that exited; doubles up to {@code maxRestartBackoff}
  * @param maxRestartBackoff longest wait between restarts
  */
-public record RunnerOptions(Path javaCommand, String classPath, String mainClass, Set<String> roles,
-                            List<String> jvmArgs, Path workDir, CertificateAuthority ingressCa, String apiCaPem,
-                            Duration probeInterval, Duration restartBackoff, Duration maxRestartBackoff) {
+public record RunnerOptions(
+        Path javaCommand,
+        String classPath,
+        String mainClass,
+        Set<String> roles,
+        List<String> jvmArgs,
+        Path workDir,
+        CertificateAuthority ingressCa,
+        String apiCaPem,
+        Duration probeInterval,
+        Duration restartBackoff,
+        Duration maxRestartBackoff) {
 
     /** The kubetunnel entry point. */
     public static final String KUBETUNNEL_MAIN = "io.d2iq.kubetunnel.Main";
     /** Roles a cluster runs as workloads (the controller, local-api and demo are not). */
     public static final Set<String> WORKLOAD_ROLES = Set.of("tunnel-server", "kubeconfig-webhook", "agent", "register");
     /** Role processes are small and short-lived: a C1-only JIT starts them noticeably faster on 2 cores. */
-    public static final List<String> DEFAULT_JVM_ARGS = List.of(
-            "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    public static final List<String> DEFAULT_JVM_ARGS =
+            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
     /** This JVM's java and class path, the kubetunnel roles, a generated ingress CA. */
     public static RunnerOptions defaults() {
-        return new RunnerOptions(Path.of(System.getProperty("java.home"), "bin", "java"),
-                absoluteClassPath(System.getProperty("java.class.path")), KUBETUNNEL_MAIN, WORKLOAD_ROLES, DEFAULT_JVM_ARGS,
-                null, null, null, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(10));
+        return new RunnerOptions(
+                Path.of(System.getProperty("java.home"), "bin", "java"),
+                absoluteClassPath(System.getProperty("java.class.path")),
+                KUBETUNNEL_MAIN,
+                WORKLOAD_ROLES,
+                DEFAULT_JVM_ARGS,
+                null,
+                null,
+                null,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
     }
 
     /** Role processes run in their pod's directory, so a relative entry such as {@code target/kubetunnel.jar} must be made absolute. */
@@ -53,31 +71,81 @@ public record RunnerOptions(Path javaCommand, String classPath, String mainClass
 
     /** The same options running {@code mainClass} for the given roles. */
     public RunnerOptions withMain(String mainClass, Set<String> roles) {
-        return new RunnerOptions(javaCommand, classPath, mainClass, roles, jvmArgs, workDir, ingressCa, apiCaPem,
-                probeInterval, restartBackoff, maxRestartBackoff);
+        return new RunnerOptions(
+                javaCommand,
+                classPath,
+                mainClass,
+                roles,
+                jvmArgs,
+                workDir,
+                ingressCa,
+                apiCaPem,
+                probeInterval,
+                restartBackoff,
+                maxRestartBackoff);
     }
 
     /** The same options with logs and mounted files under {@code workDir} (kept on close). */
     public RunnerOptions withWorkDir(Path workDir) {
-        return new RunnerOptions(javaCommand, classPath, mainClass, roles, jvmArgs, workDir, ingressCa, apiCaPem,
-                probeInterval, restartBackoff, maxRestartBackoff);
+        return new RunnerOptions(
+                javaCommand,
+                classPath,
+                mainClass,
+                roles,
+                jvmArgs,
+                workDir,
+                ingressCa,
+                apiCaPem,
+                probeInterval,
+                restartBackoff,
+                maxRestartBackoff);
     }
 
     /** The same options with the ingress proxy's certificates signed by {@code ingressCa}. */
     public RunnerOptions withIngressCa(CertificateAuthority ingressCa) {
-        return new RunnerOptions(javaCommand, classPath, mainClass, roles, jvmArgs, workDir, ingressCa, apiCaPem,
-                probeInterval, restartBackoff, maxRestartBackoff);
+        return new RunnerOptions(
+                javaCommand,
+                classPath,
+                mainClass,
+                roles,
+                jvmArgs,
+                workDir,
+                ingressCa,
+                apiCaPem,
+                probeInterval,
+                restartBackoff,
+                maxRestartBackoff);
     }
 
     /** The same options with {@code apiCaPem} as the workloads' API CA. */
     public RunnerOptions withApiCa(String apiCaPem) {
-        return new RunnerOptions(javaCommand, classPath, mainClass, roles, jvmArgs, workDir, ingressCa, apiCaPem,
-                probeInterval, restartBackoff, maxRestartBackoff);
+        return new RunnerOptions(
+                javaCommand,
+                classPath,
+                mainClass,
+                roles,
+                jvmArgs,
+                workDir,
+                ingressCa,
+                apiCaPem,
+                probeInterval,
+                restartBackoff,
+                maxRestartBackoff);
     }
 
     /** The same options with other restart waits. */
     public RunnerOptions withRestartBackoff(Duration first, Duration max) {
-        return new RunnerOptions(javaCommand, classPath, mainClass, roles, jvmArgs, workDir, ingressCa, apiCaPem,
-                probeInterval, first, max);
+        return new RunnerOptions(
+                javaCommand,
+                classPath,
+                mainClass,
+                roles,
+                jvmArgs,
+                workDir,
+                ingressCa,
+                apiCaPem,
+                probeInterval,
+                first,
+                max);
     }
 }

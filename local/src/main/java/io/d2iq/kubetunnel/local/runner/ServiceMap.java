@@ -29,9 +29,11 @@ public final class ServiceMap {
 
     private static final String LOOPBACK = InetAddress.getLoopbackAddress().getHostAddress();
 
-    private record Endpoint(Map<String, String> podLabels, Map<String, Integer> byName, Map<Integer, Integer> byNumber,
-                            boolean ready) {
-    }
+    private record Endpoint(
+            Map<String, String> podLabels,
+            Map<String, Integer> byName,
+            Map<Integer, Integer> byNumber,
+            boolean ready) {}
 
     private final PortAllocator ports;
     private final BiFunction<String, String, Service> services;
@@ -44,8 +46,8 @@ public final class ServiceMap {
     }
 
     /** Assigns loopback ports to a workload's container ports (keeping earlier ones); container port to local port. */
-    synchronized Map<Integer, Integer> assign(String namespace, String workload, Map<String, String> podLabels,
-                                              List<ContainerPort> containerPorts) {
+    synchronized Map<Integer, Integer> assign(
+            String namespace, String workload, Map<String, String> podLabels, List<ContainerPort> containerPorts) {
         return assign(namespace, workload, podLabels, containerPorts, Map.of());
     }
 
@@ -53,21 +55,32 @@ public final class ServiceMap {
      * As {@link #assign(String, String, Map, List)}, taking a container port's local port from {@code inherited}
      * (what a predecessor released) when the workload has none yet.
      */
-    synchronized Map<Integer, Integer> assign(String namespace, String workload, Map<String, String> podLabels,
-                                              List<ContainerPort> containerPorts, Map<Integer, Integer> inherited) {
+    synchronized Map<Integer, Integer> assign(
+            String namespace,
+            String workload,
+            Map<String, String> podLabels,
+            List<ContainerPort> containerPorts,
+            Map<Integer, Integer> inherited) {
         Endpoint previous = endpoints.get(namespace + "/" + workload);
         Map<String, Integer> byName = new HashMap<>();
         Map<Integer, Integer> byNumber = new HashMap<>();
         for (ContainerPort port : containerPorts) {
-            Integer local = previous == null ? inherited.get(port.getContainerPort()) : previous.byNumber().get(port.getContainerPort());
+            Integer local = previous == null
+                    ? inherited.get(port.getContainerPort())
+                    : previous.byNumber().get(port.getContainerPort());
             int assigned = local != null ? local : ports.allocate();
             byNumber.put(port.getContainerPort(), assigned);
             if (port.getName() != null) {
                 byName.put(port.getName(), assigned);
             }
         }
-        endpoints.put(namespace + "/" + workload, new Endpoint(Map.copyOf(podLabels == null ? Map.of() : podLabels), byName, byNumber,
-                previous == null || previous.ready()));
+        endpoints.put(
+                namespace + "/" + workload,
+                new Endpoint(
+                        Map.copyOf(podLabels == null ? Map.of() : podLabels),
+                        byName,
+                        byNumber,
+                        previous == null || previous.ready()));
         return Map.copyOf(byNumber);
     }
 
@@ -79,7 +92,8 @@ public final class ServiceMap {
 
     /** Marks a workload's endpoint ready or not; a Service that selects several prefers a ready one. New endpoints are ready. */
     synchronized void ready(String namespace, String workload, boolean ready) {
-        endpoints.computeIfPresent(namespace + "/" + workload,
+        endpoints.computeIfPresent(
+                namespace + "/" + workload,
                 (key, endpoint) -> new Endpoint(endpoint.podLabels(), endpoint.byName(), endpoint.byNumber(), ready));
     }
 
@@ -117,7 +131,9 @@ public final class ServiceMap {
         if (target == null) {
             return endpoint.byNumber().get(servicePort.getPort());
         }
-        return target.getStrVal() != null ? endpoint.byName().get(target.getStrVal()) : endpoint.byNumber().get(target.getIntVal());
+        return target.getStrVal() != null
+                ? endpoint.byName().get(target.getStrVal())
+                : endpoint.byNumber().get(target.getIntVal());
     }
 
     /** For the controller: {@code http://127.0.0.1:<local>} when a workload backs the Service, else its cluster DNS URI. */
@@ -138,7 +154,9 @@ public final class ServiceMap {
         if (host == null || uri.getPort() < 0) {
             return uri;
         }
-        String name = host.endsWith(".svc.cluster.local") ? host.substring(0, host.length() - ".cluster.local".length()) : host;
+        String name = host.endsWith(".svc.cluster.local")
+                ? host.substring(0, host.length() - ".cluster.local".length())
+                : host;
         String[] labels = name.split("\\.");
         if (labels.length != 3 || !"svc".equals(labels[2])) {
             return uri;
@@ -150,7 +168,14 @@ public final class ServiceMap {
 
     private static URI withHostPort(URI uri, int port) {
         try {
-            return new URI(uri.getScheme(), uri.getUserInfo(), LOOPBACK, port, uri.getPath(), uri.getQuery(), uri.getFragment());
+            return new URI(
+                    uri.getScheme(),
+                    uri.getUserInfo(),
+                    LOOPBACK,
+                    port,
+                    uri.getPath(),
+                    uri.getQuery(),
+                    uri.getFragment());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("cannot rewrite " + uri, e);
         }

@@ -10,8 +10,7 @@ import java.util.HexFormat;
 /** Identifies a pod template, as the pod-template-hash label does: any change, e.g. a rollout restart annotation, changes it. */
 final class TemplateHash {
 
-    private TemplateHash() {
-    }
+    private TemplateHash() {}
 
     static String of(PodTemplateSpec template) {
         try {

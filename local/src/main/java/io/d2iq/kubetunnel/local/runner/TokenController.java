@@ -57,7 +57,8 @@ final class TokenController implements AutoCloseable {
 
     private void fill(Secret secret) {
         Map<String, String> annotations = secret.getMetadata().getAnnotations();
-        if (!ServiceAccountTokenSecret.TYPE.equals(secret.getType()) || annotations == null
+        if (!ServiceAccountTokenSecret.TYPE.equals(secret.getType())
+                || annotations == null
                 || annotations.get(ServiceAccountTokenSecret.SERVICE_ACCOUNT_NAME_ANNOTATION) == null
                 || (secret.getData() != null && secret.getData().containsKey("token"))) {
             return;
@@ -66,7 +67,8 @@ final class TokenController implements AutoCloseable {
         String name = secret.getMetadata().getName();
         try {
             api.secrets().inNamespace(namespace).withName(name).edit(current -> {
-                Map<String, String> data = new LinkedHashMap<>(current.getData() == null ? Map.of() : current.getData());
+                Map<String, String> data =
+                        new LinkedHashMap<>(current.getData() == null ? Map.of() : current.getData());
                 if (!data.containsKey("token")) {
                     data.put("token", base64(newToken()));
                 }
@@ -77,7 +79,10 @@ final class TokenController implements AutoCloseable {
                 current.setData(data);
                 return current;
             });
-            LOG.info("filled service account token Secret {}/{} for ServiceAccount {}", namespace, name,
+            LOG.info(
+                    "filled service account token Secret {}/{} for ServiceAccount {}",
+                    namespace,
+                    name,
                     annotations.get(ServiceAccountTokenSecret.SERVICE_ACCOUNT_NAME_ANNOTATION));
         } catch (KubernetesClientException e) {
             LOG.warn("cannot fill service account token Secret {}/{}: {}", namespace, name, e.getMessage());
