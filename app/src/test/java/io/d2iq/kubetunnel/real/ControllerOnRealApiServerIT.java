@@ -121,7 +121,8 @@ class ControllerOnRealApiServerIT {
         // what kubectl shows a user of a real API server
         String wide = kubectl.run("get", "tc", "-n", NS, "-o", "wide").ok();
         assertThat(wide.lines().findFirst())
-                .hasValueSatisfying(header -> assertThat(header).contains("GATEWAY", "STATE", "REASON", "MESSAGE"));
+                .hasValueSatisfying(header ->
+                        assertThat(header).matches("NAME\\s+GATEWAY\\s+STATE\\s+AGE\\s+REASON\\s+MESSAGE\\s*"));
         assertThat(wide).contains(CONNECTOR, "Starting");
         assertThat(kubectl.run("get", "kubetunnel", "-n", NS, "-o", "name").ok())
                 .contains(

@@ -36,8 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TunnelServerForward implements AutoCloseable {
 
-    /** How long the start-up probe waits for the tunnel server's answer through the port-forward. */
-    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * How long the start-up probe waits for the tunnel server's answer through the port-forward. Generous: the first
+     * WebSocket of a cold JVM on a loaded machine took longer than 15 s once (CI), and a false "no answer" ends the role.
+     */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
     /** SOCKS5 method selection offering "no authentication": the tunnel server's proxy port answers it at once. */
     private static final byte[] SOCKS5_GREETING = {5, 1, 0};
 

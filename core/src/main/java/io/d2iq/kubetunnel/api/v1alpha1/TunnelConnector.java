@@ -20,10 +20,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("tunnelconnectors")
 @ShortNames("tc")
 @Categories("kubetunnel")
+// Declared in the order kubectl prints them (PrinterColumnOrder keeps it in the generated CRD)
 @AdditionalPrinterColumn(
         name = "Gateway",
         jsonPath = ".spec.gatewayRef.name",
         type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 // -o wide: why the connector is in its state, and what to do next (the Ready condition)
 @AdditionalPrinterColumn(
         name = "Reason",
@@ -35,10 +41,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
         type = AdditionalPrinterColumn.Type.STRING,
         priority = 1)
-@AdditionalPrinterColumn(
-        name = "Age",
-        jsonPath = ".metadata.creationTimestamp",
-        type = AdditionalPrinterColumn.Type.DATE)
 @JsonClassDescription(
         "Describes the local endpoint for the tunnel. A remote cluster will connect to this endpoint to create a tunnel.")
 public class TunnelConnector extends CustomResource<TunnelConnectorSpec, TunnelConnectorStatus> implements Namespaced {}

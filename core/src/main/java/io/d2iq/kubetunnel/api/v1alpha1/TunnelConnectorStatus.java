@@ -2,7 +2,6 @@ package io.d2iq.kubetunnel.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ public class TunnelConnectorStatus {
 
     @JsonPropertyDescription(
             "State of the tunnel connector: `Starting` - the initial state; `Listening` - the local tunnel server is waiting for the remote agent to connect; `Pending` - the remote agent has connected but the local proxy is not ready; `Connected` - the tunnel is configured and contact to the remote API server succeeded; `Disconnected` - the tunnel is configured but contact to the remote API server failed; `Failed` - an unexpected error occurred, such as not being able to parse the kubeconfig.")
-    @PrinterColumn(name = "State")
     private TunnelConnectorState state;
 
     @JsonPropertyDescription("Status of the tunnel server.")

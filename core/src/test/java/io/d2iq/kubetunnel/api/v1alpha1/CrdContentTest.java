@@ -47,16 +47,16 @@ class CrdContentTest {
     }
 
     @Test
-    void connectorPrinterColumnsShowStateGatewayAndAgeAndWithOWideTheReadyConditionsReasonAndMessage() {
+    void connectorPrinterColumnsShowGatewayStateAndAgeInThatOrderAndWithOWideTheReadyConditionsReasonAndMessage() {
         assertThat(version(CONNECTOR_CRD).getAdditionalPrinterColumns())
                 .extracting(
                         CustomResourceColumnDefinition::getName,
                         CustomResourceColumnDefinition::getJsonPath,
                         CustomResourceColumnDefinition::getType,
                         CustomResourceColumnDefinition::getPriority)
-                .containsExactlyInAnyOrder(
-                        tuple("State", ".status.state", "string", 0),
+                .containsExactly(
                         tuple("Gateway", ".spec.gatewayRef.name", "string", 0),
+                        tuple("State", ".status.state", "string", 0),
                         tuple("Age", ".metadata.creationTimestamp", "date", 0),
                         tuple("Reason", ".status.conditions[?(@.type==\"Ready\")].reason", "string", 1),
                         tuple("Message", ".status.conditions[?(@.type==\"Ready\")].message", "string", 1));
@@ -75,10 +75,10 @@ class CrdContentTest {
     }
 
     @Test
-    void gatewayPrinterColumnsShowHostPrefixAndAge() {
+    void gatewayPrinterColumnsShowHostPrefixAndAgeInThatOrder() {
         assertThat(version(GATEWAY_CRD).getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
-                .containsExactlyInAnyOrder(
+                .containsExactly(
                         tuple("Host", ".spec.ingress.host"),
                         tuple("Prefix", ".spec.ingress.urlPathPrefix"),
                         tuple("Age", ".metadata.creationTimestamp"));
