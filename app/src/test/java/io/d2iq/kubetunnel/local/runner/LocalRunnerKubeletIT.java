@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.local.runner;
 
 import static io.d2iq.kubetunnel.local.runner.TestWorkloads.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
@@ -15,8 +16,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.LocalPortForward;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,6 +188,51 @@ class LocalRunnerKubeletIT {
         eventually()
                 .until(() -> !runner.runsDeployment(ns, "web")
                         && client.pods().inNamespace(ns).list().getItems().isEmpty());
+    }
+
+    @Test
+    void theApiServersPortForwardReachesARunningPodsPortThroughTheNodesKubeletEndpointAndRefusesWhatItDoesNotRun()
+            throws Exception {
+        String ns = namespace("forward");
+        secret(ns, "creds");
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, "web", "creds"))
+                .create();
+        eventually().until(() -> readyReplicas(ns, "web") == 1);
+        Pod pod = onlyPod(ns, "web");
+        Node node = client.nodes().withName(LocalRunner.NODE_NAME).get();
+        assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
+                .isPositive();
+
+        // kube-apiserver dials the Node's InternalIP and kubelet port, as for any node
+        try (LocalPortForward forward = client.pods()
+                .inNamespace(ns)
+                .withName(pod.getMetadata().getName())
+                .portForward(TestWorkloads.CONTAINER_PORT)) {
+            // two connections, one after the other, each ended by the Pod's side (Connection: close)
+            for (int connection = 0; connection < 2; connection++) {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), forward.getLocalPort())) {
+                    socket.setSoTimeout(30_000);
+                    socket.getOutputStream()
+                            .write("GET /env?FOO HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                            .startsWith("HTTP/1.1 200")
+                            .endsWith("\r\n\r\nbar");
+                }
+            }
+            assertThat(forward.errorOccurred()).isFalse();
+        }
+
+        // a port the Pod does not declare: the kubelet's 404 comes back through the API server as a failed upgrade
+        try (LocalPortForward refused = client.pods()
+                .inNamespace(ns)
+                .withName(pod.getMetadata().getName())
+                .portForward(TestWorkloads.CONTAINER_PORT + 1)) {
+            assertThatThrownBy(() -> get(refused.getLocalPort(), "/env?FOO")).isInstanceOf(UncheckedIOException.class);
+            eventually().until(refused::errorOccurred);
+        }
     }
 
     @Test

@@ -32,10 +32,13 @@ final class LocalNode {
     private final KubernetesClient api;
     private final String name;
     private final String readySince = now();
+    private final int kubeletPort;
 
-    LocalNode(KubernetesClient api, String name) {
+    /** @param kubeletPort where the Node's kubelet API ({@link KubeletServer}) listens on 127.0.0.1 */
+    LocalNode(KubernetesClient api, String name, int kubeletPort) {
         this.api = api;
         this.name = name;
+        this.kubeletPort = kubeletPort;
     }
 
     void register(RunnerLoop loop) {
@@ -102,6 +105,12 @@ final class LocalNode {
                 .withType("Hostname")
                 .withAddress(name)
                 .endAddress()
+                // where kube-apiserver dials the kubelet for pods/portforward (InternalIP is preferred)
+                .withNewDaemonEndpoints()
+                .withNewKubeletEndpoint()
+                .withPort(kubeletPort)
+                .endKubeletEndpoint()
+                .endDaemonEndpoints()
                 .withCapacity(Map.of(
                         "cpu",
                         new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),

@@ -48,6 +48,7 @@ public final class LocalRunner implements AutoCloseable {
     private DeploymentController deployments;
     private JobController jobs;
     private Kubelet kubelet;
+    private KubeletServer kubeletServer;
     private TokenController tokens;
     private GarbageCollector garbageCollector;
     private IngressController ingresses;
@@ -118,7 +119,8 @@ public final class LocalRunner implements AutoCloseable {
         launcher = new PodLauncher(api, endpoint, options, workDir, serviceMap, kubeletOnly);
         RestartBackoff backoff = new RestartBackoff(options.restartBackoff(), options.maxRestartBackoff());
         if (kubeletOnly) {
-            new LocalNode(api, NODE_NAME).register(loop);
+            kubeletServer = KubeletServer.start(ingressCa, serviceMap::podPort);
+            new LocalNode(api, NODE_NAME, kubeletServer.port()).register(loop);
             kubelet = new Kubelet(api, NODE_NAME, launcher, serviceMap, prober, loop, backoff);
             kubelet.start(options.probeInterval());
         } else {
@@ -208,6 +210,7 @@ public final class LocalRunner implements AutoCloseable {
         closeQuietly(deployments);
         closeQuietly(jobs);
         closeQuietly(kubelet);
+        closeQuietly(kubeletServer);
         closeQuietly(garbageCollector);
         closeQuietly(tokens);
         if (services != null) {

@@ -121,6 +121,13 @@ public final class ServiceMap {
                 .map(local -> new InetSocketAddress(LOOPBACK, local));
     }
 
+    /** The loopback address of container port {@code containerPort} of Pod {@code namespace/pod}, if it runs here. */
+    Optional<InetSocketAddress> podPort(String namespace, String pod, int containerPort) {
+        return Optional.ofNullable(endpoints.get(namespace + "/" + Kubelet.KIND + "/" + pod))
+                .map(endpoint -> endpoint.byNumber().get(containerPort))
+                .map(local -> new InetSocketAddress(LOOPBACK, local));
+    }
+
     /** The loopback address of Service port number {@code port}. */
     public Optional<InetSocketAddress> resolve(String namespace, String service, int port) {
         return resolve(namespace, service, Integer.toString(port));
