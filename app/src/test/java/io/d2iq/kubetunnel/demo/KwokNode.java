@@ -6,12 +6,18 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A fake Node on a real control plane, played by a kwok process that manages only the Nodes annotated
- * {@code kwok.x-k8s.io/node=fake} and answers the kubelet's exec API for their Pods by running the command on this
- * machine, in a work directory of its own.
+ * {@code kwok.x-k8s.io/node=fake} and answers the kubelet's streaming API for their Pods: exec runs the command on
+ * this machine, in a work directory of its own (with a pseudo-terminal for {@code -t}); logs serve {@link #logsFile()}
+ * and attach follows {@link #attachFile()} (both in the CRI log format, see {@link #criLogLine}); port-forward of a
+ * Pod port dials a loopback port given at start.
  */
 final class KwokNode implements AutoCloseable {
 
@@ -19,18 +25,37 @@ final class KwokNode implements AutoCloseable {
     private static final String SELECTOR_ANNOTATION = "kwok.x-k8s.io/node";
 
     private final Process process;
+    private final Path logsFile;
+    private final Path attachFile;
 
-    private KwokNode(Process process) {
+    private KwokNode(Process process, Path logsFile, Path attachFile) {
         this.process = process;
+        this.logsFile = logsFile;
+        this.attachFile = attachFile;
     }
 
-    static KwokNode start(Kubectl admin, Path adminKubeconfig, Path dir) throws IOException {
+    /**
+     * Starts kwok as the kubelet of Node {@link #NAME}; {@code forwards} maps a Pod port to the loopback port that
+     * port-forward of it reaches.
+     */
+    static KwokNode start(Kubectl admin, Path adminKubeconfig, Path dir, Map<Integer, Integer> forwards)
+            throws IOException {
         Files.createDirectories(dir);
         Path workDir = Files.createDirectories(dir.resolve("exec"));
+        Path logsFile = Files.createFile(dir.resolve("container.log"));
+        Path attachFile = Files.createFile(dir.resolve("attach.log"));
+        StringBuilder forwardList = new StringBuilder();
+        forwards.forEach((podPort, target) -> forwardList.append("""
+                  - ports: [%d]
+                    target:
+                      address: 127.0.0.1
+                      port: %d
+                """.formatted(podPort, target)));
         // the API server dials the node's kubelet port over TLS (verifying nothing without a kubelet CA)
         Path tls = Files.createDirectories(dir.resolve("tls"));
         CertificateAuthority.generate("kubetunnel e2e kwok CA").issueLocalhost().writePem(tls);
-        Path config = Files.writeString(dir.resolve("kwok.yaml"), """
+        Path config =
+                Files.writeString(dir.resolve("kwok.yaml"), """
                 apiVersion: kwok.x-k8s.io/v1alpha1
                 kind: ClusterExec
                 metadata:
@@ -39,7 +64,31 @@ final class KwokNode implements AutoCloseable {
                   execs:
                   - local:
                       workDir: %s
-                """.formatted(workDir));
+                ---
+                apiVersion: kwok.x-k8s.io/v1alpha1
+                kind: ClusterLogs
+                metadata:
+                  name: local
+                spec:
+                  logs:
+                  - logsFile: %s
+                    follow: true
+                ---
+                apiVersion: kwok.x-k8s.io/v1alpha1
+                kind: ClusterAttach
+                metadata:
+                  name: local
+                spec:
+                  attaches:
+                  - logsFile: %s
+                ---
+                apiVersion: kwok.x-k8s.io/v1alpha1
+                kind: ClusterPortForward
+                metadata:
+                  name: local
+                spec:
+                  forwards:
+                %s""".formatted(workDir, logsFile, attachFile, forwardList));
         int port = freePort();
         Process process = new ProcessBuilder(
                         KwokBinary.path().toString(),
@@ -59,7 +108,7 @@ final class KwokNode implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("kwok.log").toFile())
                 .start();
-        KwokNode node = new KwokNode(process);
+        KwokNode node = new KwokNode(process, logsFile, attachFile);
         try {
             Path manifest = Files.writeString(dir.resolve("node.yaml"), """
                     apiVersion: v1
@@ -78,7 +127,30 @@ final class KwokNode implements AutoCloseable {
         }
     }
 
-    /** Runs a Pod on this node and waits until kwok reports it Running. */
+    /** The file {@code kubectl logs} of any container on this node serves, in the CRI log format. */
+    Path logsFile() {
+        return logsFile;
+    }
+
+    /** The file {@code kubectl attach} to any container on this node follows (from the attach on), in the CRI log format. */
+    Path attachFile() {
+        return attachFile;
+    }
+
+    /** One complete line written to stdout, as a container runtime writes it to the files kwok reads. */
+    static String criLogLine(String text) {
+        return DateTimeFormatter.ISO_INSTANT.format(Instant.now()) + " stdout F " + text + "\n";
+    }
+
+    /** Appends one stdout line to {@code file} as the container runtime would. */
+    static void appendLine(Path file, String text) throws IOException {
+        Files.writeString(file, criLogLine(text), StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Runs a Pod on this node and waits until kwok reports it Running; its container asks for stdin and a terminal, as
+     * {@code kubectl attach -it} requires.
+     */
     void runPod(Kubectl admin, String namespace, String name, Path dir) throws IOException {
         Path manifest = Files.writeString(dir.resolve(name + ".yaml"), """
                 apiVersion: v1
@@ -92,6 +164,8 @@ final class KwokNode implements AutoCloseable {
                   containers:
                   - name: main
                     image: fake
+                    stdin: true
+                    tty: true
                 """.formatted(name, namespace, NAME));
         admin.run("apply", "-f", manifest.toString());
         admin.run("wait", "--for=condition=Ready", "--timeout=60s", "-n", namespace, "pod/" + name);
