@@ -187,6 +187,12 @@ final class ControlPlaneClusters implements E2eClusters {
         return new TunnelKubeconfig(file, () -> file.toFile().delete());
     }
 
+    /** The runner's Node serves the kubelet's WebSocket port-forward, where kube-apiserver dials for pods/portforward. */
+    @Override
+    public boolean servesPortForward() {
+        return true;
+    }
+
     /** Seen beyond the API: the remote runner runs a process for a Pod of the agent Deployment. */
     @Override
     public boolean agentRunning(int index) {

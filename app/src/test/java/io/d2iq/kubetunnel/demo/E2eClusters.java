@@ -55,16 +55,11 @@ interface E2eClusters extends AutoCloseable {
     TunnelKubeconfig reach(String connector, String kubeconfig) throws Exception;
 
     /**
-     * Whether the management API's {@code pods/portforward} reaches the tunnel-server Pods: real clusters only; the
-     * embedded API does not serve it and the control planes' Node has no kubelet endpoint (docs/e2e.md).
+     * Whether the management API's {@code pods/portforward} reaches the tunnel-server Pods: real clusters and the
+     * control planes (whose runner Node serves the kubelet's port-forward); the embedded API does not serve it.
      */
     default boolean servesPortForward() {
         return false;
-    }
-
-    /** Whether the management cluster's workloads run as Pod objects; the embedded API's runner runs Deployments as processes, with no Pods. */
-    default boolean runsPods() {
-        return true;
     }
 
     /** Whether an agent runs on remote cluster {@code index}. */

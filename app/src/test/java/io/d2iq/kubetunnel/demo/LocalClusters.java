@@ -88,11 +88,6 @@ final class LocalClusters implements E2eClusters {
         return new TunnelKubeconfig(file, () -> file.toFile().delete());
     }
 
-    @Override
-    public boolean runsPods() {
-        return false;
-    }
-
     /** Seen beyond the API: the remote runner runs a process for the agent Deployment. */
     @Override
     public boolean agentRunning(int index) {

@@ -3,11 +3,9 @@ package io.d2iq.kubetunnel.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
 import io.d2iq.kubetunnel.laptop.KubeconfigRole;
 import io.d2iq.kubetunnel.model.AgentManifests;
-import io.d2iq.kubetunnel.model.ConnectorLabels;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -408,78 +405,29 @@ class StreamingKubectlOnRealClustersE2E {
     }
 
     /**
-     * The laptop role's own port-forward (issue 13's stretch): {@code kubetunnel kubeconfig NS/C} without
-     * {@code --proxy-address} forwards through the management kube-apiserver's {@code pods/portforward} to a Pod of the
-     * connector's tunnel server. The runner's Node serves no kubelet port, so a second kwok plays the kubelet of a
-     * Node on the management cluster, for one Pod with the tunnel server's labels whose proxy port kwok forwards to the
-     * real tunnel server's proxy port (the runner's loopback port for it).
+     * The laptop role's own port-forward: {@code kubetunnel kubeconfig NS/C} without {@code --proxy-address} forwards
+     * through the management kube-apiserver's {@code pods/portforward} to the connector's tunnel-server Pod, which kcm
+     * created and the runner runs on its Node; kube-apiserver dials that Node's kubelet endpoint (the runner's
+     * {@code KubeletServer}), as for any node.
      */
     @Test
-    void theKubeconfigRolesOwnPortForwardThroughTheRealManagementApiServerCarriesKubectl() throws Exception {
-        URI proxy = URI.create(
-                KubeconfigParser.parse(Files.readString(tunnel.file())).proxyUrl());
-        assertThat(proxy.getHost()).as("kwok forwards to loopback").isIn("127.0.0.1", "localhost");
-        Kubectl management = clusters.management();
+    void theKubeconfigRolesOwnPortForwardThroughTheRealManagementApiServerToTheTunnelServerPodCarriesKubectl()
+            throws Exception {
         String ns = clusters.namespace();
-        TunnelConnector connector = clusters.managementClient()
-                .resources(TunnelConnector.class)
-                .inNamespace(ns)
-                .withName(connection.name())
-                .get();
-        Map<String, String> labels = ConnectorLabels.selector(connector, ConnectorLabels.TUNNEL_SERVER);
-        int podPort = 1080;
-        String pod = connection.name() + "-tunnel-server-on-kwok";
-        try (KwokNode managementNode = KwokNode.start(
-                management,
-                management.kubeconfig(),
-                dir.resolve("kwok-management"),
-                Map.of(podPort, proxy.getPort()))) {
-            // without the ReplicaSet's pod-template-hash label kcm does not adopt it; newer than the runner's Pod,
-            // so the role picks it
-            StringBuilder podLabels = new StringBuilder();
-            labels.forEach((key, value) -> podLabels
-                    .append("    ")
-                    .append(key)
-                    .append(": \"")
-                    .append(value)
-                    .append("\"\n"));
-            Path manifest = Files.writeString(dir.resolve(pod + ".yaml"), """
-                    apiVersion: v1
-                    kind: Pod
-                    metadata:
-                      name: %s
-                      namespace: %s
-                      labels:
-                    %s
-                    spec:
-                      nodeName: %s
-                      automountServiceAccountToken: false
-                      containers:
-                      - name: tunnel-server
-                        image: fake
-                        ports:
-                        - name: %s
-                          containerPort: %d
-                    """.formatted(
-                            pod, ns, podLabels, KwokNode.NAME, ConnectorResources.PROXY_PORT_NAME, podPort));
-            management.run("apply", "-f", manifest.toString());
-            management.run("wait", "--for=condition=Ready", "--timeout=60s", "-n", ns, "pod/" + pod);
-            try (KubeconfigRole role = KubeconfigRole.start(
-                    dir,
-                    ns + "/" + connection.name(),
-                    "--kubeconfig",
-                    management.kubeconfig().toString())) {
-                await().atMost(SEEN_TIMEOUT).until(() -> !role.stdout().isEmpty() || !role.isAlive());
-                assertThat(role.stdout()).as(role.stderr()).isNotEmpty();
-                assertThat(role.stderr()).contains(pod);
-                assertThat(KubeconfigParser.parse(role.stdout()).proxyUrl()).startsWith("socks5://127.0.0.1:");
-                Path printed = Files.writeString(dir.resolve("forwarded.kubeconfig"), role.stdout());
-                assertThat(new Kubectl(clusters.kubectl(), printed).run("get", "namespaces", "-o", "name"))
-                        .contains("namespace/" + AgentManifests.REMOTE_NAMESPACE);
-                assertThat(role.terminate()).as(role.stderr()).isZero();
-            } finally {
-                management.run("delete", "--wait=false", "-n", ns, "pod/" + pod);
-            }
+        // the tunnel-server Pod runs on the runner's Node, whose kubelet endpoint serves pods/portforward
+        try (KubeconfigRole role = KubeconfigRole.start(
+                dir,
+                ns + "/" + connection.name(),
+                "--kubeconfig",
+                clusters.management().kubeconfig().toString())) {
+            await().atMost(SEEN_TIMEOUT).until(() -> !role.stdout().isEmpty() || !role.isAlive());
+            assertThat(role.stdout()).as(role.stderr()).isNotEmpty();
+            assertThat(role.stderr()).contains("to pod " + ns + "/" + connection.name() + "-tunnel-server-");
+            assertThat(KubeconfigParser.parse(role.stdout()).proxyUrl()).startsWith("socks5://127.0.0.1:");
+            Path printed = Files.writeString(dir.resolve("forwarded.kubeconfig"), role.stdout());
+            assertThat(new Kubectl(clusters.kubectl(), printed).run("get", "namespaces", "-o", "name"))
+                    .contains("namespace/" + AgentManifests.REMOTE_NAMESPACE);
+            assertThat(role.terminate()).as(role.stderr()).isZero();
         }
     }
 
