@@ -13,6 +13,7 @@ import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -235,6 +236,24 @@ class KubeconfigWebhookIT {
         assertThat(webhook.get("/healthz").statusCode()).isEqualTo(200);
         assertThat(webhook.get("/readyz").statusCode()).isEqualTo(200);
         assertThat(webhook.get("/no-such-path").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aPostOnAnyPathIsARegistrationAndEveryOtherRequestA404SayingWhatExists() throws Exception {
+        assertThat(webhook.post("/status", BEARER, kubeconfig("remote-sa-token"))
+                        .statusCode())
+                .isEqualTo(200);
+
+        for (HttpResponse<String> other : List.of(
+                webhook.get("/no-such-path"),
+                webhook.get("/"),
+                webhook.send(HttpRequest.newBuilder(webhook.uri("/status"))
+                        .header("Authorization", BEARER)
+                        .DELETE()))) {
+            assertThat(other.statusCode()).as(other.request().toString()).isEqualTo(404);
+            assertThat(JSON.readTree(other.body()).get("reason").asText()).isEqualTo("NotFound");
+            assertThat(other.headers().firstValue("Content-Type")).hasValue("application/json");
+        }
     }
 
     @Test
