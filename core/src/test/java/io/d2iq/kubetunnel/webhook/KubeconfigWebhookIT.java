@@ -228,13 +228,14 @@ class KubeconfigWebhookIT {
     }
 
     @Test
-    void statusStartsUnregisteredAndProbesAnswer() throws Exception {
+    void statusStartsUnregisteredAndTheLegacyProbePathsAreGone() throws Exception {
         JsonNode status = status();
         assertThat(status.get("registered").asBoolean()).isFalse();
         assertThat(status.get("registeredAt").isNull()).isTrue();
         assertThat(status.get("lastError").isNull()).isTrue();
-        assertThat(webhook.get("/healthz").statusCode()).isEqualTo(200);
-        assertThat(webhook.get("/readyz").statusCode()).isEqualTo(200);
+        // health is on the management port only (KubeconfigWebhookManagementIT)
+        assertThat(webhook.get("/healthz").statusCode()).isEqualTo(404);
+        assertThat(webhook.get("/readyz").statusCode()).isEqualTo(404);
         assertThat(webhook.get("/no-such-path").statusCode()).isEqualTo(404);
     }
 
@@ -254,16 +255,6 @@ class KubeconfigWebhookIT {
             assertThat(JSON.readTree(other.body()).get("reason").asText()).isEqualTo("NotFound");
             assertThat(other.headers().firstValue("Content-Type")).hasValue("application/json");
         }
-    }
-
-    @Test
-    void readinessFailsWhileTheTokenFileIsMissing() throws Exception {
-        java.nio.file.Files.delete(webhook.eastTokenFile);
-
-        HttpResponse<String> ready = webhook.get("/readyz");
-
-        assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).contains("TokenMissing");
     }
 
     /** @return the 400 answer's JSON */

@@ -42,7 +42,7 @@ public final class TunnelServerCommand implements Callable<Integer> {
             paramLabel = "PORT",
             defaultValue = "" + ConnectorResources.TUNNEL_PORT,
             description =
-                    "HTTP(S) port: /healthz, /readyz, /status, /metrics and the agent's WebSocket upgrade on any path (default: ${DEFAULT-VALUE}).")
+                    "HTTP(S) port: /status and the agent's WebSocket upgrade on any path (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(
