@@ -3,7 +3,15 @@ package io.d2iq.kubetunnel.informer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** Per-key capped exponential backoff: initial, 2x, 4x ... up to max; a success forgets the key. */
+/**
+ * Per-key capped exponential backoff: initial, 2x, 4x ... up to max; a success forgets the key.
+ *
+ * <p>Deterministic on purpose, unlike the project's jittered {@link io.d2iq.kubetunnel.register.Backoff}: that one
+ * spreads many agents or register Jobs that fail together against one server; here one process retries its own
+ * keys, which already fail at their own times, and the delays stay exactly the route's {@code initialBackoff} and
+ * {@code maxBackoff} (as client-go's per-item exponential rate limiter does). It also counts the failures per key,
+ * which {@code Backoff} leaves to its caller.
+ */
 final class KeyBackoff {
 
     private final long initialMillis;

@@ -89,9 +89,7 @@ public final class TunnelServerCommand implements Callable<Integer> {
         }
         checkPort("--port", port);
         checkPort("--proxy-port", proxyPort);
-        if (management.port() != 0) {
-            checkPort("--management-port", management.port());
-        }
+        management.validate(spec.commandLine());
         TunnelServer server = new TunnelServer(
                 new TunnelServerSettings(
                         bind,
