@@ -85,8 +85,7 @@ class ArchitectureTest {
         // The one other writer is leader election, which keeps its own Lease.
         rule(noClasses()
                 .that()
-                .resideInAnyPackage(
-                        ROOT + ".controller..", ROOT + ".informer..", ROOT + ".model..", ROOT + ".observe..")
+                .resideInAnyPackage(ROOT + ".controller..", ROOT + ".camel..", ROOT + ".model..", ROOT + ".observe..")
                 .and(not(partOf(ROOT + ".controller.LeaseClusterService")))
                 .should()
                 .callMethodWhere(DescribedPredicate.describe(

@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.informer;
+package io.d2iq.kubetunnel.camel;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;

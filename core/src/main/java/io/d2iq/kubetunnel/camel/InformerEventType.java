@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.informer;
+package io.d2iq.kubetunnel.camel;
 
 /** The value of the {@link KubetunnelHeaders#EVENT_TYPE} header of an informer exchange. */
 public enum InformerEventType {

@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.informer;
+package io.d2iq.kubetunnel.camel;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

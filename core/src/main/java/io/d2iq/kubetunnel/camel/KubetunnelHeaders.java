@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.informer;
+package io.d2iq.kubetunnel.camel;
 
 /** Names of the exchange headers set and read by the {@code informer:} and {@code workqueue:} components. */
 public final class KubetunnelHeaders {

@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.informer;
+package io.d2iq.kubetunnel.camel;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * one full local read of credit and the tunnel socket is writable, so a slow reader stalls only its own stream
  * and at most its window ({@link ProtocolConstants#streamWindow}) is buffered for it.
  */
-public final class Stream {
+public final class TunnelStream {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelStream.class);
 
     private enum State {
         OPENING,
@@ -48,7 +48,7 @@ public final class Stream {
     private boolean sentClose;
     private boolean receivedClose;
 
-    Stream(TunnelSession session, int id, String target) {
+    TunnelStream(TunnelSession session, int id, String target) {
         this.session = session;
         this.id = id;
         this.target = target;

@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.informer;
+package io.d2iq.kubetunnel.camel;
 
 import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Dispatcher;
