@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The chart in deploy/helm/kubetunnel is the one source of the controller's manifests: this renders it with its
 # default values (`helm template`) into the kustomize base deploy/*.yaml. Run it after editing the chart or
-# routes/; HelmChartIT fails while the committed files differ from what this writes. The chart's crds/ and
-# files/controller.camel.yaml are symlinks to deploy/crds and routes/, so those need no refresh.
+# the routes; HelmChartIT fails while the committed files differ from what this writes. The chart's crds/ and
+# files/controller.camel.yaml are symlinks to deploy/crds and deploy/routes, so those need no refresh.
 #   tools/helm/render-base.sh            refresh deploy/*.yaml
 #   tools/helm/render-base.sh OUT_DIR    render them into OUT_DIR instead (what the test compares)
 # KUBETUNNEL_HELM names a helm binary; else tools/helm/build.sh builds (or finds) one.

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
-import io.d2iq.kubetunnel.informer.CapturedLog;
+import io.d2iq.kubetunnel.camel.CapturedLog;
 import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ControllerSettings;

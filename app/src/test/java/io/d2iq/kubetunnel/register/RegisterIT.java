@@ -207,7 +207,7 @@ class RegisterIT {
         CompletableFuture<Run> run = CompletableFuture.supplyAsync(
                 () -> register("--api-server", "https://10.96.0.1:443", "--attempts", "50", "--max-backoff", "100ms"));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> webhook.get("/healthz").statusCode() == 200);
+                .until(() -> webhook.get("/status").statusCode() == 200);
         TunnelConnector connector = new TunnelConnector();
         connector.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
                 .withName(WebhookFixture.CONNECTOR)

@@ -114,7 +114,7 @@ class KubeconfigWebhookCommandIT {
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
                 .until(() -> http.send(
-                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
                                                 .build(),
                                         HttpResponse.BodyHandlers.ofString())
                                 .statusCode()

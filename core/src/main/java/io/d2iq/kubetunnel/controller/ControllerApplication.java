@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.controller;
 
-import io.d2iq.kubetunnel.informer.InformerCaches;
+import io.d2iq.kubetunnel.camel.InformerCaches;
 import io.d2iq.kubetunnel.model.ConnectorLabels;
 import io.d2iq.kubetunnel.observe.KubernetesApiHealthCheck;
 import io.d2iq.kubetunnel.observe.ManagementEndpoints;

@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.controller;
 
-import io.d2iq.kubetunnel.informer.InformerCaches;
+import io.d2iq.kubetunnel.camel.InformerCaches;
 import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;

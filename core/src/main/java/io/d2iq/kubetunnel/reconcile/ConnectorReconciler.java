@@ -42,9 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings one connector's children and status in line with its spec and gateway. Reads everything fresh,
- * writes only what differs, and is safe to run any number of times; the work queue guarantees it never
- * runs twice at once for the same connector.
+ * Brings one connector's children and status in line with its spec and gateway, in five steps that each return
+ * a value: read the inputs (the connector from the server, the rest from the informer caches where the controller
+ * holds them), apply the children, observe (the components' reports, the registration, the remote probe), decide
+ * ({@link StateDecision}), write status. Writes only what differs and is safe to run any number of times; the work
+ * queue guarantees it never runs twice at once for the same connector.
  */
 public final class ConnectorReconciler {
 
@@ -58,24 +60,24 @@ public final class ConnectorReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorReconciler.class);
 
     private final KubernetesClient client;
-    private final ObjectCache children;
+    private final ObjectCache cache;
     private final ResourceApplier applier;
     private final ControllerSettings settings;
     private final ComponentStatusClient components;
     private final RemoteApiProbe remoteProbe;
     private final ConnectorStatusWriter statusWriter;
 
-    /** @param children where the connector's children are read from before being compared ({@link ObjectCache#NONE}: the API server) */
+    /** @param cache where the gateway and the children are read from when it holds them ({@link ObjectCache#NONE}: the API server) */
     public ConnectorReconciler(
             KubernetesClient client,
-            ObjectCache children,
+            ObjectCache cache,
             ControllerSettings settings,
             ComponentStatusClient components,
             RemoteApiProbe remoteProbe,
             ConnectorStatusWriter statusWriter) {
         this.client = client;
-        this.children = children;
-        this.applier = new ResourceApplier(client, children);
+        this.cache = cache;
+        this.applier = new ResourceApplier(client, cache);
         this.settings = settings;
         this.components = components;
         this.remoteProbe = remoteProbe;
@@ -91,13 +93,13 @@ public final class ConnectorReconciler {
         return reconcile(key.substring(0, slash), key.substring(slash + 1));
     }
 
-    /** Reconciles the connector {@code namespace/name}. */
+    /**
+     * Reconciles the connector {@code namespace/name}, top-down: read the inputs, apply the children, observe what
+     * cannot be read from the API server (the components' reports, the remote API), decide the state, write status.
+     */
     public ReconcileOutcome reconcile(String namespace, String name) {
         long started = System.nanoTime();
-        TunnelConnector connector = client.resources(TunnelConnector.class)
-                .inNamespace(namespace)
-                .withName(name)
-                .get();
+        TunnelConnector connector = readConnector(namespace, name);
         if (connector == null) {
             remoteProbe.forget(ConnectorKeys.of(namespace, name));
             int deleted = deleteChildren(namespace, name);
@@ -105,25 +107,44 @@ public final class ConnectorReconciler {
         }
         ConnectorInputs inputs = readInputs(connector);
         Optional<SpecProblem> problem = ConnectorSpecValidator.firstProblem(inputs);
-        List<ApplyResult> writes = new ArrayList<>();
-        ConnectorFacts facts = problem.map(ConnectorFacts::invalid).orElseGet(() -> applyChildren(inputs, writes));
+        ConnectorFacts facts;
+        long writes;
+        if (problem.isPresent()) {
+            facts = ConnectorFacts.invalid(problem.get());
+            writes = 0;
+        } else {
+            AppliedChildren applied = applyChildren(inputs);
+            facts = observe(inputs, applied);
+            writes = applied.writes();
+        }
         StateDecision decision = StateDecision.from(facts, ConnectorResources.agentManifestsSecretName(name));
         TunnelConnectorState previous = statusWriter.write(connector, inputs, facts, decision);
-        Duration requeueAfter = switch (decision.state()) {
-            case Failed, Starting -> null;
-            case Listening, Pending -> POLL_WHILE_SETTLING;
-            case Connected, Disconnected -> POLL_WHILE_STEADY;
-        };
         return new ReconcileOutcome(
-                namespace,
-                name,
-                previous,
-                decision,
-                writes.stream().filter(ApplyResult::wrote).count(),
-                requeueAfter,
-                System.nanoTime() - started);
+                namespace, name, previous, decision, writes, requeueAfter(decision), System.nanoTime() - started);
     }
 
+    /** What applying the children did, and what the observing steps read from the result. */
+    private record AppliedChildren(long writes, Deployment tunnelServer) {}
+
+    /** What the tunnel server and the webhook report about the agent and its registration. */
+    private record ComponentReports(
+            boolean tunnelServerReady, boolean agentConnected, ConnectorFacts.Problem registrationError) {}
+
+    /** The kubeconfig Secret as the controller sees it: empty, a kubeconfig it will use, or one it refuses. */
+    private record Registration(boolean present, Kubeconfig kubeconfig, ConnectorFacts.Problem rejected) {}
+
+    /**
+     * The connector itself, always from the server: its status is what the status step compares against and its
+     * resourceVersion what the status update carries, so a lagging cache would mean duplicate writes and conflicts.
+     */
+    private TunnelConnector readConnector(String namespace, String name) {
+        return client.resources(TunnelConnector.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
+    }
+
+    /** Step 1: what the children depend on (gateway, CA, token, external address). */
     private ConnectorInputs readInputs(TunnelConnector connector) {
         String namespace = connector.getMetadata().getNamespace();
         String name = connector.getMetadata().getName();
@@ -131,10 +152,10 @@ public final class ConnectorReconciler {
                         || connector.getSpec().getGatewayRef() == null
                         || connector.getSpec().getGatewayRef().getName() == null
                 ? null
-                : client.resources(TunnelGateway.class)
-                        .inNamespace(namespace)
-                        .withName(connector.getSpec().getGatewayRef().getName())
-                        .get();
+                : read(
+                        TunnelGateway.class,
+                        namespace,
+                        connector.getSpec().getGatewayRef().getName());
         TunnelGatewayIngressSpec ingress = gateway == null || gateway.getSpec() == null
                 ? null
                 : gateway.getSpec().getIngress();
@@ -148,6 +169,17 @@ public final class ConnectorReconciler {
         return new ConnectorInputs(connector, gateway, ca, token, address);
     }
 
+    /**
+     * An object from the informer cache when it holds it, else from the server. A label-selected cache lacks what
+     * we did not label (a user's CA Secret), and a fresh cache may not have an object yet: both read as "ask".
+     */
+    private <T extends HasMetadata> T read(Class<T> type, String namespace, String name) {
+        T cached = cache.covers(type, namespace) ? cache.get(type, namespace, name) : null;
+        return cached != null
+                ? cached
+                : client.resources(type).inNamespace(namespace).withName(name).get();
+    }
+
     private String caCertificate(String connectorNamespace, ObjectReference ref) {
         if (ref.getName() == null || ref.getName().isBlank()) {
             return null;
@@ -157,13 +189,9 @@ public final class ConnectorReconciler {
         return secretValue(namespace, ref.getName(), ConnectorResources.CA_KEY);
     }
 
-    /** A Secret's value; read from the children cache when it has the Secret (ours are labelled), else from the server. */
+    /** A Secret's value, or null. */
     private String secretValue(String namespace, String secretName, String key) {
-        Secret cached =
-                children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
-        Secret secret = cached != null
-                ? cached
-                : client.secrets().inNamespace(namespace).withName(secretName).get();
+        Secret secret = read(Secret.class, namespace, secretName);
         if (secret == null) {
             return null;
         }
@@ -183,12 +211,7 @@ public final class ConnectorReconciler {
                             : configured.getPorts().get(0).getPort();
             return hostAndPort(configured.getHostname(), configured.getIp(), port);
         }
-        Ingress ingress = client.network()
-                .v1()
-                .ingresses()
-                .inNamespace(namespace)
-                .withName(ConnectorResources.tunnelServerName(name))
-                .get();
+        Ingress ingress = read(Ingress.class, namespace, ConnectorResources.tunnelServerName(name));
         if (ingress == null
                 || ingress.getStatus() == null
                 || ingress.getStatus().getLoadBalancer() == null
@@ -213,10 +236,15 @@ public final class ConnectorReconciler {
         return port == null || port == 443 ? host : host + ":" + port;
     }
 
-    private ConnectorFacts applyChildren(ConnectorInputs inputs, List<ApplyResult> writes) {
+    /**
+     * Step 2: makes every child what the inputs say, with the one apply verb. The agent manifests wait for an
+     * external address ({@link ConnectorEndpoints}); until then they are left as they are.
+     */
+    private AppliedChildren applyChildren(ConnectorInputs inputs) {
         TunnelConnector connector = inputs.connector();
         String namespace = inputs.namespace();
         String name = inputs.name();
+        List<ApplyResult> writes = new ArrayList<>();
         writes.add(applier.apply(
                         ServiceAccount.class,
                         namespace,
@@ -239,8 +267,10 @@ public final class ConnectorReconciler {
                         ConnectorResources.kubeconfigSecretName(name),
                         AgentAccess.kubeconfigSecret(connector))
                 .result());
-        Deployment tunnelServer = applyWorkload(ConnectorWorkloads.tunnelServer(inputs), inputs, writes);
-        applyWorkload(ConnectorWorkloads.kubeconfigWebhook(inputs), inputs, writes);
+        AppliedWorkload tunnelServer = applyWorkload(ConnectorWorkloads.tunnelServer(inputs), inputs);
+        writes.addAll(tunnelServer.results());
+        writes.addAll(applyWorkload(ConnectorWorkloads.kubeconfigWebhook(inputs), inputs)
+                .results());
         writes.add(applier.apply(
                         NetworkPolicy.class,
                         namespace,
@@ -253,13 +283,8 @@ public final class ConnectorReconciler {
                         ConnectorResources.kubeconfigWebhookName(name),
                         ConnectorNetworkPolicies.kubeconfigWebhook(inputs, settings))
                 .result());
-
         ConnectorEndpoints endpoints = ConnectorEndpoints.of(inputs);
-        String waitingFor = null;
-        if (endpoints == null) {
-            waitingFor = "an address in the status of Ingress " + ConnectorResources.tunnelServerName(name)
-                    + " (or set spec.ingress.loadBalancer on the TunnelGateway)";
-        } else {
+        if (endpoints != null) {
             writes.add(applier.apply(
                             Secret.class,
                             namespace,
@@ -267,39 +292,77 @@ public final class ConnectorReconciler {
                             AgentManifests.secret(inputs, settings, endpoints))
                     .result());
         }
-        boolean tunnelServerReady = isReady(tunnelServer);
-        boolean agentConnected = tunnelServerReady && components.agentConnected(namespace, name);
-        ConnectorFacts.Problem registrationError =
-                components.registrationError(namespace, name).orElse(null);
-        // The controller creates the Secret empty, so "registered" is a kubeconfig in it, not the Secret's existence.
-        String stored = secretValue(
-                namespace, ConnectorResources.kubeconfigSecretName(name), ConnectorResources.KUBECONFIG_KEY);
-        boolean registered = stored != null && !stored.isBlank();
-        Kubeconfig kubeconfig = null;
-        ConnectorFacts.Problem kubeconfigRejected = null;
-        if (registered) {
-            // Checked on every read, not trusted because the webhook checked it: anyone who may write the Secret could
-            // have.
-            try {
-                kubeconfig = KubeconfigParser.parse(stored);
-            } catch (InvalidKubeconfigException e) {
-                kubeconfigRejected = new ConnectorFacts.Problem(
-                        KUBECONFIG_REJECTED,
-                        "Secret " + ConnectorResources.kubeconfigSecretName(name)
-                                + " holds a kubeconfig the controller will not use: " + e.getMessage());
-            }
-        }
-        ConnectorFacts.ProbeResult probe =
-                agentConnected && kubeconfig != null ? remoteProbe.probe(inputs, kubeconfig) : null;
+        return new AppliedChildren(writes.stream().filter(ApplyResult::wrote).count(), tunnelServer.deployment());
+    }
+
+    /** Step 3: the facts the state follows from: the children, the components' reports, the registration, the probe. */
+    private ConnectorFacts observe(ConnectorInputs inputs, AppliedChildren applied) {
+        String waitingFor = ConnectorEndpoints.of(inputs) == null
+                ? "an address in the status of Ingress " + ConnectorResources.tunnelServerName(inputs.name())
+                        + " (or set spec.ingress.loadBalancer on the TunnelGateway)"
+                : null;
+        ComponentReports reports = readComponentReports(inputs, applied.tunnelServer());
+        Registration registration = readRegistration(inputs);
+        ConnectorFacts.ProbeResult probe = probeRemoteApi(inputs, reports, registration);
         return new ConnectorFacts(
                 null,
                 waitingFor,
-                tunnelServerReady,
-                agentConnected,
-                registrationError,
-                registered,
-                kubeconfigRejected,
+                reports.tunnelServerReady(),
+                reports.agentConnected(),
+                reports.registrationError(),
+                registration.present(),
+                registration.rejected(),
                 probe);
+    }
+
+    /** The tunnel server's and the webhook's {@code /status}; the tunnel server is asked only once it is ready. */
+    private ComponentReports readComponentReports(ConnectorInputs inputs, Deployment tunnelServer) {
+        boolean tunnelServerReady = isReady(tunnelServer);
+        boolean agentConnected = tunnelServerReady && components.agentConnected(inputs.namespace(), inputs.name());
+        ConnectorFacts.Problem registrationError =
+                components.registrationError(inputs.namespace(), inputs.name()).orElse(null);
+        return new ComponentReports(tunnelServerReady, agentConnected, registrationError);
+    }
+
+    /**
+     * The kubeconfig Secret. The controller creates it empty, so "registered" is a kubeconfig in it, not the Secret's
+     * existence; the kubeconfig is parsed on every read, not trusted because the webhook checked it: anyone who may
+     * write the Secret could have.
+     */
+    private Registration readRegistration(ConnectorInputs inputs) {
+        String secretName = ConnectorResources.kubeconfigSecretName(inputs.name());
+        String stored = secretValue(inputs.namespace(), secretName, ConnectorResources.KUBECONFIG_KEY);
+        if (stored == null || stored.isBlank()) {
+            return new Registration(false, null, null);
+        }
+        try {
+            return new Registration(true, KubeconfigParser.parse(stored), null);
+        } catch (InvalidKubeconfigException e) {
+            return new Registration(
+                    true,
+                    null,
+                    new ConnectorFacts.Problem(
+                            KUBECONFIG_REJECTED,
+                            "Secret " + secretName + " holds a kubeconfig the controller will not use: "
+                                    + e.getMessage()));
+        }
+    }
+
+    /** A request to the remote API server through the tunnel, once an agent is connected and a kubeconfig usable. */
+    private ConnectorFacts.ProbeResult probeRemoteApi(
+            ConnectorInputs inputs, ComponentReports reports, Registration registration) {
+        return reports.agentConnected() && registration.kubeconfig() != null
+                ? remoteProbe.probe(inputs, registration.kubeconfig())
+                : null;
+    }
+
+    /** When to look again without an event: while a fact can change unwatched (agent, registration, probe). */
+    private static Duration requeueAfter(StateDecision decision) {
+        return switch (decision.state()) {
+            case Failed, Starting -> null;
+            case Listening, Pending -> POLL_WHILE_SETTLING;
+            case Connected, Disconnected -> POLL_WHILE_STEADY;
+        };
     }
 
     /**
@@ -312,8 +375,7 @@ public final class ConnectorReconciler {
         String namespace = inputs.namespace();
         String secretName = ConnectorResources.agentTokenSecretName(inputs.name());
         Secret desired = ConnectorToken.secret(inputs.connector(), inputs.agentToken());
-        Secret cached =
-                children.covers(Secret.class, namespace) ? children.get(Secret.class, namespace, secretName) : null;
+        Secret cached = cache.covers(Secret.class, namespace) ? cache.get(Secret.class, namespace, secretName) : null;
         // the cache may still show the old Secret after a migration: only the server's copy decides
         Secret current = cached == null || ConnectorToken.isLegacy(cached)
                 ? client.secrets().inNamespace(namespace).withName(secretName).get()
@@ -331,18 +393,20 @@ public final class ConnectorReconciler {
         return ApplyResult.UPDATED;
     }
 
-    private Deployment applyWorkload(ComponentWorkload workload, ConnectorInputs inputs, List<ApplyResult> writes) {
+    /** A workload's Deployment as the server has it after the apply, and what the apply did to each of its objects. */
+    private record AppliedWorkload(Deployment deployment, List<ApplyResult> results) {}
+
+    private AppliedWorkload applyWorkload(ComponentWorkload workload, ConnectorInputs inputs) {
         String namespace = inputs.namespace();
         TunnelConnector connector = inputs.connector();
         ResourceApplier.Applied<Deployment> deployment =
                 applier.apply(Deployment.class, namespace, workload.name(), workload.deployment(connector, settings));
-        writes.add(deployment.result());
-        writes.add(applier.apply(Service.class, namespace, workload.name(), workload.service(connector))
-                .result());
-        writes.add(applier.apply(
+        ApplyResult service = applier.apply(Service.class, namespace, workload.name(), workload.service(connector))
+                .result();
+        ApplyResult ingress = applier.apply(
                         Ingress.class, namespace, workload.name(), workload.ingress(connector, inputs.ingressSpec()))
-                .result());
-        return deployment.object();
+                .result();
+        return new AppliedWorkload(deployment.object(), List.of(deployment.result(), service, ingress));
     }
 
     private static boolean isReady(Deployment deployment) {

@@ -1,7 +1,7 @@
 package io.d2iq.kubetunnel.reconcile;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
-import io.d2iq.kubetunnel.informer.Requeue;
+import io.d2iq.kubetunnel.camel.Requeue;
 import java.time.Duration;
 
 /**

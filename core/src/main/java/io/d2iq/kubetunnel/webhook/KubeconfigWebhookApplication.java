@@ -22,6 +22,9 @@ public final class KubeconfigWebhookApplication implements AutoCloseable {
     /** Id of the readiness check that the connector's token is mounted. */
     public static final String TOKEN_CHECK = "connector-token";
 
+    /** The webhook port's routes, one per path. */
+    static final String ROUTES = "classpath:kubeconfig-webhook/http.camel.yaml";
+
     private final Main main = new Main();
 
     /**
@@ -39,13 +42,20 @@ public final class KubeconfigWebhookApplication implements AutoCloseable {
         main.setDefaultPropertyPlaceholderLocation("false");
         main.configure().setName("kubeconfig-webhook");
         main.configure().setTracing(false);
+        ExtensibleNettyHttpComponent http =
+                new ExtensibleNettyHttpComponent(new WebhookPortPipeline(handler, ConnectionLimits.DEFAULT));
+        // settings of the whole port, shared by every route on it
+        http.getConfiguration().setChunkedMaxContentLength(RegistrationHandler.MAX_BODY_BYTES);
         if (tls) {
-            main.bind(WebhookRoutes.TLS_BEAN, new PemSslContextParameters(tlsCert, tlsKey));
+            http.getConfiguration().setSsl(true);
+            http.getConfiguration().setSslContextParameters(new PemSslContextParameters(tlsCert, tlsKey));
         }
-        main.bind(
-                "netty-http",
-                new ExtensibleNettyHttpComponent(new WebhookPortPipeline(handler, ConnectionLimits.DEFAULT)));
-        main.configure().addRoutesBuilder(new WebhookRoutes(handler, port, tls));
+        main.bind("netty-http", http);
+        main.bind("registrationHandler", handler);
+        main.configure().withRoutesIncludePattern(ROUTES);
+        main.addInitialProperty("kubetunnel.scheme", tls ? "https" : "http");
+        main.addInitialProperty("kubetunnel.bind", "0.0.0.0");
+        main.addInitialProperty("kubetunnel.port", String.valueOf(port));
         main.bind(KubernetesApiHealthCheck.ID, new KubernetesApiHealthCheck(client));
         main.bind(
                 TOKEN_CHECK,

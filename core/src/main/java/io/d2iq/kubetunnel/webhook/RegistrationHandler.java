@@ -135,24 +135,12 @@ public final class RegistrationHandler {
         return WebhookReply.of(200, status.report());
     }
 
-    /** {@code GET /healthz}: the process serves HTTP. */
-    public WebhookReply live() {
-        return WebhookReply.of(200, Map.of("status", "UP"));
-    }
-
-    /** {@code GET /readyz}: a registration could succeed, that is, the connector's token is mounted. */
-    public WebhookReply ready() {
-        return hasToken()
-                ? WebhookReply.of(200, Map.of("status", "UP"))
-                : WebhookReply.error(503, "TokenMissing", "the connector token file is missing or empty");
-    }
-
-    /** Anything else: only POST and the three GET paths exist. */
+    /** Anything else: only POST and GET /status exist (health and metrics are on the management port). */
     public WebhookReply notFound() {
-        return WebhookReply.error(404, "NotFound", "POST a kubeconfig, or GET /healthz, /readyz or /status");
+        return WebhookReply.error(404, "NotFound", "POST a kubeconfig, or GET /status");
     }
 
-    /** Whether the connector's token is mounted, so a registration could succeed. */
+    /** Whether the connector's token is mounted, so a registration could succeed (the management port's readiness). */
     public boolean hasToken() {
         try {
             return Files.size(tokenFile) > 0;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
-import io.d2iq.kubetunnel.informer.KubetunnelHeaders;
+import io.d2iq.kubetunnel.camel.KubetunnelHeaders;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.reconcile.ConnectorKeys;
 import io.d2iq.kubetunnel.reconcile.ReconcileOutcome;

@@ -144,8 +144,7 @@ class TunnelLifecycleIT {
                 assertThat(hostile.closedByServer()).isTrue();
             }
         }
-        assertThat(RawHttp.exchange(tls, tunnel.port(), RawHttp.get("/healthz")))
-                .startsWith("HTTP/1.1 200");
+        assertThat(RawHttp.exchange(tls, tunnel.port(), RawHttp.get("/status"))).startsWith("HTTP/1.1 200");
         tunnel.startAgent(List.of(echo.address()));
         tunnel.awaitConnected();
         assertEchoWorks();

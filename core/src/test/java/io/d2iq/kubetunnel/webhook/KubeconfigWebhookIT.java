@@ -13,6 +13,7 @@ import io.d2iq.kubetunnel.kubeconfig.TestCertificates;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -227,24 +228,33 @@ class KubeconfigWebhookIT {
     }
 
     @Test
-    void statusStartsUnregisteredAndProbesAnswer() throws Exception {
+    void statusStartsUnregisteredAndTheLegacyProbePathsAreGone() throws Exception {
         JsonNode status = status();
         assertThat(status.get("registered").asBoolean()).isFalse();
         assertThat(status.get("registeredAt").isNull()).isTrue();
         assertThat(status.get("lastError").isNull()).isTrue();
-        assertThat(webhook.get("/healthz").statusCode()).isEqualTo(200);
-        assertThat(webhook.get("/readyz").statusCode()).isEqualTo(200);
+        // health is on the management port only (KubeconfigWebhookManagementIT)
+        assertThat(webhook.get("/healthz").statusCode()).isEqualTo(404);
+        assertThat(webhook.get("/readyz").statusCode()).isEqualTo(404);
         assertThat(webhook.get("/no-such-path").statusCode()).isEqualTo(404);
     }
 
     @Test
-    void readinessFailsWhileTheTokenFileIsMissing() throws Exception {
-        java.nio.file.Files.delete(webhook.eastTokenFile);
+    void aPostOnAnyPathIsARegistrationAndEveryOtherRequestA404SayingWhatExists() throws Exception {
+        assertThat(webhook.post("/status", BEARER, kubeconfig("remote-sa-token"))
+                        .statusCode())
+                .isEqualTo(200);
 
-        HttpResponse<String> ready = webhook.get("/readyz");
-
-        assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).contains("TokenMissing");
+        for (HttpResponse<String> other : List.of(
+                webhook.get("/no-such-path"),
+                webhook.get("/"),
+                webhook.send(HttpRequest.newBuilder(webhook.uri("/status"))
+                        .header("Authorization", BEARER)
+                        .DELETE()))) {
+            assertThat(other.statusCode()).as(other.request().toString()).isEqualTo(404);
+            assertThat(JSON.readTree(other.body()).get("reason").asText()).isEqualTo("NotFound");
+            assertThat(other.headers().firstValue("Content-Type")).hasValue("application/json");
+        }
     }
 
     /** @return the 400 answer's JSON */

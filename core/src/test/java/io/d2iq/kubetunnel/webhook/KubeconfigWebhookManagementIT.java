@@ -39,7 +39,7 @@ class KubeconfigWebhookManagementIT {
                 .contains(
                         "{\"name\":\"kubernetes-api\",\"status\":\"UP\"}",
                         "{\"name\":\"connector-token\",\"status\":\"UP\"}",
-                        "\"name\":\"route:kubeconfig-webhook-http\",\"status\":\"UP\"");
+                        "\"name\":\"route:registration-post\",\"status\":\"UP\"");
 
         webhook.api.destroy();
 
@@ -64,11 +64,12 @@ class KubeconfigWebhookManagementIT {
                         .statusCode())
                 .isEqualTo(401);
         assertThat(webhook.get("/status").statusCode()).isEqualTo(200);
-        assertThat(webhook.get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(webhook.get("/status").statusCode()).isEqualTo(200);
 
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(management.scrape())
-                        .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"kubeconfig-webhook-http\"[^}]*} 2.0")
+                        .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"status-get\"[^}]*} 2.0")
+                        .doesNotContainPattern("camel_exchanges_total\\{[^}]*routeId=\"registration-post\"[^}]*} [1-9]")
                         .contains("camel_routes_running_routes"));
     }
 }

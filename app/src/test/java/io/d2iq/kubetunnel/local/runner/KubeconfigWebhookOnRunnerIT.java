@@ -95,7 +95,7 @@ class KubeconfigWebhookOnRunnerIT {
                 .resolve(NS, webhook.name(), ConnectorResources.TUNNEL_PORT)
                 .orElseThrow()
                 .getPort();
-        assertThat(get(port, "/readyz")).contains("UP");
+        assertThat(get(port, "/status")).contains("\"registered\":false");
         assertThat(runner.addressResolver()
                         .resolve(NS, webhook.name(), ConnectorResources.TUNNEL_PORT)
                         .getPort())
@@ -145,7 +145,7 @@ class KubeconfigWebhookOnRunnerIT {
 
     private static boolean answers(int port) {
         try {
-            get(port, "/healthz");
+            get(port, "/status");
             return true;
         } catch (RuntimeException refused) {
             return false;

@@ -6,10 +6,10 @@ import io.d2iq.kubetunnel.tunnel.protocol.FrameType;
 import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
 import io.d2iq.kubetunnel.tunnel.protocol.ProtocolException;
-import io.d2iq.kubetunnel.tunnel.protocol.Stream;
 import io.d2iq.kubetunnel.tunnel.protocol.Target;
 import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
 import io.d2iq.kubetunnel.tunnel.protocol.TunnelSession;
+import io.d2iq.kubetunnel.tunnel.protocol.TunnelStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
@@ -90,7 +90,7 @@ final class AgentSession extends TunnelSession {
             refuseOpen(id, DialFailure.NOT_ALLOWED, refusal);
             return;
         }
-        Stream stream = acceptOpen(id, target);
+        TunnelStream stream = acceptOpen(id, target);
         if (stream == null) {
             return;
         }

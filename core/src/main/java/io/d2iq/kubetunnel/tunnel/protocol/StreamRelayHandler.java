@@ -8,13 +8,13 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The last handler of a local socket (proxy client or dialed target): hands every event to its
- * {@link Stream} on the session's event loop, where all stream state lives.
+ * {@link TunnelStream} on the session's event loop, where all stream state lives.
  */
 final class StreamRelayHandler extends ChannelInboundHandlerAdapter {
 
-    private final Stream stream;
+    private final TunnelStream stream;
 
-    StreamRelayHandler(Stream stream) {
+    StreamRelayHandler(TunnelStream stream) {
         this.stream = stream;
     }
 

@@ -35,7 +35,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
      */
     private static final int FLUSHES_BEFORE_EXPLICIT_FLUSH = 256;
 
-    private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
+    private final Map<Integer, TunnelStream> streams = new ConcurrentHashMap<>();
     private final TunnelMetrics metrics;
     private final KeepAlive keepAlive;
     private Channel channel;
@@ -143,18 +143,18 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
         return established;
     }
 
-    protected final Stream newStream(int id, String target) {
-        Stream stream = new Stream(this, id, target);
+    protected final TunnelStream newStream(int id, String target) {
+        TunnelStream stream = new TunnelStream(this, id, target);
         streams.put(id, stream);
         metrics.streamOpened();
         return stream;
     }
 
-    protected final Stream stream(int id) {
+    protected final TunnelStream stream(int id) {
         return streams.get(id);
     }
 
-    final void removeStream(Stream stream, boolean reset) {
+    final void removeStream(TunnelStream stream, boolean reset) {
         if (streams.remove(stream.id(), stream)) {
             metrics.streamClosed(reset);
         }
@@ -176,7 +176,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     int id = nextStreamId();
-                    Stream stream = newStream(id, target);
+                    TunnelStream stream = newStream(id, target);
                     stream.awaitOpen(
                             listener,
                             channel.eventLoop()
@@ -206,7 +206,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
 
     /** Opener side: the agent connected stream {@code id}. */
     protected final void openAcknowledged(int id) {
-        Stream stream = streams.get(id);
+        TunnelStream stream = streams.get(id);
         if (stream != null && stream.isOpening()) {
             metrics.dialSucceeded(Duration.ofNanos(System.nanoTime() - stream.openStartedNanos()));
             stream.activate();
@@ -215,7 +215,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
 
     /** Opener side: the agent could not connect stream {@code id}. */
     protected final void openFailed(int id, DialFailure failure, String message) {
-        Stream stream = streams.get(id);
+        TunnelStream stream = streams.get(id);
         if (stream != null && stream.isOpening()) {
             metrics.dialFailed(failure);
             stream.failOpen(failure, message);
@@ -223,7 +223,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Dialer side (the agent): registers a stream the peer asked for, before dialing its target. */
-    protected final Stream acceptOpen(int id, String target) {
+    protected final TunnelStream acceptOpen(int id, String target) {
         if (streams.containsKey(id)) {
             throw new ProtocolException("OPEN for stream " + id + " which is already open");
         }
@@ -241,7 +241,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Dialer side: the target is connected on {@code target} (AUTO_READ off); runs on this session's event loop. */
-    protected final void dialSucceeded(Stream stream, Channel targetChannel) {
+    protected final void dialSucceeded(TunnelStream stream, Channel targetChannel) {
         if (stream.isClosed() || closed) {
             targetChannel.close();
             return;
@@ -253,7 +253,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Dialer side: the target could not be reached; runs on this session's event loop. */
-    protected final void dialFailed(Stream stream, DialFailure failure, String message) {
+    protected final void dialFailed(TunnelStream stream, DialFailure failure, String message) {
         if (stream.isClosed()) {
             return;
         }
@@ -313,7 +313,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
         }
         switch (type) {
             case DATA -> withStream(frame, stream -> stream.onRemoteData(frame.content()));
-            case CLOSE -> withStream(frame, Stream::onRemoteClose);
+            case CLOSE -> withStream(frame, TunnelStream::onRemoteClose);
             case WINDOW_UPDATE -> withStream(frame, stream -> stream.onWindowUpdate(frame.windowIncrement()));
             case RESET -> {
                 if (frame.streamId() == 0) {
@@ -335,8 +335,8 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Frames of an unknown stream are dropped: the stream may have been reset while they were in flight. */
-    private void withStream(Frame frame, Consumer<Stream> action) {
-        Stream stream = streams.get(frame.streamId());
+    private void withStream(Frame frame, Consumer<TunnelStream> action) {
+        TunnelStream stream = streams.get(frame.streamId());
         if (stream != null) {
             action.accept(stream);
         }
@@ -351,7 +351,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (channel.isWritable()) {
-            for (Stream stream : new ArrayList<>(streams.values())) {
+            for (TunnelStream stream : new ArrayList<>(streams.values())) {
                 stream.maybeReadLocal();
             }
         }
@@ -367,7 +367,7 @@ public abstract class TunnelSession extends ChannelInboundHandlerAdapter {
         if (pongDeadline != null) {
             pongDeadline.cancel(false);
         }
-        for (Stream stream : new ArrayList<>(streams.values())) {
+        for (TunnelStream stream : new ArrayList<>(streams.values())) {
             stream.onSessionClosed();
         }
         if (established) {

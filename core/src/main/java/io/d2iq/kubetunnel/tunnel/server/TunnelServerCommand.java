@@ -42,7 +42,7 @@ public final class TunnelServerCommand implements Callable<Integer> {
             paramLabel = "PORT",
             defaultValue = "" + ConnectorResources.TUNNEL_PORT,
             description =
-                    "HTTP(S) port: /healthz, /readyz, /status, /metrics and the agent's WebSocket upgrade on any path (default: ${DEFAULT-VALUE}).")
+                    "HTTP(S) port: /status and the agent's WebSocket upgrade on any path (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(
@@ -89,9 +89,7 @@ public final class TunnelServerCommand implements Callable<Integer> {
         }
         checkPort("--port", port);
         checkPort("--proxy-port", proxyPort);
-        if (management.port() != 0) {
-            checkPort("--management-port", management.port());
-        }
+        management.validate(spec.commandLine());
         TunnelServer server = new TunnelServer(
                 new TunnelServerSettings(
                         bind,
