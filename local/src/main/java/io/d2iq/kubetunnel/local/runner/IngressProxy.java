@@ -1,22 +1,13 @@
 package io.d2iq.kubetunnel.local.runner;
 
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +22,9 @@ final class IngressProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngressProxy.class);
 
-    private final EventLoopGroup group;
-    private final Channel server;
+    private final LoopbackServer server;
 
-    private IngressProxy(EventLoopGroup group, Channel server) {
-        this.group = group;
+    private IngressProxy(LoopbackServer server) {
         this.server = server;
     }
 
@@ -48,42 +37,22 @@ final class IngressProxy implements AutoCloseable {
                         ? byHost.computeIfAbsent(
                                 host, h -> ca.issueServer(List.of(h), List.of()).serverContext())
                         : localhost;
-        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("local-ingress", true));
-        try {
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            channel.pipeline()
-                                    .addLast(new SniHandler(certificates), new FirstRequestRouter(routes, backends));
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .sync()
-                    .channel();
-            LOG.info(
-                    "ingress proxy listening on https://127.0.0.1:{}",
-                    ((InetSocketAddress) server.localAddress()).getPort());
-            return new IngressProxy(group, server);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw new IllegalStateException("interrupted while binding the ingress proxy", e);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
+        LoopbackServer server = LoopbackServer.bind("local-ingress", new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline().addLast(new SniHandler(certificates), new FirstRequestRouter(routes, backends));
+            }
+        });
+        LOG.info("ingress proxy listening on https://127.0.0.1:{}", server.port());
+        return new IngressProxy(server);
     }
 
     int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 }

@@ -1,22 +1,13 @@
 package io.d2iq.kubetunnel.local.runner;
 
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,67 +29,44 @@ final class KubeletServer implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
     private static final int MAX_FRAME_BYTES = 1024 * 1024;
 
-    private final EventLoopGroup group;
-    private final Channel server;
+    private final LoopbackServer server;
 
-    private KubeletServer(EventLoopGroup group, Channel server) {
-        this.group = group;
+    private KubeletServer(LoopbackServer server) {
         this.server = server;
     }
 
     /** Binds 127.0.0.1 on a free port and serves port-forwards to the Pods {@code pods} knows. */
     static KubeletServer start(CertificateAuthority ca, PodPorts pods) {
         SslContext tls = ca.issueLocalhost().serverContext();
-        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("local-kubelet", true));
         WebSocketServerProtocolConfig webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(PortForwardRequest.PATH)
                 .checkStartsWith(true)
                 .subprotocols(PORT_FORWARD_PROTOCOL)
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
                 .build();
-        try {
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            channel.pipeline()
-                                    .addLast(
-                                            tls.newHandler(channel.alloc()),
-                                            new HttpServerCodec(),
-                                            new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                            new PortForwardRequest(pods),
-                                            new WebSocketServerProtocolHandler(webSocket),
-                                            new PortForwardRelay());
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .sync()
-                    .channel();
-            LOG.info("kubelet API (port-forward) listening on https://127.0.0.1:{}", port(server));
-            return new KubeletServer(group, server);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw new IllegalStateException("interrupted while binding the kubelet API", e);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
+        LoopbackServer server = LoopbackServer.bind("local-kubelet", new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline()
+                        .addLast(
+                                tls.newHandler(channel.alloc()),
+                                new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new PortForwardRequest(pods),
+                                new WebSocketServerProtocolHandler(webSocket),
+                                new PortForwardRelay());
+            }
+        });
+        LOG.info("kubelet API (port-forward) listening on https://127.0.0.1:{}", server.port());
+        return new KubeletServer(server);
     }
 
     int port() {
-        return port(server);
-    }
-
-    private static int port(Channel server) {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 }
