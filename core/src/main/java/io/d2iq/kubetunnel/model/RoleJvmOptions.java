@@ -29,8 +29,10 @@ public final class RoleJvmOptions {
             // The initial heap is otherwise 1/64 of the memory the JVM sees: 256 MiB on the 24 GB bench machine
             // without a limit, whose young generation (78 MiB) was touched in full before the first collection
             // and stayed resident (jcmd GC.heap_info). From 8 MiB the heap grows only as far as the role's live
-            // data asks (13-20 MiB live after a full GC when idle). Together with the -Xmx below this took
-            // private memory from 183 to 136 MiB (tunnel-server), 204 to 141 (webhook), 159 to 125 (agent).
+            // data asks (14-22 MiB live after a full GC when idle). Together with the -Xmx below this took the
+            // demo's private memory from 174-183 to 126-136 MiB (tunnel-server), 204-212 to 137-144 (webhook),
+            // 157-159 to 121-129 (agent). A pod's JVM already starts at 4 MiB (1/64 of its 256Mi limit): there
+            // this makes the runner measure what the pod runs rather than saving.
             "-Xms8m",
             // A bound, not a saving: idle metaspace is 37-49 MiB per role, so a class-loading leak fails with
             // OutOfMemoryError: Metaspace in the role's log rather than an OOM kill from the memory limit.
@@ -43,11 +45,11 @@ public final class RoleJvmOptions {
      * The tunnel roles keep C2: with C1 only (-XX:TieredStopAtLevel=1) their RSS under load was 40-48 MiB lower,
      * but one stream ran at 0.8x, the reversed stream (the agent masks every frame) at 0.2-0.3x and 1 MiB
      * responses at 0.3x of the same JVMs with C2, at 3-4x the CPU per GB (bench/tunnel.sh, 2026-12-02).
-     * Netty's default of 2 pooled arenas per CPU is sized for servers with many event loops, each arena keeping
-     * its own chunks once traffic has touched them; a role holds one WebSocket session.
+     * One Netty arena instead of 2 per CPU (-Dio.netty.allocator.numDirectArenas=1, numHeapArenas=1) was tried and
+     * not kept: at 1,000 active streams RSS moved by -13 to +22 MiB per JVM and throughput was lower in the same run
+     * (bench/results/tunnel-20261202T155425Z.md).
      */
-    private static final List<String> TUNNEL =
-            List.of("-Xmx128m", "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
+    private static final List<String> TUNNEL = List.of("-Xmx128m");
 
     /**
      * C1 only where the role answers a handful of requests in its life: no C2 compiler thread and its arenas,
