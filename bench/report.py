@@ -40,7 +40,9 @@ print(f"Run {machine.get('date')}: {machine.get('nproc')} CPUs ({machine.get('cp
       f"{machine.get('java')}; {machine.get('tools')}.")
 print(f"Load average (1/5/15 min) before: {machine.get('load_before')}, after: {machine.get('load_after')}.")
 print(f"Memory limit of the kubetunnel JVMs: {machine.get('memory_limit', '-')}."
-      + (f" JAVA_OPTS: `{machine['java_opts']}`." if "java_opts" in machine else ""))
+      + (f" JAVA_OPTS: `{machine['java_opts']}`." if "java_opts" in machine else "")
+      + (f" JAVA_OPTS of the before-* columns: `{machine['baseline_java_opts']}`."
+         if "baseline_java_opts" in machine else ""))
 if "baseline_jar" in machine:
     print(f"Columns before-*: the same measurements with BASELINE_JAR={machine['baseline_jar']}.")
 print("Columns kt-*/before-*: iperf3 and wrk under proxychains4 (SOCKS5 to the proxy port from inside the client, "

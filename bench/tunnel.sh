@@ -5,7 +5,8 @@
 # HOLD_STREAMS=idle streams for the heap/RSS-per-idle-stream figure, default 10000, 0 skips it;
 # JAVA_OPTS for the kubetunnel JVMs; MEMORY_LIMIT=memory limit of each kubetunnel JVM as in its pod,
 # default 256M, "none" for no limit; BASELINE_JAR=an older kubetunnel.jar adds its ws/wss pairs as
-# "before-*" columns; PEERS=comma list of chisel,remotedialer,ssh measured beside kubetunnel, default all,
+# "before-*" columns; BASELINE_JAVA_OPTS=JAVA_OPTS of the before-* JVMs, default JAVA_OPTS (with
+# BASELINE_JAR=target/kubetunnel.jar it compares two sets of JVM options side by side); PEERS=comma list of chisel,remotedialer,ssh measured beside kubetunnel, default all,
 # "none" skips them: see start_peers). Needs root for apt-get when a tool is missing and for the memory cgroups.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ DURATION=${DURATION:-10}
 HOLD_STREAMS=${HOLD_STREAMS:-10000}
 JAVA_OPTS=${JAVA_OPTS:-}
 BASELINE_JAR=${BASELINE_JAR:-}
+BASELINE_JAVA_OPTS=${BASELINE_JAVA_OPTS-$JAVA_OPTS}
 MEMORY_LIMIT=${MEMORY_LIMIT:-256M}
 PEERS=${PEERS:-chisel,remotedialer,ssh}
 [[ $PEERS == none ]] && PEERS=
@@ -167,7 +169,7 @@ choose_memory_limit() {
 
 start_jvm() { # start_jvm NAME JAR ARGS...: java -jar JAR ARGS under MEMORY_LIMIT; its pid in LAST_PID
     local name=$1 jar=$2 opts=() cg; shift 2
-    read -r -a opts <<<"$JAVA_OPTS"
+    if [[ $name == before-* ]]; then read -r -a opts <<<"$BASELINE_JAVA_OPTS"; else read -r -a opts <<<"$JAVA_OPTS"; fi
     [[ $LIMIT_HOW == maxram ]] && opts+=("${MAXRAM_OPTS[@]}")
     if [[ $LIMIT_HOW == cgroup ]]; then
         cg=$MEMCG_ROOT/kubetunnel-bench-$$-$name
@@ -666,6 +668,7 @@ start_peers
     esac
     [[ -n $JAVA_OPTS ]] && echo "java_opts	$JAVA_OPTS"
     [[ -n $BASELINE_JAR ]] && echo "baseline_jar	$BASELINE_JAR"
+    [[ -n $BASELINE_JAR && $BASELINE_JAVA_OPTS != "$JAVA_OPTS" ]] && echo "baseline_java_opts	${BASELINE_JAVA_OPTS:-(none)}"
     echo "peers	${PEERS:-none}"
 } >"$WORK/machine.tsv"
 

@@ -5,9 +5,11 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGateway;
 import io.d2iq.kubetunnel.controller.ControllerApplication;
 import io.d2iq.kubetunnel.controller.ControllerOptions;
+import io.d2iq.kubetunnel.local.controlplane.ControlPlane;
 import io.d2iq.kubetunnel.model.ConnectorFixtures;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.model.ControllerSettings;
+import io.d2iq.kubetunnel.real.ControlPlaneBinaries;
 import io.d2iq.kubetunnel.reconcile.ComponentStatusClient;
 import io.d2iq.kubetunnel.reconcile.ConnectorReconciler;
 import io.d2iq.kubetunnel.reconcile.ConnectorStatusWriter;
@@ -15,12 +17,16 @@ import io.d2iq.kubetunnel.reconcile.EventRecorder;
 import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,37 +41,45 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scale of the controller: N connectors applied to the embedded API (the {@code local-api} role in a JVM of
- * its own, so this JVM's heap is the controller's), time until every one has all its children and a
- * status, this JVM's heap (retained after GC at the end, and the most used at any time), API requests per
- * connector as the controller's client sent them. Baseline in the same run, on a fresh API: the same
+ * Scale of the controller: N connectors applied to an API server in processes of their own (so this JVM's heap
+ * is the controller's), time until every one has all its children and a status, this JVM's heap (retained after
+ * GC at the end, and the most used at any time), API requests per connector as the controller's client sent them,
+ * and the CPU the API server's own processes used meanwhile. Baseline in the same run, on a fresh API: the same
  * reconciler called directly, one connector after another, without routes, queue or watches.
- * Run with {@code ./mvnw -Pbench test -Dtest=ControllerScaleBench [-Dbench.connectors=1000]}.
+ * {@code -Dbench.api=embedded} (the default) runs them on the embedded API (the {@code local-api} role),
+ * {@code -Dbench.api=real} on the real control plane of the real tier (etcd, kube-apiserver,
+ * kube-controller-manager, see {@link ControlPlane}).
+ * Run with {@code ./mvnw -Pbench test -Dtest=ControllerScaleBench [-Dbench.connectors=1000] [-Dbench.api=real]}.
  */
 @Tag("bench")
 class ControllerScaleBench {
 
     private static final int CONNECTORS = Integer.getInteger("bench.connectors", 1000);
     private static final int WORKERS = Integer.getInteger("bench.workers", 4);
+    private static final String API = System.getProperty("bench.api", "embedded");
+    /** {@code -Dbench.baseline=false} skips the baseline (sequential, it is the slow half on the real tier). */
+    private static final boolean BASELINE = Boolean.parseBoolean(System.getProperty("bench.baseline", "true"));
+
     private static final String NS = "bench";
     private static final ServiceAddressResolver NOWHERE =
             (namespace, service, port) -> URI.create("http://127.0.0.1:1");
 
     @Test
     void connectorsUntilEveryOneHasChildrenAndStatus() throws Exception {
-        Result baseline = run("baseline: reconciler called in a loop", this::reconcileDirectly);
+        Result baseline = BASELINE ? run("baseline: reconciler called in a loop", this::reconcileDirectly) : null;
         Result controller = run(
                 "kubetunnel controller: watches, work queue, " + WORKERS + " workers", this::reconcileWithController);
         System.out.printf(
-                "%nBENCH controller-scale connectors=%d cpus=%d maxHeapMiB=%d loadAverage=%.2f%n",
+                "%nBENCH controller-scale api=%s connectors=%d cpus=%d maxHeapMiB=%d loadAverage=%.2f%n",
+                API,
                 CONNECTORS,
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        for (Result r : new Result[] {baseline, controller}) {
+        for (Result r : baseline == null ? new Result[] {controller} : new Result[] {baseline, controller}) {
             System.out.printf(
                     "BENCH %-50s seconds=%.1f requests/connector=%.1f (reads %.1f, writes %.1f)"
-                            + " heapRetainedMiB=%.1f heapMaxUsedMiB=%.1f loadAverage=%.2f%n",
+                            + " heapRetainedMiB=%.1f heapMaxUsedMiB=%.1f apiServerCpuSeconds=%.1f%s loadAverage=%.2f%n",
                     r.label,
                     r.seconds,
                     r.reads + r.writes,
@@ -73,9 +87,13 @@ class ControllerScaleBench {
                     r.writes,
                     r.heapRetainedMiB,
                     r.heapMaxUsedMiB,
+                    r.apiServerCpuSeconds,
+                    r.etcdCpuSeconds < 0 ? "" : String.format(" etcdCpuSeconds=%.1f", r.etcdCpuSeconds),
                     r.loadAverage);
         }
-        System.out.printf("BENCH ratio controller/baseline time=%.2f%n", controller.seconds / baseline.seconds);
+        if (baseline != null) {
+            System.out.printf("BENCH ratio controller/baseline time=%.2f%n", controller.seconds / baseline.seconds);
+        }
     }
 
     private record Result(
@@ -85,6 +103,8 @@ class ControllerScaleBench {
             double writes,
             double heapRetainedMiB,
             double heapMaxUsedMiB,
+            double apiServerCpuSeconds,
+            double etcdCpuSeconds,
             double loadAverage) {}
 
     @FunctionalInterface
@@ -97,33 +117,10 @@ class ControllerScaleBench {
     }
 
     private Result run(String label, Workload workload) throws Exception {
-        Path dir = Files.createTempDirectory("bench-api");
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Path out = dir.resolve("out");
-        Process api = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "local-api",
-                        "--port",
-                        "0",
-                        "--kubeconfig-out",
-                        kubeconfig.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
         RequestCounter requests = new RequestCounter();
         HeapSampler heap = new HeapSampler();
-        try {
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (!Files.readString(out).contains("listening on")) {
-                if (System.nanoTime() > deadline || !api.isAlive()) {
-                    throw new IllegalStateException("local-api did not start: " + Files.readString(out));
-                }
-                Thread.sleep(100);
-            }
-            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+        try (ApiUnderTest api = API.equals("real") ? RealApi.start() : EmbeddedApi.start()) {
+            Config config = Config.fromKubeconfig(api.kubeconfig());
             try (KubernetesClient observer =
                             new KubernetesClientBuilder().withConfig(config).build();
                     KubernetesClient counted = new KubernetesClientBuilder()
@@ -134,28 +131,153 @@ class ControllerScaleBench {
                 prepare(observer);
                 heap.start();
                 long start = System.nanoTime();
-                double[] secondsAndRetained = new double[2];
+                double apiCpuBefore = cpuSeconds(api.server());
+                double etcdCpuBefore = api.etcd() == null ? 0 : cpuSeconds(api.etcd());
+                double[] measured = new double[4];
                 long[] readsAndWrites = new long[2];
                 workload.reconcileAll(counted, observer, () -> {
-                    secondsAndRetained[0] = (System.nanoTime() - start) / 1e9;
+                    measured[0] = (System.nanoTime() - start) / 1e9;
+                    measured[2] = cpuSeconds(api.server()) - apiCpuBefore;
+                    measured[3] = api.etcd() == null ? -1 : cpuSeconds(api.etcd()) - etcdCpuBefore;
                     readsAndWrites[0] = requests.reads.get();
                     readsAndWrites[1] = requests.writes.get();
-                    secondsAndRetained[1] = usedHeapAfterGc() / 1024.0 / 1024.0;
+                    measured[1] = usedHeapAfterGc() / 1024.0 / 1024.0;
                 });
                 return new Result(
                         label,
-                        secondsAndRetained[0],
+                        measured[0],
                         readsAndWrites[0] / (double) CONNECTORS,
                         readsAndWrites[1] / (double) CONNECTORS,
-                        secondsAndRetained[1],
+                        measured[1],
                         heap.stop() / 1024.0 / 1024.0,
+                        measured[2],
+                        measured[3],
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         } finally {
             heap.stop();
-            api.destroy();
-            api.waitFor(30, TimeUnit.SECONDS);
-            api.destroyForcibly();
+        }
+    }
+
+    /** A fresh API server for one run: the kubeconfig of its admin, and its processes, whose CPU is counted. */
+    private interface ApiUnderTest extends AutoCloseable {
+        String kubeconfig();
+
+        /** The API server's process. */
+        long server();
+
+        /** etcd's process, or null where the API keeps its objects in its own memory. */
+        Long etcd();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** The {@code local-api} role in a JVM of its own. */
+    private record EmbeddedApi(Process process, String kubeconfig) implements ApiUnderTest {
+
+        static EmbeddedApi start() throws Exception {
+            Path dir = Files.createTempDirectory("bench-api");
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Path out = dir.resolve("out");
+            Process api = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Main.class.getName(),
+                            "local-api",
+                            "--port",
+                            "0",
+                            "--kubeconfig-out",
+                            kubeconfig.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (!Files.readString(out).contains("listening on")) {
+                    if (System.nanoTime() > deadline || !api.isAlive()) {
+                        throw new IllegalStateException("local-api did not start: " + Files.readString(out));
+                    }
+                    Thread.sleep(100);
+                }
+                return new EmbeddedApi(api, Files.readString(kubeconfig));
+            } catch (Exception | Error e) {
+                api.destroyForcibly();
+                throw e;
+            }
+        }
+
+        @Override
+        public long server() {
+            return process.pid();
+        }
+
+        @Override
+        public Long etcd() {
+            return null;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
+    /** etcd, kube-apiserver and kube-controller-manager of the real tier, under target/control-plane/. */
+    private record RealApi(ControlPlane plane, long server, Long etcd) implements ApiUnderTest {
+
+        static RealApi start() throws Exception {
+            Path dir = Files.createTempDirectory(
+                    Files.createDirectories(Path.of("target", "control-plane")), "ControllerScaleBench-");
+            ControlPlane plane = ControlPlaneBinaries.start("bench", dir);
+            try {
+                return new RealApi(plane, child("kube-apiserver"), child("etcd"));
+            } catch (RuntimeException e) {
+                plane.close();
+                throw e;
+            }
+        }
+
+        private static long child(String binary) {
+            return ProcessHandle.current()
+                    .descendants()
+                    .filter(p -> p.info()
+                            .command()
+                            .map(command -> command.endsWith("/" + binary))
+                            .orElse(false))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + binary + " process"))
+                    .pid();
+        }
+
+        @Override
+        public String kubeconfig() {
+            try {
+                return Files.readString(plane.adminKubeconfig());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            plane.close();
+        }
+    }
+
+    /** utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux). */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name before ")" may hold spaces; fields after it start at field 3 (state)
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -163,6 +285,29 @@ class ControllerScaleBench {
         for (String crd : new String[] {"tunnelconnectors", "tunnelgateways"}) {
             client.load(Files.newInputStream(Path.of("deploy/crds/" + crd + ".kubetunnel.d2iq.io-v1.yml")))
                     .create();
+        }
+        if (client.namespaces().withName(NS).get() == null) {
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(NS)
+                            .endMetadata()
+                            .build())
+                    .create();
+        }
+        // a real API server serves a new CRD's resources only once it is Established
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try {
+                client.resources(TunnelGateway.class).inNamespace(NS).list();
+                client.resources(TunnelConnector.class).inNamespace(NS).list();
+                break;
+            } catch (KubernetesClientException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
         }
         TunnelGateway gateway = ConnectorFixtures.gateway(NS, "gw", "tunnels.example.com", "/kt", null);
         gateway.getSpec()

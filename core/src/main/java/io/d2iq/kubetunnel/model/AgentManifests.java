@@ -2,7 +2,6 @@ package io.d2iq.kubetunnel.model;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.HostAliasBuilder;
@@ -13,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -71,7 +69,6 @@ public final class AgentManifests {
 
     private static final Map<String, String> REMOTE_LABELS = Map.of(
             "app.kubernetes.io/name", ConnectorLabels.APP_NAME, "app.kubernetes.io/component", ConnectorLabels.AGENT);
-    private static final long NON_ROOT_UID = 65532L;
 
     private AgentManifests() {}
 
@@ -263,37 +260,12 @@ public final class AgentManifests {
         PodSpec pod = new PodSpecBuilder()
                 .withServiceAccountName(REMOTE_AGENT_NAME)
                 .withAutomountServiceAccountToken(false)
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(NON_ROOT_UID)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .withContainers(new ContainerBuilder()
-                        .withName(containerName)
-                        .withImage(settings.image())
-                        .withArgs(args)
-                        .withNewResources()
-                        .addToRequests("cpu", new Quantity("50m"))
-                        .addToRequests("memory", new Quantity("128Mi"))
-                        .addToLimits("memory", new Quantity("256Mi"))
-                        .endResources()
-                        .withNewSecurityContext()
-                        .withAllowPrivilegeEscalation(false)
-                        .withReadOnlyRootFilesystem(true)
-                        .withNewCapabilities()
-                        .withDrop("ALL")
-                        .endCapabilities()
-                        .endSecurityContext()
+                .withSecurityContext(RoleContainer.podSecurityContext())
+                .withContainers(RoleContainer.container(containerName, settings.image(), args)
                         .addNewVolumeMount()
                         .withName("connector")
                         .withMountPath(CONNECTOR_MOUNT_DIR)
                         .withReadOnly(true)
-                        .endVolumeMount()
-                        .addNewVolumeMount()
-                        .withName("tmp")
-                        .withMountPath("/tmp")
                         .endVolumeMount()
                         .build())
                 .addNewVolume()
@@ -302,11 +274,7 @@ public final class AgentManifests {
                 .withSecretName(REMOTE_CONNECTOR_SECRET)
                 .endSecret()
                 .endVolume()
-                .addNewVolume()
-                .withName("tmp")
-                .withNewEmptyDir()
-                .endEmptyDir()
-                .endVolume()
+                .addToVolumes(RoleContainer.tmpVolume())
                 .build();
         if (endpoints.hostAlias() != null) {
             // the gateway's host may not resolve on the remote cluster: pin it to the Ingress's address

@@ -3,11 +3,9 @@ package io.d2iq.kubetunnel.model;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelGatewayIngressSpec;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -25,7 +23,8 @@ import java.util.TreeMap;
  * The Deployment, Service and Ingress of one per-connector component (tunnel server or kubeconfig
  * webhook). Both components share this shape: one container running a role of the kubetunnel image,
  * its HTTP port on {@link ConnectorResources#TUNNEL_PORT}, the connector token mounted read-only, and the
- * {@link ManagementPort} (added here to the args and ports) that the probes and Prometheus use.
+ * {@link ManagementPort} (added here to the args and ports) that the probes and Prometheus use; the rest of the
+ * container (security, memory, JVM options) is {@link RoleContainer}'s.
  *
  * @param component component label value
  * @param name name of the Deployment, Service and Ingress
@@ -54,9 +53,6 @@ public record ComponentWorkload(
     public record NamedPort(String name, int port) {}
 
     private static final String TOKEN_VOLUME = "connector-token";
-    private static final String TMP_VOLUME = "tmp";
-    /** Non-root user of the image (distroless "nonroot"). */
-    private static final long NON_ROOT_UID = 65532L;
 
     /** The component's Deployment: one replica, non-root, read-only root filesystem, probes on the management port. */
     public Deployment deployment(TunnelConnector connector, ControllerSettings settings) {
@@ -78,13 +74,7 @@ public record ComponentWorkload(
                 .withNewSpec()
                 .withServiceAccountName(serviceAccountName)
                 .withAutomountServiceAccountToken(serviceAccountName != null)
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(NON_ROOT_UID)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(RoleContainer.podSecurityContext())
                 .withContainers(container(settings))
                 .addNewVolume()
                 .withName(TOKEN_VOLUME)
@@ -97,11 +87,7 @@ public record ComponentWorkload(
                 .endItem()
                 .endSecret()
                 .endVolume()
-                .addNewVolume()
-                .withName(TMP_VOLUME)
-                .withNewEmptyDir()
-                .endEmptyDir()
-                .endVolume()
+                .addToVolumes(RoleContainer.tmpVolume())
                 .endSpec()
                 .endTemplate()
                 .endSpec()
@@ -110,10 +96,7 @@ public record ComponentWorkload(
 
     private Container container(ControllerSettings settings) {
         IntOrString management = new IntOrString(ManagementPort.NAME);
-        return new ContainerBuilder()
-                .withName(component)
-                .withImage(settings.image())
-                .withArgs(containerArgs())
+        return RoleContainer.container(component, settings.image(), containerArgs())
                 .withPorts(allPorts().stream()
                         .map(ComponentWorkload::containerPort)
                         .toList())
@@ -132,26 +115,10 @@ public record ComponentWorkload(
                 .withPeriodSeconds(10)
                 .withFailureThreshold(3)
                 .endLivenessProbe()
-                .withNewResources()
-                .addToRequests("cpu", new Quantity("50m"))
-                .addToRequests("memory", new Quantity("128Mi"))
-                .addToLimits("memory", new Quantity("256Mi"))
-                .endResources()
-                .withNewSecurityContext()
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .endSecurityContext()
                 .addNewVolumeMount()
                 .withName(TOKEN_VOLUME)
                 .withMountPath(ConnectorResources.TOKEN_MOUNT_DIR)
                 .withReadOnly(true)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                .withName(TMP_VOLUME)
-                .withMountPath("/tmp")
                 .endVolumeMount()
                 .build();
     }

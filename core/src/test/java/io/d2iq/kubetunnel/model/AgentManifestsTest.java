@@ -187,6 +187,25 @@ class AgentManifestsTest {
     }
 
     @Test
+    void agentAndRegisterPodsRunWithTheirRolesJvmOptions() {
+        Container agent =
+                agent().getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container register =
+                register().getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(agent.getEnv()).singleElement().satisfies(env -> {
+            assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+            assertThat(env.getValue()).isEqualTo(RoleJvmOptions.of("agent"));
+        });
+        assertThat(register.getEnv()).singleElement().satisfies(env -> {
+            assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+            assertThat(env.getValue()).isEqualTo(RoleJvmOptions.of("register"));
+        });
+        // the heap fits the pod's memory limit with room for metaspace, code and thread stacks
+        assertThat(agent.getResources().getLimits().get("memory").toString()).isEqualTo("256Mi");
+        assertThat(agent.getEnv().get(0).getValue()).contains("-Xmx128m", "-XX:+UseSerialGC", "-Xms8m");
+    }
+
+    @Test
     void registerJobPostsToTheWebhookUrl() {
         Job job = register();
         assertThat(job.getMetadata().getName()).startsWith("kubetunnel-register-");

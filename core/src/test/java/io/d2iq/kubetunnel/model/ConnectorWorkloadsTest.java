@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnector;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConnectorWorkloadsTest {
@@ -43,6 +45,44 @@ class ConnectorWorkloadsTest {
                         .filter(e -> service.getSpec().getSelector().containsKey(e.getKey()))
                         .collect(java.util.stream.Collectors.toMap(
                                 java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
+    }
+
+    @Test
+    void tunnelServerAndWebhookDeploymentsCarryTheirRolesJvmOptions() {
+        Container server = ConnectorWorkloads.tunnelServer(inputs)
+                .deployment(connector, ControllerSettings.defaults())
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        Container webhook = ConnectorWorkloads.kubeconfigWebhook(inputs)
+                .deployment(connector, ControllerSettings.defaults())
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(server.getEnv())
+                .extracting(EnvVar::getName, EnvVar::getValue)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("JAVA_TOOL_OPTIONS", RoleJvmOptions.of("tunnel-server")));
+        assertThat(webhook.getEnv())
+                .extracting(EnvVar::getName, EnvVar::getValue)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "JAVA_TOOL_OPTIONS", RoleJvmOptions.of("kubeconfig-webhook")));
+        // the webhook answers one POST per registration: a small heap and no C2
+        assertThat(webhook.getEnv().get(0).getValue())
+                .contains("-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m");
+        assertThat(server.getEnv().get(0).getValue()).contains("-Xmx128m", "-XX:+UseSerialGC", "-Xms8m");
+    }
+
+    @Test
+    void jvmOptionsAreDecidedForEveryRoleAndNoneElse() {
+        assertThat(List.of("tunnel-server", "kubeconfig-webhook", "agent", "register"))
+                .allSatisfy(role -> assertThat(RoleJvmOptions.of(role)).startsWith("-XX:+UseSerialGC"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RoleJvmOptions.of("controller-typo"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

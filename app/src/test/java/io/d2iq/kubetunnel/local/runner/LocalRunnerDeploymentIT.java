@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.local.LocalApi;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -185,6 +186,30 @@ class LocalRunnerDeploymentIT {
     }
 
     @Test
+    void aPodThatSetsJavaToolOptionsRunsWithThoseAloneAndOthersWithTheRunnersDefaults() throws Exception {
+        String ns = "jvm";
+        long defaults = startServer(ns, "defaults");
+        assertThat(commandLine(defaults)).containsSubsequence(RunnerOptions.DEFAULT_JVM_ARGS.toArray(String[]::new));
+
+        secret(ns, "own-secret");
+        client.services().resource(TestWorkloads.service(ns, "own")).create();
+        Deployment own = TestWorkloads.server(ns, "own", "own-secret");
+        own.getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv()
+                .add(new EnvVar("JAVA_TOOL_OPTIONS", "-Xmx64m -XX:+UseSerialGC", null));
+        client.apps().deployments().resource(own).create();
+        awaitStatus(ns, "own", status -> status.getReadyReplicas() == 1);
+
+        int port = runner.serviceMap().resolve(ns, "own", 80).orElseThrow().getPort();
+        assertThat(get(port, "/env?JAVA_TOOL_OPTIONS")).isEqualTo("-Xmx64m -XX:+UseSerialGC");
+        assertThat(commandLine(pid(ns, "own"))).doesNotContainAnyElementsOf(RunnerOptions.DEFAULT_JVM_ARGS);
+    }
+
+    @Test
     void aChangedPodTemplateRestartsTheProcessOnTheSameServiceAddress() {
         String ns = "restart";
         long pid = startServer(ns, "restarted");
@@ -257,6 +282,12 @@ class LocalRunnerDeploymentIT {
                         .withStringData(Map.of("other", "from-string-data"))
                         .build())
                 .create();
+    }
+
+    /** The process's arguments from /proc (ProcessHandle.Info has none for a command line as long as the test class path). */
+    private static java.util.List<String> commandLine(long pid) throws java.io.IOException {
+        String cmdline = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline"));
+        return java.util.List.of(cmdline.split("\0"));
     }
 
     private static long pid(String ns, String name) {

@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 final class PodLauncher {
 
     /** The parent's variables a JVM may need; everything else a pod would not inherit from its node. */
+    private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+
     private static final List<String> INHERITED = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
 
     private final KubernetesClient api;
@@ -172,7 +174,10 @@ final class PodLauncher {
         }
         List<String> command = new ArrayList<>();
         command.add(options.javaCommand().toString());
-        command.addAll(options.jvmArgs());
+        // A pod that sets its JVM options runs with those alone, so what the runner measures is what is shipped.
+        if (!env.containsKey(JAVA_TOOL_OPTIONS)) {
+            command.addAll(options.jvmArgs());
+        }
         command.add("-Djava.io.tmpdir=" + mkdirs(podDir.resolve("tmp")));
         command.add("-Dkubetunnel.workload=" + namespace + "/" + kind + "/" + name);
         if (pod.getHostAliases() != null && !pod.getHostAliases().isEmpty()) {

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * @param classPath    their class path
  * @param mainClass    their main class, given the container's args
  * @param roles        args[0] values that mark a Deployment or Job (in kubelet mode: a Pod) as ours to run
- * @param jvmArgs      JVM flags of each role process (small heap, quick start-up)
+ * @param jvmArgs      JVM flags of a role process whose container sets no {@code JAVA_TOOL_OPTIONS} (small heap,
+ *                     quick start-up); a container that sets them runs with those alone
  * @param workDir      where logs and mounted files go; null: a new temporary directory, deleted on close
  * @param ingressCa    CA that signs the ingress proxy's certificates; null: a generated one
  * @param apiCaPem     CA of the API the workloads live in, written as {@code ca.crt}; null: taken from the client
