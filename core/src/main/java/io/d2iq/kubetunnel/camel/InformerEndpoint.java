@@ -53,7 +53,7 @@ public class InformerEndpoint extends DefaultEndpoint {
         if (labelSelector != null && !labelSelector.isBlank()) {
             scoped = scoped.withLabelSelector(labelSelector);
         }
-        return scoped.runnableInformer(resyncPeriod);
+        return scoped.runnableInformer(resyncPeriod).itemStore(new WithoutManagedFieldsStore());
     }
 
     private KubernetesClient resolveClient() {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +61,10 @@ class InformerRouteTest extends CamelTestSupport {
                         .process(exchange -> events.add(RecordedEvent.of(exchange)));
                 from("informer:ConfigMap?namespace=cm-resync&resyncPeriod=300&kubernetesClient=#kube")
                         .routeId("resync")
+                        .autoStartup(false)
+                        .process(exchange -> events.add(RecordedEvent.of(exchange)));
+                from("informer:ConfigMap?namespace=cm-managed")
+                        .routeId("managed")
                         .autoStartup(false)
                         .process(exchange -> events.add(RecordedEvent.of(exchange)));
                 from("informer:ConfigMap?namespace=cm-stop")
@@ -170,6 +175,38 @@ class InformerRouteTest extends CamelTestSupport {
         context.getRouteController().startRoute("stop");
         await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
         assertThat(events.get(0).summary()).isEqualTo("ADDED cm-stop/late");
+    }
+
+    @Test
+    void objectsArriveAndAreCachedWithoutManagedFields() throws Exception {
+        ConfigMap withManagedFields = configMap("cm-managed", "applied", "v1");
+        withManagedFields
+                .getMetadata()
+                .setManagedFields(List.of(new ManagedFieldsEntryBuilder()
+                        .withManager("kubectl")
+                        .withOperation("Apply")
+                        .withApiVersion("v1")
+                        .withFieldsType("FieldsV1")
+                        .build()));
+        kube.configMaps().inNamespace("cm-managed").resource(withManagedFields).create();
+        assertThat(kube.configMaps()
+                        .inNamespace("cm-managed")
+                        .withName("applied")
+                        .get()
+                        .getMetadata()
+                        .getManagedFields())
+                .as("the API serves them")
+                .isNotEmpty();
+
+        context.getRouteController().startRoute("managed");
+        awaitWatching("managed");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.name()).isEqualTo("applied");
+            assertThat(event.body().getMetadata().getManagedFields()).isNullOrEmpty();
+        });
+        context.getRouteController().stopRoute("managed");
     }
 
     private void awaitWatching(String routeId) {
