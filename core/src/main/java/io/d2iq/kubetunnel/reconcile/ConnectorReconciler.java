@@ -59,6 +59,17 @@ public final class ConnectorReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorReconciler.class);
 
+    /** The kinds of a connector's children, each labelled with the connector's name. */
+    private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(
+            Deployment.class,
+            Service.class,
+            Ingress.class,
+            NetworkPolicy.class,
+            Secret.class,
+            ServiceAccount.class,
+            Role.class,
+            RoleBinding.class);
+
     private final KubernetesClient client;
     private final ObjectCache cache;
     private final ResourceApplier applier;
@@ -422,53 +433,13 @@ public final class ConnectorReconciler {
      */
     private int deleteChildren(String namespace, String name) {
         List<HasMetadata> children = new ArrayList<>();
-        children.addAll(client.apps()
-                .deployments()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
-        children.addAll(client.services()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
-        children.addAll(client.network()
-                .v1()
-                .ingresses()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
-        children.addAll(client.network()
-                .v1()
-                .networkPolicies()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
-        children.addAll(client.secrets()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
-        children.addAll(client.serviceAccounts()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
-        children.addAll(client.rbac()
-                .roles()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
-        children.addAll(client.rbac()
-                .roleBindings()
-                .inNamespace(namespace)
-                .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
-                .list()
-                .getItems());
+        for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
+            children.addAll(client.resources(kind)
+                    .inNamespace(namespace)
+                    .withLabel(ConnectorResources.CONNECTOR_LABEL, name)
+                    .list()
+                    .getItems());
+        }
         // One by one, by name: a collection delete whose label selector a server ignores would take other connectors'
         // children.
         children.forEach(child -> client.resource(child).withGracePeriod(0).delete());
