@@ -267,6 +267,28 @@ class ConnectorReconcilerIT {
     }
 
     @Test
+    void aRegistrationPostedBeforeTheAgentsFirstConnectionStaysListeningUntilTheAgentConnects() {
+        createGateway();
+        createConnector("c1", null);
+        reconciler.reconcile(NS, "c1");
+        markTunnelServerReady("c1");
+        writeKubeconfigSecret("c1", VALID_KUBECONFIG);
+
+        StateDecision beforeTheAgent = reconciler.reconcile(NS, "c1").decision();
+        assertThat(beforeTheAgent.state()).isEqualTo(TunnelConnectorState.Listening);
+        assertThat(beforeTheAgent.reason()).isEqualTo("AgentNotConnected");
+
+        agentConnected.set(true);
+        assertThat(reconciler.reconcile(NS, "c1").decision().state()).isEqualTo(TunnelConnectorState.Connected);
+        agentConnected.set(false);
+        assertThat(reconciler.reconcile(NS, "c1").decision().reason()).isEqualTo("AgentDisconnected");
+        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .extracting(e -> e.getReason())
+                .doesNotContain("Pending")
+                .containsSubsequence("Listening", "Connected", "Disconnected");
+    }
+
+    @Test
     void aKubeconfigSecretWithADangerousFieldIsNeverProbedFailsNamingTheFieldAndHealsWhenValidAgain() {
         createGateway();
         createConnector("c1", null);

@@ -11,6 +11,8 @@ import io.d2iq.kubetunnel.model.SpecProblem;
  * @param agentConnected whether the tunnel server reports a connected agent
  * @param registrationError the webhook's last rejection of a registration, or null
  * @param kubeconfigPresent whether the kubeconfig Secret holds a registered kubeconfig (the controller creates it empty)
+ * @param agentHasConnected whether the connector's last written state shows that its agent has connected (Pending,
+ *     Connected or Disconnected): an agent that is not connected now is an outage only then
  * @param kubeconfigRejected why the controller refuses to use the kubeconfig the Secret holds, or null
  * @param probe the last probe of the remote API server through the tunnel, or null when none ran
  */
@@ -21,6 +23,7 @@ public record ConnectorFacts(
         boolean agentConnected,
         Problem registrationError,
         boolean kubeconfigPresent,
+        boolean agentHasConnected,
         Problem kubeconfigRejected,
         ProbeResult probe) {
 
@@ -32,6 +35,6 @@ public record ConnectorFacts(
 
     /** Facts of a connector whose spec is unusable. */
     public static ConnectorFacts invalid(SpecProblem problem) {
-        return new ConnectorFacts(problem, null, false, false, null, false, null, null);
+        return new ConnectorFacts(problem, null, false, false, null, false, false, null, null);
     }
 }

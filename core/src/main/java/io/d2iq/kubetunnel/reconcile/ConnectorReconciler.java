@@ -36,8 +36,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,10 @@ public final class ConnectorReconciler {
     public static final String KUBECONFIG_REJECTED = "KubeconfigRejected";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorReconciler.class);
+
+    /** The states that a connector reaches only after its agent's first connection. */
+    private static final Set<TunnelConnectorState> AFTER_FIRST_CONNECTION =
+            EnumSet.of(TunnelConnectorState.Pending, TunnelConnectorState.Connected, TunnelConnectorState.Disconnected);
 
     /** The kinds of a connector's children, each labelled with the connector's name. */
     private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(
@@ -322,8 +328,14 @@ public final class ConnectorReconciler {
                 reports.agentConnected(),
                 reports.registrationError(),
                 registration.present(),
+                agentHasConnected(inputs.connector()),
                 registration.rejected(),
                 probe);
+    }
+
+    private static boolean agentHasConnected(TunnelConnector connector) {
+        return connector.getStatus() != null
+                && AFTER_FIRST_CONNECTION.contains(connector.getStatus().getState());
     }
 
     /** The tunnel server's and the webhook's {@code /status}; the tunnel server is asked only once it is ready. */

@@ -38,10 +38,9 @@ public record StateDecision(TunnelConnectorState state, String reason, String me
                     TunnelConnectorState.Starting, "WaitingForChildren", "waiting for " + facts.waitingFor());
         }
         if (!facts.tunnelServerReady()) {
-            // Once registered, the connector has worked: losing its tunnel server (a restart, a crash) is an outage,
-            // not a start.
+            // Once the agent has connected, losing the tunnel server (a restart, a crash) is an outage, not a start.
             TunnelConnectorState state =
-                    facts.kubeconfigPresent() ? TunnelConnectorState.Disconnected : TunnelConnectorState.Starting;
+                    facts.agentHasConnected() ? TunnelConnectorState.Disconnected : TunnelConnectorState.Starting;
             return new StateDecision(
                     state,
                     "TunnelServerNotReady",
@@ -49,7 +48,8 @@ public record StateDecision(TunnelConnectorState state, String reason, String me
                             + " if it does not, kubectl describe deployment of this connector's tunnel server (image, pull secrets, limits)");
         }
         if (!facts.agentConnected()) {
-            if (facts.kubeconfigPresent()) {
+            // The register Job may post before the agent's first connection: that is still the wait for the agent.
+            if (facts.agentHasConnected()) {
                 return new StateDecision(
                         TunnelConnectorState.Disconnected,
                         "AgentDisconnected",

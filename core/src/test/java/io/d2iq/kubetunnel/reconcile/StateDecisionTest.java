@@ -13,7 +13,7 @@ class StateDecisionTest {
     @Test
     void aTunnelServerThatIsNotReadyBeforeRegistrationIsStillStarting() {
         StateDecision decision = StateDecision.from(
-                new ConnectorFacts(null, null, false, false, null, false, null, null), "c-agent-manifests");
+                new ConnectorFacts(null, null, false, false, null, false, false, null, null), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Starting);
         assertThat(decision.reason()).isEqualTo("TunnelServerNotReady");
     }
@@ -21,7 +21,7 @@ class StateDecisionTest {
     @Test
     void listeningSaysWhichCommandAppliesTheAgentManifestsOnTheRemoteCluster() {
         StateDecision decision = StateDecision.from(
-                new ConnectorFacts(null, null, true, false, null, false, null, null), "c-agent-manifests");
+                new ConnectorFacts(null, null, true, false, null, false, false, null, null), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Listening);
         assertThat(decision.message())
                 .contains("kubectl get secret c-agent-manifests -o jsonpath='{.data.manifests\\.yaml}' | base64 -d"
@@ -29,17 +29,40 @@ class StateDecisionTest {
     }
 
     @Test
-    void aRegisteredConnectorWhoseTunnelServerGoesDownIsDisconnected() {
+    void aConnectorWhoseAgentHadConnectedAndWhoseTunnelServerGoesDownIsDisconnected() {
         StateDecision decision = StateDecision.from(
-                new ConnectorFacts(null, null, false, false, null, true, null, null), "c-agent-manifests");
+                new ConnectorFacts(null, null, false, false, null, true, true, null, null), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Disconnected);
         assertThat(decision.reason()).isEqualTo("TunnelServerNotReady");
     }
 
     @Test
+    void aRegistrationPostedBeforeTheAgentsFirstConnectionIsStillListening() {
+        StateDecision decision = StateDecision.from(
+                new ConnectorFacts(null, null, true, false, null, true, false, null, null), "c-agent-manifests");
+        assertThat(decision.state()).isEqualTo(TunnelConnectorState.Listening);
+        assertThat(decision.reason()).isEqualTo("AgentNotConnected");
+    }
+
+    @Test
+    void aRegisteredAgentThatHadConnectedAndIsGoneIsDisconnected() {
+        StateDecision decision = StateDecision.from(
+                new ConnectorFacts(null, null, true, false, null, true, true, null, null), "c-agent-manifests");
+        assertThat(decision.state()).isEqualTo(TunnelConnectorState.Disconnected);
+        assertThat(decision.reason()).isEqualTo("AgentDisconnected");
+    }
+
+    @Test
+    void aTunnelServerThatIsNotReadyAfterRegistrationButBeforeTheAgentsFirstConnectionIsStillStarting() {
+        StateDecision decision = StateDecision.from(
+                new ConnectorFacts(null, null, false, false, null, true, false, null, null), "c-agent-manifests");
+        assertThat(decision.state()).isEqualTo(TunnelConnectorState.Starting);
+    }
+
+    @Test
     void aReadyTunnelServerWithTheAgentRegisteredAndAReachableApiIsConnected() {
         StateDecision decision = StateDecision.from(
-                new ConnectorFacts(null, null, true, true, null, true, null, REACHABLE), "c-agent-manifests");
+                new ConnectorFacts(null, null, true, true, null, true, true, null, REACHABLE), "c-agent-manifests");
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Connected);
     }
 
@@ -50,7 +73,7 @@ class StateDecisionTest {
         ConnectorFacts.Problem lastPost = new ConnectorFacts.Problem("KubeconfigInvalid", "the body is empty");
 
         StateDecision decision = StateDecision.from(
-                new ConnectorFacts(null, null, true, true, lastPost, true, rejected, null), "c-agent-manifests");
+                new ConnectorFacts(null, null, true, true, lastPost, true, true, rejected, null), "c-agent-manifests");
 
         assertThat(decision.state()).isEqualTo(TunnelConnectorState.Failed);
         assertThat(decision.reason()).isEqualTo("KubeconfigRejected");
