@@ -1,9 +1,9 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
+import io.d2iq.kubetunnel.tunnel.session.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;

@@ -1,7 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.session.StreamOpenListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.EventExecutor;

@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

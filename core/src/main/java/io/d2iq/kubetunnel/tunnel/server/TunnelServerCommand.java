@@ -6,7 +6,7 @@ import io.d2iq.kubetunnel.cli.ServingTlsOptions;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.observe.ConnectorLogContext;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
 import java.nio.file.Path;
 
 /**

@@ -2,7 +2,7 @@ package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
 import io.d2iq.kubetunnel.guard.PreAuthentication;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
