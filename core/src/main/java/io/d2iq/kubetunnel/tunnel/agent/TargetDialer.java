@@ -30,7 +30,7 @@ import java.util.function.BiConsumer;
  * blocks, and a slow DNS answer must not stall the tunnel's event loop); IP literals need no lookup. The
  * socket then lives on the session's event loop, so relaying needs no thread hops.
  */
-final class TargetDialer implements Dialer, AutoCloseable {
+final class TargetDialer implements Dialer {
 
     /** Threads resolving target names at once. */
     static final int RESOLVER_THREADS = 4;

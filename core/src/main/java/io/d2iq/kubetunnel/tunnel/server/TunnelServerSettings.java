@@ -15,7 +15,6 @@ public record TunnelServerSettings(
         String bind,
         int port,
         int proxyPort,
-        Path tokenFile,
         Path tlsCert,
         Path tlsKey,
         KeepAlive keepAlive,

@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.tunnel.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
@@ -87,11 +88,11 @@ public final class TunnelFixture implements AutoCloseable {
                         "127.0.0.1",
                         port,
                         proxyPort,
-                        tokenFile,
                         tls ? certificate.certificate().toPath() : null,
                         tls ? certificate.privateKey().toPath() : null,
                         keepAlive,
                         limits),
+                new ConnectorTokenAuthenticator(tokenFile),
                 0);
         server.start();
         return server;
