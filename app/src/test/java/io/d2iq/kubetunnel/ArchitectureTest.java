@@ -105,6 +105,32 @@ class ArchitectureTest {
                 .resideInAPackage("io.netty.buffer.."));
     }
 
+    @Test
+    void theTunnelsFramingKnowsNothingAboveIt() {
+        // the wire format; the session engine and the roles build on it, never the other way round
+        rule(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".tunnel.frame..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".tunnel.session..",
+                        ROOT + ".tunnel.agent..",
+                        ROOT + ".tunnel.server..",
+                        ROOT + ".tunnel.proxy.."));
+    }
+
+    @Test
+    void theTunnelsSessionEngineKnowsNoRole() {
+        // the agent and the tunnel server each extend the session; the proxy port opens streams on one
+        rule(noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".tunnel.session..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".tunnel.agent..", ROOT + ".tunnel.server..", ROOT + ".tunnel.proxy.."));
+    }
+
     /**
      * The class named {@code className} and the classes nested in it, by name (not a regex: a dot is a dot). By
      * name because the exceptions are package-private.

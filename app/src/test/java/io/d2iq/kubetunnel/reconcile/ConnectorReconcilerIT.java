@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -470,6 +471,11 @@ class ConnectorReconcilerIT {
                 return type == Service.class && name.equals("c1-tunnel-server")
                         ? type.cast(Serialization.clone(seen))
                         : null;
+            }
+
+            @Override
+            public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
+                return List.of();
             }
         };
         Clock clock = Clock.systemUTC();

@@ -15,7 +15,7 @@ import java.security.MessageDigest;
  * refused because it differs from this pod's Secret. The file is read on every check, so a rotated
  * Secret takes effect without a restart (checks happen once per connection or request, not per byte).
  */
-public final class ConnectorTokenAuthenticator {
+public final class ConnectorTokenAuthenticator implements Authenticator {
 
     private static final String BEARER_PREFIX = "Bearer ";
 
@@ -29,6 +29,7 @@ public final class ConnectorTokenAuthenticator {
      * Whether an {@code Authorization} header value carries this connector's token.
      * Null, blank, non-Bearer and wrong tokens are all refused; an unreadable or empty token file refuses everything.
      */
+    @Override
     public boolean isAuthorized(String authorizationHeader) {
         if (authorizationHeader == null
                 || !authorizationHeader.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {

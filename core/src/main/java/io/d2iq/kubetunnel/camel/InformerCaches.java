@@ -2,6 +2,7 @@ package io.d2iq.kubetunnel.camel;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,15 @@ public final class InformerCaches {
         return covering(apiVersion, kind, namespace)
                 .map(entry -> entry.informer().getStore().getByKey(namespace + "/" + name))
                 .orElse(null);
+    }
+
+    /** The cached objects in {@code namespace} (shared instances: read them, never change them); empty if none covers it. */
+    public List<GenericKubernetesResource> list(String apiVersion, String kind, String namespace) {
+        return covering(apiVersion, kind, namespace)
+                .map(entry -> entry.informer().getStore().list().stream()
+                        .filter(cached -> namespace.equals(cached.getMetadata().getNamespace()))
+                        .toList())
+                .orElse(List.of());
     }
 
     private Optional<RunningInformer> covering(String apiVersion, String kind, String namespace) {

@@ -10,6 +10,7 @@ import io.d2iq.kubetunnel.reconcile.ConnectorReconciler;
 import io.d2iq.kubetunnel.reconcile.ConnectorStatusWriter;
 import io.d2iq.kubetunnel.reconcile.EventRecorder;
 import io.d2iq.kubetunnel.reconcile.KubeconfigRemoteApiProbe;
+import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -52,19 +53,16 @@ public final class ControllerApplication implements AutoCloseable {
         main.bind("kubernetesClient", client);
         main.bind("kubernetesApiHealthCheck", new KubernetesApiHealthCheck(client));
         main.bind("connectorStates", connectorStates);
-        main.bind("connectorKeys", new ConnectorKeys(client));
-        // the routes' informers register their caches here; the reconciler reads children from them instead of GETting
+        // the routes' informers register their caches here; the reconciler and the gateway's connector keys read
+        // from them instead of asking the API server
         InformerCaches informerCaches = new InformerCaches();
         main.bind("informerCaches", informerCaches);
+        ObjectCache cache = new InformerObjectCache(informerCaches);
+        main.bind("connectorKeys", new ConnectorKeys(client, cache));
         main.bind(
                 "connectorReconciler",
                 new ConnectorReconciler(
-                        client,
-                        new InformerObjectCache(informerCaches),
-                        options.settings(),
-                        new ComponentStatusClient(addresses),
-                        probe,
-                        statusWriter));
+                        client, cache, options.settings(), new ComponentStatusClient(addresses), probe, statusWriter));
         main.configure().withName("kubetunnel-controller");
         main.configure()
                 .withRoutesIncludePattern("file:" + options.routesDirectory().toAbsolutePath() + "/*.camel.yaml");

@@ -5,6 +5,7 @@ import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
 
 /** The reconciler's {@link ObjectCache} over the informers the controller's routes already run. */
 final class InformerObjectCache implements ObjectCache {
@@ -24,7 +25,18 @@ final class InformerObjectCache implements ObjectCache {
     public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
         GenericKubernetesResource cached =
                 caches.get(HasMetadata.getApiVersion(type), HasMetadata.getKind(type), namespace, name);
-        // a typed copy: the cached instance is shared with the informer and must stay untouched
-        return cached == null ? null : Serialization.jsonMapper().convertValue(cached, type);
+        return cached == null ? null : typedCopy(cached, type);
+    }
+
+    @Override
+    public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
+        return caches.list(HasMetadata.getApiVersion(type), HasMetadata.getKind(type), namespace).stream()
+                .map(cached -> typedCopy(cached, type))
+                .toList();
+    }
+
+    /** A typed copy: the cached instance is shared with the informer and must stay untouched. */
+    private static <T extends HasMetadata> T typedCopy(GenericKubernetesResource cached, Class<T> type) {
+        return Serialization.jsonMapper().convertValue(cached, type);
     }
 }

@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.HostAliasBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -184,12 +184,7 @@ public final class AgentManifests {
                 .withNewSpec()
                 .withBackoffLimit(10)
                 .withTtlSecondsAfterFinished(86400)
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(REMOTE_LABELS)
-                .endMetadata()
-                .withSpec(pod)
-                .endTemplate()
+                .withTemplate(remotePodTemplate(pod))
                 .endSpec()
                 .build();
     }
@@ -216,13 +211,17 @@ public final class AgentManifests {
                 .withNewSelector()
                 .withMatchLabels(REMOTE_LABELS)
                 .endSelector()
-                .withNewTemplate()
+                .withTemplate(remotePodTemplate(pod))
+                .endSpec()
+                .build();
+    }
+
+    private static PodTemplateSpec remotePodTemplate(PodSpec pod) {
+        return new PodTemplateSpecBuilder()
                 .withNewMetadata()
                 .withLabels(REMOTE_LABELS)
                 .endMetadata()
                 .withSpec(pod)
-                .endTemplate()
-                .endSpec()
                 .build();
     }
 
@@ -232,27 +231,13 @@ public final class AgentManifests {
      * to restart it.
      */
     private static void withManagementProbes(Container agent) {
-        IntOrString management = new IntOrString(ManagementPort.NAME);
         agent.setPorts(List.of(new ContainerPortBuilder()
                 .withName(ManagementPort.NAME)
                 .withContainerPort(ManagementPort.PORT)
                 .withProtocol("TCP")
                 .build()));
-        agent.setReadinessProbe(new ProbeBuilder()
-                .withNewHttpGet()
-                .withPath(ManagementPort.READINESS_PATH)
-                .withPort(management)
-                .endHttpGet()
-                .withPeriodSeconds(5)
-                .build());
-        agent.setLivenessProbe(new ProbeBuilder()
-                .withNewHttpGet()
-                .withPath(ManagementPort.LIVENESS_PATH)
-                .withPort(management)
-                .endHttpGet()
-                .withPeriodSeconds(10)
-                .withFailureThreshold(3)
-                .build());
+        agent.setReadinessProbe(ManagementPort.readinessProbe(5));
+        agent.setLivenessProbe(ManagementPort.livenessProbe());
     }
 
     private static PodSpec podSpec(

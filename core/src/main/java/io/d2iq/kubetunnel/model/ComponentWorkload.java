@@ -95,26 +95,12 @@ public record ComponentWorkload(
     }
 
     private Container container(ControllerSettings settings) {
-        IntOrString management = new IntOrString(ManagementPort.NAME);
         return RoleContainer.container(component, settings.image(), containerArgs())
                 .withPorts(allPorts().stream()
                         .map(ComponentWorkload::containerPort)
                         .toList())
-                .withNewReadinessProbe()
-                .withNewHttpGet()
-                .withPath(ManagementPort.READINESS_PATH)
-                .withPort(management)
-                .endHttpGet()
-                .withPeriodSeconds(2)
-                .endReadinessProbe()
-                .withNewLivenessProbe()
-                .withNewHttpGet()
-                .withPath(ManagementPort.LIVENESS_PATH)
-                .withPort(management)
-                .endHttpGet()
-                .withPeriodSeconds(10)
-                .withFailureThreshold(3)
-                .endLivenessProbe()
+                .withReadinessProbe(ManagementPort.readinessProbe(2))
+                .withLivenessProbe(ManagementPort.livenessProbe())
                 .addNewVolumeMount()
                 .withName(TOKEN_VOLUME)
                 .withMountPath(ConnectorResources.TOKEN_MOUNT_DIR)

@@ -14,9 +14,12 @@ import java.util.Map;
 public final class ConnectorKeys {
 
     private final KubernetesClient client;
+    private final ObjectCache cache;
 
-    public ConnectorKeys(KubernetesClient client) {
+    /** @param cache where the connectors are read from when it holds them ({@link ObjectCache#NONE}: the API server) */
+    public ConnectorKeys(KubernetesClient client, ObjectCache cache) {
         this.client = client;
+        this.cache = cache;
     }
 
     /** The key of a connector. */
@@ -35,7 +38,13 @@ public final class ConnectorKeys {
     public List<String> referencingGateway(HasMetadata gateway) {
         String namespace = gateway.getMetadata().getNamespace();
         String name = gateway.getMetadata().getName();
-        return client.resources(TunnelConnector.class).inNamespace(namespace).list().getItems().stream()
+        List<TunnelConnector> connectors = cache.covers(TunnelConnector.class, namespace)
+                ? cache.list(TunnelConnector.class, namespace)
+                : client.resources(TunnelConnector.class)
+                        .inNamespace(namespace)
+                        .list()
+                        .getItems();
+        return connectors.stream()
                 .filter(c -> c.getSpec() != null
                         && c.getSpec().getGatewayRef() != null
                         && name.equals(c.getSpec().getGatewayRef().getName()))

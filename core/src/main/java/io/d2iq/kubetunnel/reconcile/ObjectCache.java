@@ -1,6 +1,7 @@
 package io.d2iq.kubetunnel.reconcile;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
 
 /**
  * A watch cache the reconciler reads its children from instead of GETting each one. It may lag the API
@@ -19,6 +20,11 @@ public interface ObjectCache {
         public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
             return null;
         }
+
+        @Override
+        public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
+            return List.of();
+        }
     };
 
     /** Whether the cache holds the objects of {@code type} in {@code namespace} (else ask the server). */
@@ -26,4 +32,7 @@ public interface ObjectCache {
 
     /** A copy of the cached object, or null when the cache has none. */
     <T extends HasMetadata> T get(Class<T> type, String namespace, String name);
+
+    /** Copies of the cached objects of {@code type} in {@code namespace}; empty where it does not {@link #covers} them. */
+    <T extends HasMetadata> List<T> list(Class<T> type, String namespace);
 }

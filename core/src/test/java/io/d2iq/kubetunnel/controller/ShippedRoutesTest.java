@@ -7,6 +7,7 @@ import io.d2iq.kubetunnel.api.v1alpha1.TunnelConnectorState;
 import io.d2iq.kubetunnel.camel.KubetunnelHeaders;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.reconcile.ConnectorKeys;
+import io.d2iq.kubetunnel.reconcile.ObjectCache;
 import io.d2iq.kubetunnel.reconcile.ReconcileOutcome;
 import io.d2iq.kubetunnel.reconcile.StateDecision;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -49,7 +50,7 @@ class ShippedRoutesTest {
         placeholders.setProperty("kubetunnel.workers", "2");
         context.getPropertiesComponent().setInitialProperties(placeholders);
         context.getRegistry().bind("connectorReconciler", reconciler);
-        context.getRegistry().bind("connectorKeys", new ConnectorKeys(null));
+        context.getRegistry().bind("connectorKeys", new ConnectorKeys(null, ObjectCache.NONE));
         context.getRegistry().bind("connectorStates", new ConnectorStateGauges());
         PluginHelper.getRoutesLoader(context)
                 .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/controller.camel.yaml"));

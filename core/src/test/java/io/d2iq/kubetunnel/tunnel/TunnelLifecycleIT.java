@@ -3,8 +3,8 @@ package io.d2iq.kubetunnel.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.d2iq.kubetunnel.tunnel.protocol.Frame;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
 import io.d2iq.kubetunnel.tunnel.support.RawHttp;
 import io.d2iq.kubetunnel.tunnel.support.RawWebSocket;
 import io.d2iq.kubetunnel.tunnel.support.Socks5Client;

@@ -107,22 +107,9 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         }
         MockResponse answer = locked(storeLock.readLock(), () -> {
             AttributeSet query = attributeExtractor.fromPath(path);
-            Collection<Map.Entry<AttributeSet, String>> candidates = index.candidates(query);
-            if (candidates == null) {
-                return null;
-            }
-            List<Map.Entry<AttributeSet, String>> found = matching(candidates, query);
-            if (query.containsKey("name")) {
-                return found.isEmpty()
-                        ? new MockResponse().setResponseCode(404)
-                        : new MockResponse()
-                                .setResponseCode(200)
-                                .setBody(found.get(0).getValue());
-            }
+            List<Map.Entry<AttributeSet, String>> found = selected(query);
             // an empty list may be an API group's discovery document, which only the mock knows
-            return found.isEmpty()
-                    ? null
-                    : new MockResponse().setResponseCode(200).setBody(list(found));
+            return found == null || found.isEmpty() && !query.containsKey("name") ? null : answer(query, found);
         });
         return answer != null ? answer : super.handleGet(path);
     }
@@ -131,22 +118,32 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     public MockResponse handleDelete(String path) {
         MockResponse answer = locked(storeLock.writeLock(), () -> {
             AttributeSet query = attributeExtractor.fromPath(path);
-            Collection<Map.Entry<AttributeSet, String>> candidates = index.candidates(query);
-            if (candidates == null) {
+            List<Map.Entry<AttributeSet, String>> found = selected(query);
+            if (found == null) {
                 return null;
             }
-            List<Map.Entry<AttributeSet, String>> found = matching(candidates, query);
             found.forEach(entry -> delete(path, query, entry));
-            if (query.containsKey("name")) {
-                return found.isEmpty()
-                        ? new MockResponse().setResponseCode(404)
-                        : new MockResponse()
-                                .setResponseCode(200)
-                                .setBody(found.get(0).getValue());
-            }
-            return new MockResponse().setResponseCode(200).setBody(list(found));
+            return answer(query, found);
         });
         return answer != null ? answer : super.handleDelete(path);
+    }
+
+    /** The stored objects the query selects, or null when the index holds none of its kind (the mock answers). */
+    private List<Map.Entry<AttributeSet, String>> selected(AttributeSet query) {
+        Collection<Map.Entry<AttributeSet, String>> candidates = index.candidates(query);
+        return candidates == null ? null : matching(candidates, query);
+    }
+
+    /** A query by name answers its object (404 when none matched), any other the list of what matched. */
+    private MockResponse answer(AttributeSet query, List<Map.Entry<AttributeSet, String>> found) {
+        if (query.containsKey("name")) {
+            return found.isEmpty()
+                    ? new MockResponse().setResponseCode(404)
+                    : new MockResponse()
+                            .setResponseCode(200)
+                            .setBody(found.get(0).getValue());
+        }
+        return new MockResponse().setResponseCode(200).setBody(list(found));
     }
 
     @Override

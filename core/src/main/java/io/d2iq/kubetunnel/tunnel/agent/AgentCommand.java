@@ -3,7 +3,7 @@ package io.d2iq.kubetunnel.tunnel.agent;
 import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.cli.ManagementPortOption;
 import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.Frame;
-import io.d2iq.kubetunnel.tunnel.protocol.FrameType;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolException;
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelSession;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelStream;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.FrameType;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolException;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.TunnelMetrics;
+import io.d2iq.kubetunnel.tunnel.session.TunnelSession;
+import io.d2iq.kubetunnel.tunnel.session.TunnelStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;

@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

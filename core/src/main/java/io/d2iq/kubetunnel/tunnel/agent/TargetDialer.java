@@ -1,9 +1,9 @@
 package io.d2iq.kubetunnel.tunnel.agent;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
+import io.d2iq.kubetunnel.tunnel.session.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -30,7 +30,7 @@ import java.util.function.BiConsumer;
  * blocks, and a slow DNS answer must not stall the tunnel's event loop); IP literals need no lookup. The
  * socket then lives on the session's event loop, so relaying needs no thread hops.
  */
-final class TargetDialer implements Dialer, AutoCloseable {
+final class TargetDialer implements Dialer {
 
     /** Threads resolving target names at once. */
     static final int RESOLVER_THREADS = 4;

@@ -3,9 +3,9 @@ package io.d2iq.kubetunnel.tunnel.agent;
 import io.d2iq.kubetunnel.KubetunnelVersion;
 import io.d2iq.kubetunnel.proxyenv.NettyProxyHandlers;
 import io.d2iq.kubetunnel.register.Backoff;
-import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.session.NettyTransport;
+import io.d2iq.kubetunnel.tunnel.session.TunnelMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -57,7 +57,7 @@ public final class TunnelAgent implements AutoCloseable {
     private final AgentSettings settings;
     private final TunnelMetrics metrics;
     private final EventLoopGroup group = NettyTransport.newGroup(1);
-    private final TargetDialer dialer = new TargetDialer();
+    private final Dialer dialer;
     private final Backoff backoff;
     /** Connects that failed since the last established session: the index into {@link #backoff}. */
     private int failedConnects;
@@ -68,8 +68,15 @@ public final class TunnelAgent implements AutoCloseable {
     private volatile Channel connecting;
     private volatile boolean closed;
 
+    /** The agent of the {@code agent} role: its streams' targets are dialed over TCP from this pod. */
     public TunnelAgent(AgentSettings settings, MeterRegistry meterRegistry) throws SSLException {
+        this(settings, meterRegistry, new TargetDialer());
+    }
+
+    /** @param dialer opens each stream's target (once the allow-list admits it); the agent closes it */
+    public TunnelAgent(AgentSettings settings, MeterRegistry meterRegistry, Dialer dialer) throws SSLException {
         this.settings = settings;
+        this.dialer = dialer;
         this.metrics = new TunnelMetrics(meterRegistry, "agent");
         this.backoff = new Backoff(FIRST_RECONNECT_CEILING, settings.maxBackoff());
         this.sslContext = "wss".equalsIgnoreCase(settings.serverUri().getScheme()) ? clientSslContext() : null;

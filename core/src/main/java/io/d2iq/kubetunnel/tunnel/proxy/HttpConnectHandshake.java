@@ -1,8 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -56,27 +54,17 @@ final class HttpConnectHandshake extends SimpleChannelInboundHandler<HttpObject>
     }
 
     private void connect(Channel client, String target) {
-        client.config().setAutoRead(false);
-        ClientReplies.removeIfPresent(client.pipeline(), ProxyServer.HANDSHAKE_DEADLINE_HANDLER);
-        opener.open(target, client, new StreamOpenListener() {
-            @Override
-            public void opened() {
-                ClientReplies.onLoop(client, () -> {
-                    client.writeAndFlush(Unpooled.copiedBuffer(
-                            "HTTP/1.1 200 Connection established\r\n\r\n", StandardCharsets.US_ASCII));
-                    ClientReplies.removeIfPresent(client.pipeline(), "http-decoder", "http-connect-handshake");
-                });
-            }
-
-            @Override
-            public void failed(DialFailure failure, String message) {
-                LOG.info(
-                        "HTTP CONNECT from {} to {} failed: {} ({})", client.remoteAddress(), target, failure, message);
-                ClientReplies.onLoop(
-                        client,
-                        () -> respondAndClose(client, HttpResponseStatus.valueOf(failure.httpStatus()), message));
-            }
-        });
+        ClientReplies.openStream(
+                opener,
+                client,
+                target,
+                "HTTP",
+                () -> client.writeAndFlush(Unpooled.copiedBuffer(
+                        "HTTP/1.1 200 Connection established\r\n\r\n", StandardCharsets.US_ASCII)),
+                (failure, message) ->
+                        respondAndClose(client, HttpResponseStatus.valueOf(failure.httpStatus()), message),
+                "http-decoder",
+                "http-connect-handshake");
     }
 
     private static void respondAndClose(Channel client, HttpResponseStatus status, String reason) {

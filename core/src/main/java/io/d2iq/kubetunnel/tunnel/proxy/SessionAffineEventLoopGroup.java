@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
-import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
+import io.d2iq.kubetunnel.tunnel.session.NettyTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;

@@ -1,8 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -58,32 +56,17 @@ final class Socks5Handshake extends SimpleChannelInboundHandler<Socks5Message> {
     }
 
     private void connect(Channel client, String target) {
-        client.config().setAutoRead(false);
-        ClientReplies.removeIfPresent(client.pipeline(), ProxyServer.HANDSHAKE_DEADLINE_HANDLER);
-        opener.open(target, client, new StreamOpenListener() {
-            @Override
-            public void opened() {
-                ClientReplies.onLoop(client, () -> {
-                    reply(client, Socks5CommandStatus.SUCCESS);
-                    ClientReplies.removeIfPresent(
-                            client.pipeline(), "socks5-decoder", "socks5-encoder", "socks5-handshake");
-                });
-            }
-
-            @Override
-            public void failed(DialFailure failure, String message) {
-                LOG.info(
-                        "SOCKS5 CONNECT from {} to {} failed: {} ({})",
-                        client.remoteAddress(),
-                        target,
-                        failure,
-                        message);
-                ClientReplies.onLoop(
-                        client,
-                        () -> reply(client, Socks5CommandStatus.valueOf((byte) failure.socksReply()))
-                                .addListener(ChannelFutureListener.CLOSE));
-            }
-        });
+        ClientReplies.openStream(
+                opener,
+                client,
+                target,
+                "SOCKS5",
+                () -> reply(client, Socks5CommandStatus.SUCCESS),
+                (failure, message) -> reply(client, Socks5CommandStatus.valueOf((byte) failure.socksReply()))
+                        .addListener(ChannelFutureListener.CLOSE),
+                "socks5-decoder",
+                "socks5-encoder",
+                "socks5-handshake");
     }
 
     private static io.netty.channel.ChannelFuture reply(Channel client, Socks5CommandStatus status) {

@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.proxy;
 
-import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
+import io.d2iq.kubetunnel.tunnel.session.StreamOpenListener;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 

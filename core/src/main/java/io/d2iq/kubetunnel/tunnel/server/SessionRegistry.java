@@ -1,8 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
 import io.d2iq.kubetunnel.tunnel.proxy.StreamOpener;
+import io.d2iq.kubetunnel.tunnel.session.StreamOpenListener;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,12 +1,12 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.KubetunnelVersion;
-import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
+import io.d2iq.kubetunnel.auth.Authenticator;
 import io.d2iq.kubetunnel.nettyhttp.ExtensibleNettyHttpComponent;
 import io.d2iq.kubetunnel.observe.ManagementEndpoints;
 import io.d2iq.kubetunnel.observe.ReadinessCheck;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
 import io.d2iq.kubetunnel.tunnel.proxy.ProxyServer;
+import io.d2iq.kubetunnel.tunnel.session.TunnelMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
@@ -32,6 +32,7 @@ public final class TunnelServer implements AutoCloseable {
     public static final String PROXY_PORT_CHECK = "proxy-port";
 
     private final TunnelServerSettings settings;
+    private final Authenticator authenticator;
     private final int managementPort;
     private final SessionRegistry registry = new SessionRegistry();
     private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -40,16 +41,19 @@ public final class TunnelServer implements AutoCloseable {
     private Main main;
     private volatile InetSocketAddress proxyAddress;
 
-    /** @param managementPort port of /observe/health and /observe/metrics, 0 for none */
-    public TunnelServer(TunnelServerSettings settings, int managementPort) {
+    /**
+     * @param authenticator whether an agent's upgrade request may open the tunnel (production: the connector's token)
+     * @param managementPort port of /observe/health and /observe/metrics, 0 for none
+     */
+    public TunnelServer(TunnelServerSettings settings, Authenticator authenticator, int managementPort) {
         this.settings = settings;
+        this.authenticator = authenticator;
         this.managementPort = managementPort;
         this.proxyServer = new ProxyServer(registry, settings.limits());
     }
 
     /** Starts the HTTP/WebSocket port and the proxy port; returns once both listen. */
     public void start() throws Exception {
-        ConnectorTokenAuthenticator authenticator = new ConnectorTokenAuthenticator(settings.tokenFile());
         String version = KubetunnelVersion.current();
         ExtensibleNettyHttpComponent http = new ExtensibleNettyHttpComponent(new TunnelPortPipeline(
                 sslContext(),

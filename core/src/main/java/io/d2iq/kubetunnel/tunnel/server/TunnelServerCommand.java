@@ -1,12 +1,13 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
+import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
 import io.d2iq.kubetunnel.cli.ConnectorTokenOption;
 import io.d2iq.kubetunnel.cli.ManagementPortOption;
 import io.d2iq.kubetunnel.cli.ServingTlsOptions;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import io.d2iq.kubetunnel.observe.ConnectorLogContext;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -92,14 +93,8 @@ public final class TunnelServerCommand implements Callable<Integer> {
         management.validate(spec.commandLine());
         TunnelServer server = new TunnelServer(
                 new TunnelServerSettings(
-                        bind,
-                        port,
-                        proxyPort,
-                        token.file(),
-                        tls.cert(),
-                        tls.key(),
-                        KeepAlive.DEFAULT,
-                        ConnectionLimits.DEFAULT),
+                        bind, port, proxyPort, tls.cert(), tls.key(), KeepAlive.DEFAULT, ConnectionLimits.DEFAULT),
+                new ConnectorTokenAuthenticator(token.file()),
                 management.port());
         try {
             server.start();

@@ -1,11 +1,11 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
-import io.d2iq.kubetunnel.tunnel.protocol.Frame;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolException;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelSession;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolException;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.TunnelMetrics;
+import io.d2iq.kubetunnel.tunnel.session.TunnelSession;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
 import java.nio.file.Path;
 
 /**
@@ -15,7 +15,6 @@ public record TunnelServerSettings(
         String bind,
         int port,
         int proxyPort,
-        Path tokenFile,
         Path tlsCert,
         Path tlsKey,
         KeepAlive keepAlive,

@@ -1,8 +1,8 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
-import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
+import io.d2iq.kubetunnel.auth.Authenticator;
 import io.d2iq.kubetunnel.guard.PreAuthentication;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -38,10 +38,10 @@ final class TunnelUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             .allowExtensions(false)
             .build();
 
-    private final ConnectorTokenAuthenticator authenticator;
+    private final Authenticator authenticator;
     private final Supplier<TunnelServerSession> sessions;
 
-    TunnelUpgradeHandler(ConnectorTokenAuthenticator authenticator, Supplier<TunnelServerSession> sessions) {
+    TunnelUpgradeHandler(Authenticator authenticator, Supplier<TunnelServerSession> sessions) {
         this.authenticator = authenticator;
         this.sessions = sessions;
     }
@@ -93,8 +93,7 @@ final class TunnelUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     /** A new handler per connection (it is not sharable). */
-    static Supplier<ChannelHandler> factory(
-            ConnectorTokenAuthenticator authenticator, Supplier<TunnelServerSession> sessions) {
+    static Supplier<ChannelHandler> factory(Authenticator authenticator, Supplier<TunnelServerSession> sessions) {
         return () -> new TunnelUpgradeHandler(authenticator, sessions);
     }
 }

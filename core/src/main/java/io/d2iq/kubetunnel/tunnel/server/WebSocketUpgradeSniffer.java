@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.server;
 
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -3,7 +3,7 @@ package io.d2iq.kubetunnel.tunnel.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.List;

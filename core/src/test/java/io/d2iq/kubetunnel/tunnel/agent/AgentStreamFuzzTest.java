@@ -3,11 +3,11 @@ package io.d2iq.kubetunnel.tunnel.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
-import io.d2iq.kubetunnel.tunnel.protocol.Frame;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.Target;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.Target;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.TunnelMetrics;
 import io.d2iq.kubetunnel.tunnel.support.FuzzedSocket;
 import io.d2iq.kubetunnel.tunnel.support.FuzzedTunnel;
 import io.d2iq.kubetunnel.tunnel.support.LeaksFail;

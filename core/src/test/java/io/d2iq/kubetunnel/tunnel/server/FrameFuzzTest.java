@@ -2,13 +2,13 @@ package io.d2iq.kubetunnel.tunnel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.Frame;
-import io.d2iq.kubetunnel.tunnel.protocol.FrameCodec;
-import io.d2iq.kubetunnel.tunnel.protocol.FrameType;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.FrameCodec;
+import io.d2iq.kubetunnel.tunnel.frame.FrameType;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.TunnelMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

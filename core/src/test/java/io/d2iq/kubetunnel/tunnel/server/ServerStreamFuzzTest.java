@@ -2,12 +2,12 @@ package io.d2iq.kubetunnel.tunnel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.d2iq.kubetunnel.tunnel.protocol.DialFailure;
-import io.d2iq.kubetunnel.tunnel.protocol.Frame;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
-import io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants;
-import io.d2iq.kubetunnel.tunnel.protocol.StreamOpenListener;
-import io.d2iq.kubetunnel.tunnel.protocol.TunnelMetrics;
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
+import io.d2iq.kubetunnel.tunnel.session.StreamOpenListener;
+import io.d2iq.kubetunnel.tunnel.session.TunnelMetrics;
 import io.d2iq.kubetunnel.tunnel.support.FuzzedSocket;
 import io.d2iq.kubetunnel.tunnel.support.FuzzedTunnel;
 import io.d2iq.kubetunnel.tunnel.support.LeaksFail;

@@ -3,6 +3,7 @@ package io.d2iq.kubetunnel.tunnel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.observe.ManagementClient;
 import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
@@ -46,14 +47,8 @@ class TunnelServerManagementIT {
         port = TunnelFixture.freePort();
         server = new TunnelServer(
                 new TunnelServerSettings(
-                        "127.0.0.1",
-                        port,
-                        0,
-                        Files.writeString(dir.resolve("token"), TunnelFixture.TOKEN),
-                        null,
-                        null,
-                        TunnelFixture.FAST_KEEP_ALIVE,
-                        ConnectionLimits.DEFAULT),
+                        "127.0.0.1", port, 0, null, null, TunnelFixture.FAST_KEEP_ALIVE, ConnectionLimits.DEFAULT),
+                new ConnectorTokenAuthenticator(Files.writeString(dir.resolve("token"), TunnelFixture.TOKEN)),
                 management.port());
         server.start();
     }

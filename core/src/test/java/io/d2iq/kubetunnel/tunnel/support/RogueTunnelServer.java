@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.tunnel.support;
 
-import io.d2iq.kubetunnel.tunnel.protocol.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -2,14 +2,15 @@ package io.d2iq.kubetunnel.tunnel.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.d2iq.kubetunnel.auth.ConnectorTokenAuthenticator;
 import io.d2iq.kubetunnel.guard.ConnectionLimits;
 import io.d2iq.kubetunnel.proxyenv.ProxyEnvironment;
 import io.d2iq.kubetunnel.tunnel.agent.AgentSettings;
 import io.d2iq.kubetunnel.tunnel.agent.AllowList;
 import io.d2iq.kubetunnel.tunnel.agent.TunnelAgent;
-import io.d2iq.kubetunnel.tunnel.protocol.KeepAlive;
 import io.d2iq.kubetunnel.tunnel.server.TunnelServer;
 import io.d2iq.kubetunnel.tunnel.server.TunnelServerSettings;
+import io.d2iq.kubetunnel.tunnel.session.KeepAlive;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
@@ -87,11 +88,11 @@ public final class TunnelFixture implements AutoCloseable {
                         "127.0.0.1",
                         port,
                         proxyPort,
-                        tokenFile,
                         tls ? certificate.certificate().toPath() : null,
                         tls ? certificate.privateKey().toPath() : null,
                         keepAlive,
                         limits),
+                new ConnectorTokenAuthenticator(tokenFile),
                 0);
         server.start();
         return server;

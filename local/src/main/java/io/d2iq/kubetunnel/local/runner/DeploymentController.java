@@ -68,19 +68,8 @@ final class DeploymentController implements AutoCloseable {
     }
 
     void start(Duration probeInterval) {
-        informer = api.apps()
-                .deployments()
-                .inAnyNamespace()
-                .inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
-        loop.every(probeInterval, this::syncAll);
-    }
-
-    private void syncAll() {
-        informer.getStore().listKeys().forEach(this::sync);
-        replicas.keySet().stream()
-                .filter(key -> informer.getStore().getByKey(key) == null)
-                .toList()
-                .forEach(this::sync);
+        informer = KeyHandler.syncOnLoop(
+                api.apps().deployments().inAnyNamespace(), loop, this::sync, probeInterval, replicas::keySet);
     }
 
     private void sync(String key) {

@@ -40,11 +40,7 @@ final class IngressController implements AutoCloseable {
 
     void start(int proxyPort) {
         this.proxyPort = proxyPort;
-        informer = api.network()
-                .v1()
-                .ingresses()
-                .inAnyNamespace()
-                .inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
+        informer = KeyHandler.syncOnLoop(api.network().v1().ingresses().inAnyNamespace(), loop, this::sync);
     }
 
     private void sync(String key) {

@@ -73,14 +73,7 @@ final class JobController implements AutoCloseable {
 
     void start(Duration resync) {
         informer =
-                api.batch().v1().jobs().inAnyNamespace().inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
-        loop.every(resync, () -> {
-            informer.getStore().listKeys().forEach(this::sync);
-            runs.keySet().stream()
-                    .filter(key -> informer.getStore().getByKey(key) == null)
-                    .toList()
-                    .forEach(this::sync);
-        });
+                KeyHandler.syncOnLoop(api.batch().v1().jobs().inAnyNamespace(), loop, this::sync, resync, runs::keySet);
     }
 
     private void sync(String key) {

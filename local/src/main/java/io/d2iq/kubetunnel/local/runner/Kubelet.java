@@ -110,16 +110,7 @@ final class Kubelet implements AutoCloseable {
     }
 
     void start(Duration probeInterval) {
-        informer = api.pods().inAnyNamespace().inform(new KeyHandler<>(key -> loop.execute(() -> sync(key))));
-        loop.every(probeInterval, this::syncAll);
-    }
-
-    private void syncAll() {
-        informer.getStore().listKeys().forEach(this::sync);
-        runs.keySet().stream()
-                .filter(key -> informer.getStore().getByKey(key) == null)
-                .toList()
-                .forEach(this::sync);
+        informer = KeyHandler.syncOnLoop(api.pods().inAnyNamespace(), loop, this::sync, probeInterval, runs::keySet);
     }
 
     private void sync(String key) {

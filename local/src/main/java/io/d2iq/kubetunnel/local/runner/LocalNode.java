@@ -28,6 +28,14 @@ final class LocalNode {
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
+    /** The Node's capacity, all of it allocatable: what a scheduler sees, not a limit the runner enforces. */
+    private static final Map<String, Quantity> RESOURCES = Map.of(
+            "cpu",
+            new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
+            "memory",
+            new Quantity("16Gi"),
+            "pods",
+            new Quantity("110"));
 
     private final KubernetesClient api;
     private final String name;
@@ -111,20 +119,8 @@ final class LocalNode {
                 .withPort(kubeletPort)
                 .endKubeletEndpoint()
                 .endDaemonEndpoints()
-                .withCapacity(Map.of(
-                        "cpu",
-                        new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
-                        "memory",
-                        new Quantity("16Gi"),
-                        "pods",
-                        new Quantity("110")))
-                .withAllocatable(Map.of(
-                        "cpu",
-                        new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
-                        "memory",
-                        new Quantity("16Gi"),
-                        "pods",
-                        new Quantity("110")))
+                .withCapacity(RESOURCES)
+                .withAllocatable(RESOURCES)
                 .withNewNodeInfo()
                 .withKubeletVersion("kubetunnel-local-runner")
                 .withOperatingSystem("linux")

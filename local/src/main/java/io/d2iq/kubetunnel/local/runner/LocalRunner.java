@@ -4,7 +4,6 @@ import io.d2iq.kubetunnel.reconcile.ServiceAddressResolver;
 import io.d2iq.kubetunnel.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,22 +97,8 @@ public final class LocalRunner implements AutoCloseable {
 
     private void startControllers(KubernetesClient api, RunnerOptions options, boolean kubeletOnly) {
         ApiEndpoint endpoint = ApiEndpoint.of(api.getConfiguration(), options.apiCaPem());
-        services = api.services().inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Service service) {
-                // read on demand from the cache
-            }
-
-            @Override
-            public void onUpdate(Service before, Service service) {
-                // read on demand from the cache
-            }
-
-            @Override
-            public void onDelete(Service service, boolean unknown) {
-                // read on demand from the cache
-            }
-        });
+        // no handler: the Services are read on demand from the cache
+        services = api.services().inAnyNamespace().inform();
         serviceMap = new ServiceMap(
                 new PortAllocator(), (namespace, name) -> services.getStore().getByKey(namespace + "/" + name));
         launcher = new PodLauncher(api, endpoint, options, workDir, serviceMap, kubeletOnly);

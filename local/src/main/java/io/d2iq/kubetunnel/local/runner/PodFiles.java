@@ -122,32 +122,19 @@ final class PodFiles {
         String namespace = ref.namespace();
         mkdirs(dir);
         if (volume.getSecret() != null) {
-            String name = volume.getSecret().getSecretName();
-            Secret secret = api.secrets().inNamespace(namespace).withName(name).get();
-            boolean optional = Boolean.TRUE.equals(volume.getSecret().getOptional());
-            if (secret == null && !optional) {
-                throw new NotReady("secret " + namespace + "/" + name + " not found");
-            }
-            writeKeys(
+            writeSecret(
                     dir,
-                    secret == null ? Map.of() : secretData(secret),
-                    volume.getSecret().getItems(),
-                    optional,
-                    "secret " + name);
+                    namespace,
+                    volume.getSecret().getSecretName(),
+                    volume.getSecret().getOptional(),
+                    volume.getSecret().getItems());
         } else if (volume.getConfigMap() != null) {
-            String name = volume.getConfigMap().getName();
-            ConfigMap configMap =
-                    api.configMaps().inNamespace(namespace).withName(name).get();
-            boolean optional = Boolean.TRUE.equals(volume.getConfigMap().getOptional());
-            if (configMap == null && !optional) {
-                throw new NotReady("configmap " + namespace + "/" + name + " not found");
-            }
-            writeKeys(
+            writeConfigMap(
                     dir,
-                    configMap == null ? Map.of() : configMapData(configMap),
-                    volume.getConfigMap().getItems(),
-                    optional,
-                    "configmap " + name);
+                    namespace,
+                    volume.getConfigMap().getName(),
+                    volume.getConfigMap().getOptional(),
+                    volume.getConfigMap().getItems());
         } else if (volume.getProjected() != null) {
             for (VolumeProjection source : volume.getProjected().getSources()) {
                 writeProjection(ref, source, dir);
@@ -160,6 +147,44 @@ final class PodFiles {
         }
     }
 
+    /** A Secret's keys as files (a volume's or a projection's): a missing Secret that is not optional is not ready. */
+    private void writeSecret(Path dir, String namespace, String name, Boolean optional, List<KeyToPath> items)
+            throws NotReady {
+        Secret secret = api.secrets().inNamespace(namespace).withName(name).get();
+        writeSource(dir, "secret", namespace, name, secret == null ? null : secretData(secret), optional, items);
+    }
+
+    /** A ConfigMap's keys as files, as {@link #writeSecret} does a Secret's. */
+    private void writeConfigMap(Path dir, String namespace, String name, Boolean optional, List<KeyToPath> items)
+            throws NotReady {
+        ConfigMap configMap =
+                api.configMaps().inNamespace(namespace).withName(name).get();
+        writeSource(
+                dir,
+                "configmap",
+                namespace,
+                name,
+                configMap == null ? null : configMapData(configMap),
+                optional,
+                items);
+    }
+
+    private void writeSource(
+            Path dir,
+            String kind,
+            String namespace,
+            String name,
+            Map<String, byte[]> data,
+            Boolean optional,
+            List<KeyToPath> items)
+            throws NotReady {
+        boolean isOptional = Boolean.TRUE.equals(optional);
+        if (data == null && !isOptional) {
+            throw new NotReady(kind + " " + namespace + "/" + name + " not found");
+        }
+        writeKeys(dir, data == null ? Map.of() : data, items, isOptional, kind + " " + name);
+    }
+
     private void writeProjection(PodRef ref, VolumeProjection source, Path dir) throws NotReady {
         String namespace = ref.namespace();
         if (source.getServiceAccountToken() != null) {
@@ -168,32 +193,19 @@ final class PodFiles {
                     dir.resolve(projection.getPath()),
                     requestToken(ref, projection).getBytes(StandardCharsets.UTF_8));
         } else if (source.getConfigMap() != null) {
-            String name = source.getConfigMap().getName();
-            ConfigMap configMap =
-                    api.configMaps().inNamespace(namespace).withName(name).get();
-            boolean optional = Boolean.TRUE.equals(source.getConfigMap().getOptional());
-            if (configMap == null && !optional) {
-                throw new NotReady("configmap " + namespace + "/" + name + " not found");
-            }
-            writeKeys(
+            writeConfigMap(
                     dir,
-                    configMap == null ? Map.of() : configMapData(configMap),
-                    source.getConfigMap().getItems(),
-                    optional,
-                    "configmap " + name);
+                    namespace,
+                    source.getConfigMap().getName(),
+                    source.getConfigMap().getOptional(),
+                    source.getConfigMap().getItems());
         } else if (source.getSecret() != null) {
-            String name = source.getSecret().getName();
-            Secret secret = api.secrets().inNamespace(namespace).withName(name).get();
-            boolean optional = Boolean.TRUE.equals(source.getSecret().getOptional());
-            if (secret == null && !optional) {
-                throw new NotReady("secret " + namespace + "/" + name + " not found");
-            }
-            writeKeys(
+            writeSecret(
                     dir,
-                    secret == null ? Map.of() : secretData(secret),
-                    source.getSecret().getItems(),
-                    optional,
-                    "secret " + name);
+                    namespace,
+                    source.getSecret().getName(),
+                    source.getSecret().getOptional(),
+                    source.getSecret().getItems());
         } else if (source.getDownwardAPI() != null) {
             for (DownwardAPIVolumeFile item : source.getDownwardAPI().getItems()) {
                 String value = item.getFieldRef() == null

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -72,81 +73,83 @@ public record RunnerOptions(
 
     /** The same options running {@code mainClass} for the given roles. */
     public RunnerOptions withMain(String mainClass, Set<String> roles) {
-        return new RunnerOptions(
-                javaCommand,
-                classPath,
-                mainClass,
-                roles,
-                jvmArgs,
-                workDir,
-                ingressCa,
-                apiCaPem,
-                probeInterval,
-                restartBackoff,
-                maxRestartBackoff);
+        return with(copy -> {
+            copy.mainClass = mainClass;
+            copy.roles = roles;
+        });
     }
 
     /** The same options with logs and mounted files under {@code workDir} (kept on close). */
     public RunnerOptions withWorkDir(Path workDir) {
-        return new RunnerOptions(
-                javaCommand,
-                classPath,
-                mainClass,
-                roles,
-                jvmArgs,
-                workDir,
-                ingressCa,
-                apiCaPem,
-                probeInterval,
-                restartBackoff,
-                maxRestartBackoff);
+        return with(copy -> copy.workDir = workDir);
     }
 
     /** The same options with the ingress proxy's certificates signed by {@code ingressCa}. */
     public RunnerOptions withIngressCa(CertificateAuthority ingressCa) {
-        return new RunnerOptions(
-                javaCommand,
-                classPath,
-                mainClass,
-                roles,
-                jvmArgs,
-                workDir,
-                ingressCa,
-                apiCaPem,
-                probeInterval,
-                restartBackoff,
-                maxRestartBackoff);
+        return with(copy -> copy.ingressCa = ingressCa);
     }
 
     /** The same options with {@code apiCaPem} as the workloads' API CA. */
     public RunnerOptions withApiCa(String apiCaPem) {
-        return new RunnerOptions(
-                javaCommand,
-                classPath,
-                mainClass,
-                roles,
-                jvmArgs,
-                workDir,
-                ingressCa,
-                apiCaPem,
-                probeInterval,
-                restartBackoff,
-                maxRestartBackoff);
+        return with(copy -> copy.apiCaPem = apiCaPem);
     }
 
     /** The same options with other restart waits. */
     public RunnerOptions withRestartBackoff(Duration first, Duration max) {
-        return new RunnerOptions(
-                javaCommand,
-                classPath,
-                mainClass,
-                roles,
-                jvmArgs,
-                workDir,
-                ingressCa,
-                apiCaPem,
-                probeInterval,
-                first,
-                max);
+        return with(copy -> {
+            copy.restartBackoff = first;
+            copy.maxRestartBackoff = max;
+        });
+    }
+
+    /** Every wither in one place: a record has no copy-with, and eleven components copied by hand drift apart. */
+    private RunnerOptions with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The components of one {@link RunnerOptions}, for a wither to change before building the new one. */
+    private static final class Copy {
+        Path javaCommand;
+        String classPath;
+        String mainClass;
+        Set<String> roles;
+        List<String> jvmArgs;
+        Path workDir;
+        CertificateAuthority ingressCa;
+        String apiCaPem;
+        Duration probeInterval;
+        Duration restartBackoff;
+        Duration maxRestartBackoff;
+
+        Copy(RunnerOptions from) {
+            javaCommand = from.javaCommand;
+            classPath = from.classPath;
+            mainClass = from.mainClass;
+            roles = from.roles;
+            jvmArgs = from.jvmArgs;
+            workDir = from.workDir;
+            ingressCa = from.ingressCa;
+            apiCaPem = from.apiCaPem;
+            probeInterval = from.probeInterval;
+            restartBackoff = from.restartBackoff;
+            maxRestartBackoff = from.maxRestartBackoff;
+        }
+
+        RunnerOptions build() {
+            return new RunnerOptions(
+                    javaCommand,
+                    classPath,
+                    mainClass,
+                    roles,
+                    jvmArgs,
+                    workDir,
+                    ingressCa,
+                    apiCaPem,
+                    probeInterval,
+                    restartBackoff,
+                    maxRestartBackoff);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;

@@ -1,5 +1,6 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.session;
 
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
 import java.time.Duration;
 
 /** Ping cadence of a session; tests shorten it, production uses {@link #DEFAULT}. */

@@ -1,4 +1,6 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.session;
+
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
 
 /** Told, on the session's event loop, how an OPEN ended; used by the side that opens streams (the server). */
 public interface StreamOpenListener {

@@ -1,5 +1,11 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.session;
 
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.FrameCodec;
+import io.d2iq.kubetunnel.tunnel.frame.FrameType;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,8 +1,11 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.session;
 
-import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.LOCAL_READ_SIZE;
-import static io.d2iq.kubetunnel.tunnel.protocol.ProtocolConstants.MAX_DATA_PAYLOAD;
+import static io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants.LOCAL_READ_SIZE;
+import static io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants.MAX_DATA_PAYLOAD;
 
+import io.d2iq.kubetunnel.tunnel.frame.DialFailure;
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;

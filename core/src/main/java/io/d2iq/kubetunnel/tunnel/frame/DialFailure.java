@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.frame;
 
 /**
  * Why a stream could not be opened. The wire code is the SOCKS5 reply code, so the proxy port passes it

@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.frame;
 
 /** The frame types of protocol versions 1 and 2 (the same set); the code is the first byte of every frame. */
 public enum FrameType {

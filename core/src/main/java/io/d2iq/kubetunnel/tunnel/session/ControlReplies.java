@@ -1,5 +1,7 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.session;
 
+import io.d2iq.kubetunnel.tunnel.frame.Frame;
+import io.d2iq.kubetunnel.tunnel.frame.ProtocolConstants;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import org.slf4j.Logger;

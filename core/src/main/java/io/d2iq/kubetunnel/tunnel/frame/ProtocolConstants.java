@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.frame;
 
 import java.time.Duration;
 
@@ -53,7 +53,7 @@ public final class ProtocolConstants {
 
     /**
      * Control replies (PONG, WebSocket pong, OPEN_FAIL) written but not yet taken by the tunnel socket above
-     * which the session stops reading from its peer (see {@link ControlReplies}); an honest peer has a handful.
+     * which the session stops reading from its peer (the session's {@code ControlReplies}); an honest peer has a handful.
      */
     public static final int MAX_UNSENT_CONTROL_REPLIES = 256;
 

@@ -1,4 +1,4 @@
-package io.d2iq.kubetunnel.tunnel.protocol;
+package io.d2iq.kubetunnel.tunnel.frame;
 
 /** The peer broke the protocol; the session that received it is closed, nothing else. */
 public final class ProtocolException extends RuntimeException {
