@@ -200,13 +200,7 @@ class LocalRunnerKubeletIT {
     void theApiServersPortForwardReachesARunningPodsPortThroughTheNodesKubeletEndpointAndRefusesWhatItDoesNotRun()
             throws Exception {
         String ns = namespace("forward");
-        secret(ns, "creds");
-        client.apps()
-                .deployments()
-                .resource(TestWorkloads.server(ns, "web", "creds"))
-                .create();
-        eventually().until(() -> readyReplicas(ns, "web") == 1);
-        Pod pod = onlyPod(ns, "web");
+        Pod pod = readyWebPod(ns);
         Node node = client.nodes().withName(LocalRunner.NODE_NAME).get();
         assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
                 .isPositive();
@@ -249,13 +243,7 @@ class LocalRunnerKubeletIT {
     @Test
     void kubectlExecRunsACommandInARunningPodOverBothProtocolsWithItsExitCodeAndTheEndOfItsStdin() throws Exception {
         String ns = namespace("exec");
-        secret(ns, "creds");
-        client.apps()
-                .deployments()
-                .resource(TestWorkloads.server(ns, "web", "creds"))
-                .create();
-        eventually().until(() -> readyReplicas(ns, "web") == 1);
-        String pod = onlyPod(ns, "web").getMetadata().getName();
+        String pod = readyWebPod(ns).getMetadata().getName();
         byte[] data = new byte[1024 * 1024 + 4321];
         new Random(7).nextBytes(data);
         Path stdin = Files.write(dir.resolve("exec-stdin.bin"), data);
@@ -355,6 +343,17 @@ class LocalRunnerKubeletIT {
                         .addToStringData("key", "from-data")
                         .build())
                 .create();
+    }
+
+    /** The Pod of Deployment {@code web} in {@code ns}, created and run until it is ready. */
+    private static Pod readyWebPod(String ns) {
+        secret(ns, "creds");
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, "web", "creds"))
+                .create();
+        eventually().until(() -> readyReplicas(ns, "web") == 1);
+        return onlyPod(ns, "web");
     }
 
     private static Pod onlyPod(String ns, String app) {

@@ -17,6 +17,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ final class ExecSession extends ChannelInboundHandlerAdapter {
     record Streams(boolean stdin, boolean stdout, boolean stderr) {
 
         Set<String> types() {
-            Set<String> types = new java.util.HashSet<>(Set.of(ERROR));
+            Set<String> types = new HashSet<>(Set.of(ERROR));
             if (stdin) {
                 types.add(STDIN);
             }
