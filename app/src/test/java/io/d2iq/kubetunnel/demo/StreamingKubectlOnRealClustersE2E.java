@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.d2iq.kubetunnel.kubeconfig.KubeconfigParser;
 import io.d2iq.kubetunnel.laptop.KubeconfigRole;
+import io.d2iq.kubetunnel.local.runner.LocalRunner;
 import io.d2iq.kubetunnel.model.AgentManifests;
 import io.d2iq.kubetunnel.model.ConnectorResources;
 import java.io.DataOutputStream;
@@ -37,8 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * kubectl's streaming subresources through the tunnel: from the management side, with only the kubeconfig exported
  * from the connector's Secret (its proxy-url the tunnel-server), the kubectl built with the control plane reaches a
  * Pod on the remote control plane whose Node is played by kwok ({@link KwokNode}). Each case that kubectl can switch
- * runs over both of its streaming protocols. What kwok v0.7.0 cannot do, and so what is not proven here, is listed
- * in docs/e2e.md.
+ * runs over both of its streaming protocols. What kwok v0.7.0 cannot do (exit codes, closing stdin) is proven on the
+ * agent's Pod instead, which the remote cluster's local runner runs and whose kubelet endpoint serves exec over SPDY
+ * ({@code KubeletServer}); what neither proves is listed in docs/e2e.md.
  */
 class StreamingKubectlOnRealClustersE2E {
 
@@ -73,6 +75,13 @@ class StreamingKubectlOnRealClustersE2E {
     private static final int MIN_LINES_UNDER_LOAD = 20;
 
     private static final Duration SEEN_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The agent's container; its Pod, in the agent's namespace, runs on the remote runner's Node. */
+    private static final String AGENT_CONTAINER = "agent";
+    /** 10 MiB and a length that is a multiple of no block size: only the end of stdin ends the command's input. */
+    private static final int RUNNER_STDIN_BYTES = 10 * 1024 * 1024 + 12345;
+    /** Not a whole number of tar records: GNU tar finishes only when its stdin is closed. */
+    private static final int RUNNER_CP_BYTES = 1_000_000;
 
     /** kubectl's two streaming protocols; WebSocket is its default since 1.31, SPDY the one older servers speak. */
     enum Protocol {
@@ -154,6 +163,75 @@ class StreamingKubectlOnRealClustersE2E {
         assertThat(hashed.out().split(" ")[0])
                 .isEqualTo(HexFormat.of()
                         .formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void execInTheRunnersAgentPodBringsTheCommandsExitCodeBackThroughTheTunnel(Protocol protocol) throws Exception {
+        String pod = agentPod();
+        Result ok = inAgentPod(protocol, null, "exec", pod, "--", "sh", "-c", "echo ok");
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).isEqualTo("ok\n");
+
+        Result failed = inAgentPod(protocol, null, "exec", pod, "--", "sh", "-c", "exit 3");
+        assertThat(failed.exitCode()).as(failed.err()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void execWithStdinInTheRunnersAgentPodEndsTheCommandsInputWhenKubectlsStdinEnds(Protocol protocol)
+            throws Exception {
+        byte[] data = randomBytes(RUNNER_STDIN_BYTES, 40 + protocol.ordinal());
+        Path stdin = Files.write(dir.resolve("runner-stdin-" + protocol + ".bin"), data);
+
+        // sha256sum prints its hash only after the end of its input: the close of kubectl's stdin, through the tunnel
+        Result hashed = inAgentPod(protocol, stdin, "exec", "-i", agentPod(), "--", "sha256sum");
+
+        assertThat(hashed.exitCode()).as(hashed.err()).isZero();
+        assertThat(hashed.out()).isEqualTo(sha256(stdin) + "  -\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void cpCopiesAFileOfAnySizeIntoAndOutOfTheRunnersAgentPod(Protocol protocol) throws Exception {
+        String pod = agentPod();
+        Path local = Files.write(
+                dir.resolve("runner-in-" + protocol + ".bin"), randomBytes(RUNNER_CP_BYTES, 50 + protocol.ordinal()));
+        // the runner runs the agent's container as a process on this machine: the Pod's file system is this one's
+        Path inPod = podFiles().resolve("runner-in-" + protocol + ".bin");
+
+        Result in = inAgentPod(protocol, null, "cp", local.toString(), pod + ":" + inPod);
+        assertThat(in.exitCode()).as(in.err()).isZero();
+        assertThat(sha256(inPod)).isEqualTo(sha256(local));
+
+        Path back = dir.resolve("runner-back-" + protocol + ".bin");
+        Result out = inAgentPod(protocol, null, "cp", pod + ":" + inPod, back.toString());
+        assertThat(out.exitCode()).as(out.err()).isZero();
+        assertThat(sha256(back)).isEqualTo(sha256(local));
+    }
+
+    /** The agent's running Pod on the remote runner's Node, found through the tunnel. */
+    private static String agentPod() throws Exception {
+        Result pods = throughTunnel(
+                Protocol.WEBSOCKET,
+                "get",
+                "pods",
+                "-n",
+                AgentManifests.REMOTE_NAMESPACE,
+                "--field-selector",
+                "spec.nodeName=" + LocalRunner.NODE_NAME + ",status.phase=Running",
+                "-o",
+                "jsonpath={.items[*].metadata.name}");
+        assertThat(pods.exitCode()).as(pods.err()).isZero();
+        assertThat(pods.out().split(" ")).as("the agent's running Pods").hasSize(1);
+        return pods.out().strip();
+    }
+
+    /** kubectl {@code args} through the tunnel in the agent's namespace and container. */
+    private static Result inAgentPod(Protocol protocol, Path stdin, String... args) throws Exception {
+        List<String> scoped = new ArrayList<>(List.of(args));
+        scoped.addAll(1, List.of("-n", AgentManifests.REMOTE_NAMESPACE, "-c", AGENT_CONTAINER));
+        return throughTunnel(protocol, stdin, scoped.toArray(String[]::new));
     }
 
     @Test

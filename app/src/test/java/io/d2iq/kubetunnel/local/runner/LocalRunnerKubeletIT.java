@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,9 +26,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,13 +200,7 @@ class LocalRunnerKubeletIT {
     void theApiServersPortForwardReachesARunningPodsPortThroughTheNodesKubeletEndpointAndRefusesWhatItDoesNotRun()
             throws Exception {
         String ns = namespace("forward");
-        secret(ns, "creds");
-        client.apps()
-                .deployments()
-                .resource(TestWorkloads.server(ns, "web", "creds"))
-                .create();
-        eventually().until(() -> readyReplicas(ns, "web") == 1);
-        Pod pod = onlyPod(ns, "web");
+        Pod pod = readyWebPod(ns);
         Node node = client.nodes().withName(LocalRunner.NODE_NAME).get();
         assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
                 .isPositive();
@@ -233,6 +233,67 @@ class LocalRunnerKubeletIT {
             assertThatThrownBy(() -> get(refused.getLocalPort(), "/env?FOO")).isInstanceOf(UncheckedIOException.class);
             eventually().until(refused::errorOccurred);
         }
+    }
+
+    /**
+     * Real kubectl through the real kube-apiserver to the Node's kubelet endpoint, over both of kubectl's protocols
+     * (WebSocket, which the API server translates to SPDY for the kubelet, and SPDY end to end): the exit code comes
+     * back, what the command writes to stderr comes back apart, and the end of kubectl's stdin reaches the command.
+     */
+    @Test
+    void kubectlExecRunsACommandInARunningPodOverBothProtocolsWithItsExitCodeAndTheEndOfItsStdin() throws Exception {
+        String ns = namespace("exec");
+        String pod = readyWebPod(ns).getMetadata().getName();
+        byte[] data = new byte[1024 * 1024 + 4321];
+        new Random(7).nextBytes(data);
+        Path stdin = Files.write(dir.resolve("exec-stdin.bin"), data);
+        String hash =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+
+        for (Map<String, String> protocol :
+                List.of(Map.<String, String>of(), Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false"))) {
+            Kubectl ok = kubectl(protocol, null, "exec", "-n", ns, pod, "--", "sh", "-c", "echo \"ok in $PWD\"");
+            assertThat(ok.exitCode()).as(protocol + ok.err()).isZero();
+            assertThat(ok.out())
+                    .isEqualTo("ok in " + runner.workDir().resolve("pods").resolve(ns + "_pod_" + pod) + "\n");
+
+            Kubectl failed = kubectl(protocol, null, "exec", "-n", ns, pod, "--", "sh", "-c", "echo bye >&2; exit 3");
+            assertThat(failed.exitCode()).as(protocol + failed.err()).isEqualTo(3);
+            assertThat(failed.err()).startsWith("bye\n");
+
+            // sha256sum prints only once its stdin is closed
+            Kubectl hashed = kubectl(protocol, stdin, "exec", "-i", "-n", ns, pod, "--", "sha256sum");
+            assertThat(hashed.exitCode()).as(protocol + hashed.err()).isZero();
+            assertThat(hashed.out()).isEqualTo(hash + "  -\n");
+        }
+    }
+
+    /** What a kubectl run printed and how it exited. */
+    private record Kubectl(int exitCode, String out, String err) {}
+
+    /** The control plane's kubectl as the admin, {@code environment} added, its stdin {@code stdin} (none: closed). */
+    private static Kubectl kubectl(Map<String, String> environment, Path stdin, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                cluster.kubectl().toString(),
+                "--kubeconfig",
+                cluster.adminKubeconfig().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "kubectl-", ".out");
+        Path err = Files.createTempFile(dir, "kubectl-", ".err");
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.redirectInput(
+                stdin == null
+                        ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                        : ProcessBuilder.Redirect.from(stdin.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(
+                    "kubectl " + String.join(" ", args) + " did not finish; stderr: " + Files.readString(err));
+        }
+        return new Kubectl(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test
@@ -282,6 +343,17 @@ class LocalRunnerKubeletIT {
                         .addToStringData("key", "from-data")
                         .build())
                 .create();
+    }
+
+    /** The Pod of Deployment {@code web} in {@code ns}, created and run until it is ready. */
+    private static Pod readyWebPod(String ns) {
+        secret(ns, "creds");
+        client.apps()
+                .deployments()
+                .resource(TestWorkloads.server(ns, "web", "creds"))
+                .create();
+        eventually().until(() -> readyReplicas(ns, "web") == 1);
+        return onlyPod(ns, "web");
     }
 
     private static Pod onlyPod(String ns, String app) {

@@ -20,8 +20,19 @@ import org.junit.jupiter.api.Test;
 class PortForwardRequestTest {
 
     private static final InetSocketAddress POD_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
-    private static final PodPorts ONE_POD = (namespace, pod, port) ->
-            "ns".equals(namespace) && "web".equals(pod) && port == 8080 ? Optional.of(POD_PORT) : Optional.empty();
+    private static final NodePods ONE_POD = new NodePods() {
+        @Override
+        public Optional<InetSocketAddress> port(String namespace, String pod, int port) {
+            return "ns".equals(namespace) && "web".equals(pod) && port == 8080
+                    ? Optional.of(POD_PORT)
+                    : Optional.empty();
+        }
+
+        @Override
+        public Optional<LaunchPlan> container(String namespace, String pod, String container) {
+            return Optional.empty();
+        }
+    };
 
     private static FullHttpRequest request(String uri, boolean webSocket) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);

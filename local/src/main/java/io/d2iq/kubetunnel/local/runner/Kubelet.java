@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +73,8 @@ final class Kubelet implements AutoCloseable {
         boolean portsReleased;
         Instant deleteSentAt;
         PodStatus written;
+        /** What {@link #container} answers while the process runs. */
+        RunningContainer running;
 
         Run(String uid, String workload, String restartPolicy) {
             this.uid = uid;
@@ -89,6 +93,12 @@ final class Kubelet implements AutoCloseable {
     private final Map<String, Run> runs = new HashMap<>();
     /** Per workload: the loopback ports its last Pod released, for the next one. */
     private final Map<String, Map<Integer, Integer>> releasedPorts = new HashMap<>();
+
+    /** A Pod's container whose process runs now, for the kubelet API's exec. */
+    private record RunningContainer(String name, LaunchPlan plan) {}
+
+    /** Per Pod ({@code namespace/name}): its running container; read by the kubelet API's threads. */
+    private final Map<String, RunningContainer> running = new ConcurrentHashMap<>();
 
     private SharedIndexInformer<Pod> informer;
 
@@ -201,6 +211,9 @@ final class Kubelet implements AutoCloseable {
                     run.starts == 0 ? releasedPorts.getOrDefault(run.workload, Map.of()) : Map.of();
             LaunchPlan plan = launcher.plan(pod, inherited);
             run.pod.start(plan, TemplateHash.of(new PodTemplateSpec(null, pod.getSpec())));
+            run.running =
+                    new RunningContainer(pod.getSpec().getContainers().get(0).getName(), plan);
+            running.put(key, run.running);
             releasedPorts.remove(run.workload, inherited);
             run.starts++;
             run.containerStartedAt = LocalNode.now();
@@ -222,6 +235,9 @@ final class Kubelet implements AutoCloseable {
     }
 
     private void exited(String key, Run run, int code, boolean requested, Duration ranFor) {
+        if (run.running != null) {
+            running.remove(key, run.running);
+        }
         if (runs.get(key) != run) {
             return;
         }
@@ -427,12 +443,23 @@ final class Kubelet implements AutoCloseable {
         return runs.values().stream().anyMatch(run -> run.workload.equals(workload) && run.pod.hasProcess());
     }
 
+    /**
+     * How container {@code container} of Pod {@code namespace/pod} runs, while its process runs on this Node; any
+     * thread.
+     */
+    Optional<LaunchPlan> container(String namespace, String pod, String container) {
+        return Optional.ofNullable(running.get(namespace + "/" + pod))
+                .filter(found -> found.name().equals(container))
+                .map(RunningContainer::plan);
+    }
+
     /** Kills every process now; the runner is closing. */
     @Override
     public void close() {
         if (informer != null) {
             informer.close();
         }
+        running.clear();
         runs.values().forEach(run -> run.pod.kill());
         runs.clear();
     }

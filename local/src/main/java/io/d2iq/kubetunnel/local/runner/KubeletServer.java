@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * The part of the kubelet API that the runner's Node serves: {@code pods/portforward} over WebSocket
  * ({@code v4.channel.k8s.io}, the protocol fabric8's client speaks and kube-apiserver passes through to the kubelet
  * unchanged), so the laptop {@code kubeconfig} role and any client of the API's port-forward reach a Pod's port as on a
- * real node. HTTPS on a loopback port with a certificate from the runner's CA; kube-apiserver does not verify a
- * kubelet's certificate unless given {@code --kubelet-certificate-authority}, and it presents no client certificate
- * here, so like kwok's this endpoint authenticates nobody: it is bound to 127.0.0.1 and is for local clusters only.
- * Not served: SPDY (what kubectl's port-forward reaches the kubelet with), exec, attach, logs (docs/local-runner.md).
+ * real node; and {@code pods/exec} over SPDY/3.1 ({@link ExecRequest}), what kube-apiserver speaks to a kubelet for
+ * either of kubectl's protocols (it translates kubectl's WebSocket to SPDY), without a terminal. HTTPS on a loopback
+ * port with a certificate from the runner's CA; kube-apiserver does not verify a kubelet's certificate unless given
+ * {@code --kubelet-certificate-authority}, and it presents no client certificate here, so like kwok's this endpoint
+ * authenticates nobody: it is bound to 127.0.0.1 and is for local clusters only. Not served: port-forward over SPDY,
+ * exec with a terminal, attach, logs (docs/local-runner.md).
  */
 final class KubeletServer implements AutoCloseable {
 
@@ -35,8 +37,8 @@ final class KubeletServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Binds 127.0.0.1 on a free port and serves port-forwards to the Pods {@code pods} knows. */
-    static KubeletServer start(CertificateAuthority ca, PodPorts pods) {
+    /** Binds 127.0.0.1 on a free port and serves port-forwards and execs for the Pods {@code pods} knows. */
+    static KubeletServer start(CertificateAuthority ca, NodePods pods) {
         SslContext tls = ca.issueLocalhost().serverContext();
         WebSocketServerProtocolConfig webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(PortForwardRequest.PATH)
@@ -52,12 +54,13 @@ final class KubeletServer implements AutoCloseable {
                                 tls.newHandler(channel.alloc()),
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new ExecRequest(pods),
                                 new PortForwardRequest(pods),
                                 new WebSocketServerProtocolHandler(webSocket),
                                 new PortForwardRelay());
             }
         });
-        LOG.info("kubelet API (port-forward) listening on https://127.0.0.1:{}", server.port());
+        LOG.info("kubelet API (port-forward, exec) listening on https://127.0.0.1:{}", server.port());
         return new KubeletServer(server);
     }
 

@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -104,9 +106,20 @@ public final class LocalRunner implements AutoCloseable {
         launcher = new PodLauncher(api, endpoint, options, workDir, serviceMap, kubeletOnly);
         RestartBackoff backoff = new RestartBackoff(options.restartBackoff(), options.maxRestartBackoff());
         if (kubeletOnly) {
-            kubeletServer = KubeletServer.start(ingressCa, serviceMap::podPort);
-            new LocalNode(api, NODE_NAME, kubeletServer.port()).register(loop);
             kubelet = new Kubelet(api, NODE_NAME, launcher, serviceMap, prober, loop, backoff);
+            Kubelet containers = kubelet;
+            kubeletServer = KubeletServer.start(ingressCa, new NodePods() {
+                @Override
+                public Optional<InetSocketAddress> port(String namespace, String pod, int containerPort) {
+                    return serviceMap.podPort(namespace, pod, containerPort);
+                }
+
+                @Override
+                public Optional<LaunchPlan> container(String namespace, String pod, String container) {
+                    return containers.container(namespace, pod, container);
+                }
+            });
+            new LocalNode(api, NODE_NAME, kubeletServer.port()).register(loop);
             kubelet.start(options.probeInterval());
         } else {
             tokens = new TokenController(api, endpoint, loop);

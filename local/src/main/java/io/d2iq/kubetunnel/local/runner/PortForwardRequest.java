@@ -1,24 +1,17 @@
 package io.d2iq.kubetunnel.local.runner;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Checks a kubelet {@code /portForward/{namespace}/{pod}[/{uid}]?port=N} request before the WebSocket upgrade, as
@@ -35,11 +28,9 @@ final class PortForwardRequest extends SimpleChannelInboundHandler<FullHttpReque
     /** The Pod port a connection forwards to. */
     record Target(String pod, int port, InetSocketAddress address) {}
 
-    private static final Logger LOG = LoggerFactory.getLogger(PortForwardRequest.class);
+    private final NodePods pods;
 
-    private final PodPorts pods;
-
-    PortForwardRequest(PodPorts pods) {
+    PortForwardRequest(NodePods pods) {
         super(false);
         this.pods = pods;
     }
@@ -86,7 +77,7 @@ final class PortForwardRequest extends SimpleChannelInboundHandler<FullHttpReque
         }
         String namespace = path[2];
         String pod = path[3];
-        Optional<InetSocketAddress> address = pods.find(namespace, pod, port);
+        Optional<InetSocketAddress> address = pods.port(namespace, pod, port);
         if (address.isEmpty()) {
             refuse(
                     ctx,
@@ -101,15 +92,6 @@ final class PortForwardRequest extends SimpleChannelInboundHandler<FullHttpReque
 
     private static void refuse(
             ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String reason) {
-        LOG.info("port-forward refused: {} {}", status.code(), reason);
-        request.release();
-        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-        DefaultFullHttpResponse response =
-                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        KubeletRefusal.refuse(ctx, request, "port-forward", status, reason);
     }
 }
