@@ -82,7 +82,7 @@ public final class ControllerApplication implements AutoCloseable {
         main.addInitialProperty("kubetunnel.workers", Integer.toString(options.workers()));
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         connectorStates.bindTo(meterRegistry);
-        ManagementEndpoints.install(main, options.managementPort(), meterRegistry);
+        ManagementEndpoints.installOnPlatformHttp(main, options.managementPort(), meterRegistry);
         if (options.managementPort() > 0) {
             main.addInitialProperty("camel.management.jolokiaEnabled", "true");
             main.bind(LoopbackJolokiaPlugin.ID, new LoopbackJolokiaPlugin(options.jolokiaRemote()));
