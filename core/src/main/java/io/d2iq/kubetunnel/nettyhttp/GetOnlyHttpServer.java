@@ -1,6 +1,6 @@
 package io.d2iq.kubetunnel.nettyhttp;
 
-import io.d2iq.kubetunnel.tunnel.protocol.NettyTransport;
+import io.d2iq.kubetunnel.tunnel.session.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
