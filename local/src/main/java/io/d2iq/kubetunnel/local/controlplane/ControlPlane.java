@@ -27,6 +27,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver (RBAC, ServiceAccount admission, TokenRequest)
@@ -57,6 +59,9 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Path dir;
     private final Path binaries;
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    private static final int MAX_START_ATTEMPTS = 3;
+
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final CertificateAuthority ca = CertificateAuthority.generate("kubetunnel-test-cluster-ca");
@@ -82,15 +87,38 @@ public final class ControlPlane implements AutoCloseable {
                         binaries.resolve(binary) + " is missing: run tools/control-plane/build.sh");
             }
         }
-        ControlPlane plane = new ControlPlane(name, dir, binaries);
-        try {
-            plane.startProcesses(binaries);
-        } catch (RuntimeException | IOException e) {
-            plane.close();
-            throw new IllegalStateException(
-                    "control plane " + name + " did not start (logs in " + dir + "): " + e.getMessage(), e);
+        // A port found free can be taken by another process before etcd or kube-apiserver binds it: such a start is
+        // tried again on new ports, in a directory of its own so the failed attempt's logs stay.
+        for (int attempt = 1; ; attempt++) {
+            Path attemptDir = attempt == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-attempt-" + attempt);
+            ControlPlane plane = new ControlPlane(name, attemptDir, binaries);
+            try {
+                plane.startProcesses(binaries);
+                return plane;
+            } catch (RuntimeException | IOException e) {
+                plane.close();
+                if (attempt == MAX_START_ATTEMPTS || !plane.lostAPortRace()) {
+                    throw new IllegalStateException(
+                            "control plane " + name + " did not start (logs in " + attemptDir + "): " + e.getMessage(),
+                            e);
+                }
+                LOG.warn("control plane {}: a port was taken before it bound it; starting again on new ports", name);
+            }
         }
-        return plane;
+    }
+
+    /** Whether a process's log says that it could not bind a port it was given. */
+    private boolean lostAPortRace() {
+        for (Path log : logs) {
+            try {
+                if (Files.exists(log) && Files.readString(log).contains("address already in use")) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private void startProcesses(Path bin) throws IOException {
