@@ -42,16 +42,6 @@ public final class RoleJvmOptions {
             "-Xss512k");
 
     /**
-     * Netty's direct buffers without the JDK's cleaner: allocated with Unsafe.allocateMemory, which does not zero
-     * them, where ByteBuffer.allocateDirect writes zeros over every pooled 4 MiB chunk an arena takes and so makes
-     * all of it resident before a byte is used. Netty needs the two packages opened to call that constructor.
-     */
-    private static final List<String> NETTY_NO_CLEANER = List.of(
-            "-Dio.netty.tryReflectionSetAccessible=true",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
-
-    /**
      * The tunnel roles keep C2: with C1 only (-XX:TieredStopAtLevel=1) their RSS under load was 40-48 MiB lower,
      * but one stream ran at 0.8x, the reversed stream (the agent masks every frame) at 0.2-0.3x and 1 MiB
      * responses at 0.3x of the same JVMs with C2, at 3-4x the CPU per GB (bench/tunnel.sh, 2026-12-02).
@@ -74,11 +64,11 @@ public final class RoleJvmOptions {
     private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     private static final Map<String, List<String>> BY_ROLE = Map.of(
-            "tunnel-server", concat(COMMON, NETTY_NO_CLEANER, TUNNEL),
-            "agent", concat(COMMON, NETTY_NO_CLEANER, TUNNEL),
+            "tunnel-server", concat(COMMON, TUNNEL),
+            "agent", concat(COMMON, TUNNEL),
             // one POST per registration, 18-20 MiB live heap idle; at -Xmx64m its readiness flapped under load in an
             // earlier round, so 96 MiB leaves it 4-5x its live data
-            "kubeconfig-webhook", concat(COMMON, NETTY_NO_CLEANER, List.of("-Xmx96m", C1_ONLY)),
+            "kubeconfig-webhook", concat(COMMON, List.of("-Xmx96m", C1_ONLY)),
             // a one-shot Job: reads two files, POSTs once, exits
             "register", concat(COMMON, List.of("-Xmx64m", C1_ONLY)),
             // The controller's Deployment is the Helm chart's (deploy/helm/kubetunnel, rendered into deploy/):
@@ -102,8 +92,7 @@ public final class RoleJvmOptions {
         return new EnvVar(ENV, of(role), null);
     }
 
-    @SafeVarargs
-    private static List<String> concat(List<String>... parts) {
-        return Stream.of(parts).flatMap(List::stream).toList();
+    private static List<String> concat(List<String> first, List<String> second) {
+        return Stream.concat(first.stream(), second.stream()).toList();
     }
 }
