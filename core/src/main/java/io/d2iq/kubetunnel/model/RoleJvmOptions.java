@@ -49,13 +49,7 @@ public final class RoleJvmOptions {
      * not kept: at 1,000 active streams RSS moved by -13 to +22 MiB per JVM and throughput was lower in the same run
      * (bench/results/tunnel-20261202T155425Z.md).
      */
-    private static final List<String> TUNNEL = List.of(
-            "-Xmx128m",
-            // C2 compiles in memory it mallocs and frees; glibc keeps the freed pages, so an idle tunnel role held
-            // 11-16 MiB it no longer used (jcmd System.trim_native_heap gave back 17 MiB RSS on the tunnel server,
-            // 11 MiB on the agent, 1 MiB on the C1-only webhook). Every 10 s the JVM hands them back (malloc_trim,
-            // outside safepoints).
-            "-XX:TrimNativeHeapInterval=10000");
+    private static final List<String> TUNNEL = List.of("-Xmx128m");
 
     /**
      * C1 only where the role answers a handful of requests in its life: no C2 compiler thread and its arenas,

@@ -202,8 +202,7 @@ class AgentManifestsTest {
         });
         // the heap fits the pod's memory limit with room for metaspace, code and thread stacks
         assertThat(agent.getResources().getLimits().get("memory").toString()).isEqualTo("256Mi");
-        assertThat(agent.getEnv().get(0).getValue())
-                .contains("-Xmx128m", "-XX:+UseSerialGC", "-Xms8m", "-XX:TrimNativeHeapInterval=10000");
+        assertThat(agent.getEnv().get(0).getValue()).contains("-Xmx128m", "-XX:+UseSerialGC", "-Xms8m");
     }
 
     @Test

@@ -74,8 +74,7 @@ class ConnectorWorkloadsTest {
         // the webhook answers one POST per registration: a small heap and no C2
         assertThat(webhook.getEnv().get(0).getValue())
                 .contains("-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms8m");
-        assertThat(server.getEnv().get(0).getValue())
-                .contains("-Xmx128m", "-XX:+UseSerialGC", "-Xms8m", "-XX:TrimNativeHeapInterval=10000");
+        assertThat(server.getEnv().get(0).getValue()).contains("-Xmx128m", "-XX:+UseSerialGC", "-Xms8m");
     }
 
     @Test
