@@ -57,11 +57,11 @@ public final class ControlPlane implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Path dir;
-    private final Path binaries;
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final int MAX_START_ATTEMPTS = 3;
 
+    private final Path dir;
+    private final Path binaries;
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final CertificateAuthority ca = CertificateAuthority.generate("kubetunnel-test-cluster-ca");
@@ -114,8 +114,8 @@ public final class ControlPlane implements AutoCloseable {
                 if (Files.exists(log) && Files.readString(log).contains("address already in use")) {
                     return true;
                 }
-            } catch (IOException e) {
-                return false;
+            } catch (IOException unreadable) {
+                // says nothing about this process; the next log may
             }
         }
         return false;
