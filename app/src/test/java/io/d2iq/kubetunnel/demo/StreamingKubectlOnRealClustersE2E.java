@@ -500,7 +500,10 @@ class StreamingKubectlOnRealClustersE2E {
                 clusters.management().kubeconfig().toString())) {
             await().atMost(SEEN_TIMEOUT).until(() -> !role.stdout().isEmpty() || !role.isAlive());
             assertThat(role.stdout()).as(role.stderr()).isNotEmpty();
-            assertThat(role.stderr()).contains("to pod " + ns + "/" + connection.name() + "-tunnel-server-");
+            // the role prints the kubeconfig, then the line naming the Pod: stderr may lag stdout by a moment
+            await().atMost(SEEN_TIMEOUT)
+                    .untilAsserted(() -> assertThat(role.stderr())
+                            .contains("to pod " + ns + "/" + connection.name() + "-tunnel-server-"));
             assertThat(KubeconfigParser.parse(role.stdout()).proxyUrl()).startsWith("socks5://127.0.0.1:");
             Path printed = Files.writeString(dir.resolve("forwarded.kubeconfig"), role.stdout());
             assertThat(new Kubectl(clusters.kubectl(), printed).run("get", "namespaces", "-o", "name"))
